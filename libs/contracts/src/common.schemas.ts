@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { idSchema } from './envelope';
+
+/** PHI travels only as field-encryption ciphertext (see @cit/persistence FieldCipher). */
+export const encryptedValueSchema = z
+  .string()
+  .regex(/^enc:v1:[A-Za-z0-9._-]+:/, 'must be field-encryption ciphertext (enc:v1:...)')
+  .describe('PHI encrypted with the platform field encryption (AES-256-GCM envelope); never plaintext');
+
+export const timestampSchema = z.iso.datetime({ offset: true });
+
+/** NIBRS-based RMS practice: possibly related to mental health, narcotics misuse, both, or neither. */
+export const bhRelatedToSchema = z.enum(['mental-health', 'narcotics', 'both', 'neither']);
+
+/** Officer observations recorded with the behavioral-health coding. */
+export const bhObservationSchema = z.enum([
+  'suicidal-statements',
+  'weapon-present',
+  'intoxication',
+  'developmental-disability',
+  'trauma',
+  'overdose',
+]);
+
+/** NIBRS "offender suspected of using": A alcohol, D drugs/narcotics, C computer equipment, N not applicable. */
+export const suspectedUsingSchema = z.enum(['A', 'D', 'C', 'N']);
+
+export const bhCodingSchema = z.strictObject({
+  relatedTo: bhRelatedToSchema,
+  observations: z.array(bhObservationSchema).max(6),
+  suspectedUsing: z.array(suspectedUsingSchema).max(3),
+});
+export type BhCoding = z.infer<typeof bhCodingSchema>;
+
+export const subjectFlagsSchema = z.strictObject({
+  juvenile: z.boolean(),
+  senior: z.boolean(),
+  veteran: z.boolean(),
+  experiencingHomelessness: z.boolean(),
+});
+
+export const riskLevelSchema = z.enum(['low', 'moderate', 'high', 'imminent']);
+export const urgencySchema = z.enum(['routine', 'urgent', 'emergent']);
+
+export { idSchema };

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { defineEvent } from '../../event-definition';
+import { idSchema } from '../../common.schemas';
+
+export const followupEscalatedData = z.strictObject({
+  reminderId: idSchema,
+  occurrence: z.number().int().positive(),
+  kind: z.enum(['case-contact', 'referral-sla', 'action-item']),
+  caseId: idSchema.optional(),
+  referralId: idSchema.optional(),
+  level: z.number().int().positive(),
+  escalatedTo: z.enum(['supervisor', 'rerouting', 'program-admin']),
+  reason: z.enum(['overdue', 'sla-not-received', 'sla-not-accepted', 'repeated-no-contact']),
+});
+
+export const followupEscalated = defineEvent({
+  type: 'cit.followup.escalated.v1',
+  topic: 'cit.followup.v1',
+  aggregate: 'reminder',
+  producer: 'followup',
+  summary: 'An overdue reminder or SLA breach was escalated.',
+  data: followupEscalatedData,
+  example: {
+    reminderId: 'rem_01JD8Z7J0K1L2M3N4P5Q6R7S8T',
+    occurrence: 2,
+    kind: 'referral-sla',
+    referralId: 'ref_01JD8Z7D5E6F7G8H9J0K1L2M3N',
+    level: 1,
+    escalatedTo: 'rerouting',
+    reason: 'sla-not-accepted',
+  },
+});
+export type FollowupEscalated = z.infer<typeof followupEscalatedData>;
