@@ -1,0 +1,38 @@
+import pino, { type Logger as PinoLogger } from 'pino';
+import { redactPhi } from './phi-guard';
+import { currentContext } from './request-context';
+
+export type Logger = PinoLogger;
+
+let root: PinoLogger | undefined;
+
+function rootLogger(): PinoLogger {
+  if (!root) {
+    root = pino({
+      level: process.env.LOG_LEVEL ?? 'info',
+      base: { service: process.env.SERVICE_NAME ?? 'cit' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      messageKey: 'msg',
+      formatters: {
+        level: (label) => ({ level: label }),
+        // The PHI guard runs on every structured field of every line.
+        log: (obj) => redactPhi(obj),
+      },
+      mixin() {
+        const ctx = currentContext();
+        return ctx ? { correlationId: ctx.correlationId, requestId: ctx.requestId, departmentId: ctx.departmentId, eventId: ctx.eventId } : {};
+      },
+    });
+  }
+  return root;
+}
+
+/** A JSON logger for a component; lines carry the correlation id and department of the current context. */
+export function createLogger(component: string): Logger {
+  return rootLogger().child({ component });
+}
+
+/** Replaces the root logger (tests capture lines with a custom destination). */
+export function setRootLogger(logger: PinoLogger): void {
+  root = logger;
+}

@@ -1,0 +1,112 @@
+import 'reflect-metadata';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Module, type INestApplication, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { CitKafkaTransport, type EventConsumer, type KafkaClient } from '@cit/messaging';
+import { createLogger, JsonNestLogger } from '@cit/observability';
+import { DataSource } from 'typeorm';
+import type { Registry } from 'prom-client';
+import { loadServiceEnv, type ServiceEnv } from './config/service-config';
+import { MessagingRuntime } from './core/messaging-runtime';
+import { ServiceCoreModule } from './core/service-core.module';
+import { serviceConsumerGroup, type ServiceDefinition } from './core/service-definition';
+import { KAFKA, METRICS_REGISTRY } from './core/tokens';
+import { ProblemDetailsFilter } from './http/problem-details';
+import { requestContextMiddleware } from './http/request-context.middleware';
+import { httpMetricsMiddleware } from './http/http-metrics.middleware';
+import { jsonBodyParser } from './http/body-parser';
+
+/** Loads .local/env (written by infra/local) when present; variables already set win. */
+export function loadLocalEnvFile(start = process.cwd()): void {
+  let dir = start;
+  for (let i = 0; i < 6; i++) {
+    const file = join(dir, '.local', 'env');
+    if (existsSync(file)) {
+      process.loadEnvFile(file);
+      return;
+    }
+    dir = join(dir, '..');
+  }
+}
+
+/** Builds the Nest application of a service (HTTP + Kafka consumer), not yet listening. */
+export async function createServiceApp(
+  def: ServiceDefinition,
+  feature: Type<unknown>,
+  env: ServiceEnv = loadServiceEnv(),
+): Promise<INestApplication> {
+  @Module({ imports: [ServiceCoreModule.forRoot(def, env), feature] })
+  class ServiceModule {}
+
+  const app = await NestFactory.create<NestExpressApplication>(ServiceModule, {
+    logger: new JsonNestLogger(),
+    bodyParser: false,
+    abortOnError: false,
+  });
+  app.use(requestContextMiddleware);
+  app.use(httpMetricsMiddleware(app.get<Registry>(METRICS_REGISTRY)));
+  // Bodies beyond the limit get 413, malformed JSON 400, both problem+json before any handler runs.
+  app.use(...jsonBodyParser(env.HTTP_BODY_LIMIT));
+  app.useGlobalFilters(new ProblemDetailsFilter());
+  app.enableShutdownHooks();
+
+  const doc = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle(def.title)
+      .setDescription(def.description)
+      .setVersion('1.0.0')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, doc, { jsonDocumentUrl: 'docs-json' });
+
+  if (def.consumes?.length) {
+    const transport = new CitKafkaTransport({
+      kafka: app.get<KafkaClient>(KAFKA),
+      dataSource: app.get(DataSource),
+      groupId: env.CONSUMER_GROUP ?? serviceConsumerGroup(def),
+      topics: def.consumes,
+      registry: app.get<Registry>(METRICS_REGISTRY),
+      stallAfterMs: env.CONSUMER_STALL_AFTER_MS,
+      sessionTimeoutMs: env.CONSUMER_SESSION_TIMEOUT_MS,
+      heartbeatIntervalMs: Math.max(500, Math.floor(env.CONSUMER_SESSION_TIMEOUT_MS / 10)),
+      logger: createLogger('consumer'),
+    });
+    app.connectMicroservice({ strategy: transport }, { inheritAppConfig: true });
+    app.get(MessagingRuntime).attachConsumer(() => {
+      try {
+        return transport.unwrap<EventConsumer>();
+      } catch {
+        return undefined;
+      }
+    });
+  }
+  return app;
+}
+
+/** Starts a service: validated configuration, consumer, HTTP on PORT; exits with a clear message on bad config. */
+export async function bootstrapService(def: ServiceDefinition, feature: Type<unknown>): Promise<INestApplication> {
+  loadLocalEnvFile();
+  process.env.SERVICE_NAME ??= def.name;
+  const logger = createLogger('bootstrap');
+  let env: ServiceEnv;
+  try {
+    env = loadServiceEnv();
+  } catch (err) {
+    logger.fatal({ err: { message: (err as Error).message } }, 'configuration invalid; not starting');
+    process.stderr.write(`${def.name}: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+  const app = await createServiceApp(def, feature, env);
+  const port = env.PORT ?? Number(process.env[`${def.name.toUpperCase()}_PORT`] ?? def.defaultPort);
+  // HTTP first: liveness answers while the consumer joins its group, and readiness says why it is not ready yet.
+  await app.listen(port, '0.0.0.0');
+  logger.info({ port }, `${def.name} listening`);
+  await app.startAllMicroservices();
+  logger.info({}, `${def.name} consuming`);
+  return app;
+}

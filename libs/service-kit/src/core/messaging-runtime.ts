@@ -1,0 +1,84 @@
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { createLogger, type HealthIndicator } from '@cit/observability';
+import { createProducer, OutboxRelay, type EventConsumer, type KafkaClient } from '@cit/messaging';
+import type { Producer } from 'kafkajs';
+import type { Registry } from 'prom-client';
+import type Redis from 'ioredis';
+import { DataSource } from 'typeorm';
+import type { ServiceDefinition } from './service-definition';
+import { KAFKA, METRICS_REGISTRY, REDIS, SERVICE_DEFINITION } from './tokens';
+
+/**
+ * Owns the service's connections and their order: the outbox relay starts after boot;
+ * on shutdown the consumer and relay stop first (Nest closes the transport between
+ * beforeApplicationShutdown and onApplicationShutdown), then PostgreSQL and Redis close.
+ */
+@Injectable()
+export class MessagingRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+  private readonly logger = createLogger('runtime');
+  private relay?: OutboxRelay;
+  private producer?: Producer;
+  private consumer?: () => EventConsumer | undefined;
+  private producerConnected = false;
+
+  constructor(
+    @Inject(SERVICE_DEFINITION) private readonly def: ServiceDefinition,
+    @Inject(KAFKA) private readonly kafka: KafkaClient,
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(METRICS_REGISTRY) private readonly registry: Registry,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  /** Lets readiness see the consumer the transport runs. */
+  attachConsumer(get: () => EventConsumer | undefined): void {
+    this.consumer = get;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.producer = createProducer(this.kafka);
+    this.producer.on(this.producer.events.CONNECT, () => (this.producerConnected = true));
+    this.producer.on(this.producer.events.DISCONNECT, () => (this.producerConnected = false));
+    await this.producer.connect();
+    this.relay = new OutboxRelay({
+      dataSource: this.dataSource,
+      kafka: this.kafka,
+      producer: this.producer,
+      service: this.def.name,
+      registry: this.registry,
+      logger: createLogger('outbox-relay'),
+    });
+    this.relay.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.relay?.stop();
+    await this.producer?.disconnect().catch(() => undefined);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+    await this.redis.quit().catch(() => this.redis.disconnect());
+    this.logger.info({}, 'connections closed');
+  }
+
+  /** Kafka readiness: the producer is connected and the consumer (if any) makes progress. */
+  kafkaIndicator(): HealthIndicator {
+    return {
+      name: 'kafka',
+      check: async () => {
+        const relay = this.relay ? await this.relay.status() : undefined;
+        const consumer = this.consumer?.()?.status();
+        const expectsConsumer = (this.def.consumes?.length ?? 0) > 0;
+        const consumerOk = !expectsConsumer || (consumer?.healthy ?? false);
+        return {
+          ok: this.producerConnected && consumerOk,
+          detail: {
+            producerConnected: this.producerConnected,
+            outbox: relay ? { leader: relay.leader, backlog: relay.backlog, lastError: relay.lastError } : undefined,
+            consumer: consumer ? { healthy: consumer.healthy, reason: consumer.reason, lag: consumer.lag } : expectsConsumer ? 'not started' : 'none',
+          },
+        };
+      },
+    };
+  }
+}

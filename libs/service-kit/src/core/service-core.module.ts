@@ -1,0 +1,64 @@
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { AuthModule } from '@cit/auth';
+import { createKafka, OutboxWriter } from '@cit/messaging';
+import { createMetricsRegistry } from '@cit/observability';
+import { BlindIndex, createDataSource, FieldCipher } from '@cit/persistence';
+import Redis from 'ioredis';
+import { DataSource } from 'typeorm';
+import type { ServiceEnv } from '../config/service-config';
+import { HealthController } from './health.controller';
+import { MessagingRuntime } from './messaging-runtime';
+import { serviceDatabaseName, type ServiceDefinition } from './service-definition';
+import { KAFKA, METRICS_REGISTRY, REDIS, SERVICE_DEFINITION, SERVICE_ENV } from './tokens';
+
+/**
+ * The chassis of every service: configuration, its own PostgreSQL database, Redis, the
+ * Kafka client, the transactional outbox, PHI field encryption, JWT auth, health and metrics.
+ */
+@Global()
+@Module({})
+export class ServiceCoreModule {
+  static forRoot(def: ServiceDefinition, env: ServiceEnv): DynamicModule {
+    return {
+      module: ServiceCoreModule,
+      imports: [AuthModule.forRoot({ jwksUrl: env.AUTH_JWKS_URL, issuer: env.AUTH_ISSUER, audience: env.AUTH_AUDIENCE })],
+      controllers: [HealthController],
+      providers: [
+        { provide: SERVICE_ENV, useValue: env },
+        { provide: SERVICE_DEFINITION, useValue: def },
+        { provide: METRICS_REGISTRY, useFactory: () => createMetricsRegistry(def.name) },
+        {
+          provide: DataSource,
+          useFactory: async () => {
+            const ds = createDataSource({
+              serviceName: def.name,
+              url: env.DATABASE_URL,
+              database: serviceDatabaseName(def, env.DATABASE_NAME),
+              entities: def.entities,
+              migrations: def.migrations,
+              poolSize: env.DATABASE_POOL_SIZE,
+            });
+            return ds.initialize();
+          },
+        },
+        {
+          provide: REDIS,
+          useFactory: async () => {
+            const redis = new Redis(env.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 3, connectionName: `cit-${def.name}` });
+            await redis.connect();
+            return redis;
+          },
+        },
+        {
+          provide: KAFKA,
+          useFactory: () => createKafka({ clientId: env.KAFKA_CLIENT_ID ?? `cit-${def.name}`, brokers: env.KAFKA_BROKERS }),
+        },
+        { provide: OutboxWriter, useFactory: () => new OutboxWriter() },
+        { provide: FieldCipher, useFactory: () => FieldCipher.fromEnv(process.env) },
+        { provide: BlindIndex, useFactory: () => BlindIndex.fromEnv(process.env) },
+        MessagingRuntime,
+      ],
+      exports: [SERVICE_ENV, SERVICE_DEFINITION, METRICS_REGISTRY, DataSource, REDIS, KAFKA, OutboxWriter, FieldCipher, BlindIndex, MessagingRuntime],
+    };
+  }
+}

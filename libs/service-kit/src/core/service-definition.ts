@@ -1,0 +1,26 @@
+import type { MixedList, EntitySchema } from 'typeorm';
+
+/** What a service tells the chassis about itself. */
+export interface ServiceDefinition {
+  /** Short name: intake, triage, referral, conference, followup. */
+  name: string;
+  defaultPort: number;
+  title: string;
+  description: string;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  entities: MixedList<Function | string | EntitySchema>;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  migrations: MixedList<Function | string>;
+  /** Topics the service consumes through its inbox (none: no consumer). */
+  consumes?: string[];
+}
+
+/** The database a service owns, unless DATABASE_NAME overrides it. */
+export function serviceDatabaseName(def: ServiceDefinition, override?: string): string {
+  return override ?? `cit_${def.name}`;
+}
+
+/** The consumer group of a service: one group per service, shared by its replicas. */
+export function serviceConsumerGroup(def: ServiceDefinition): string {
+  return `cit.${def.name}`;
+}

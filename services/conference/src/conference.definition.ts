@@ -1,0 +1,12 @@
+import { messagingEntities, MessagingTables1732700000000 } from '@cit/messaging';
+import type { ServiceDefinition } from '@cit/service-kit';
+/** Conference series, sessions, nominations, agenda and outcomes (HUB / CCIT / CLEAR). */
+export const conferenceService: ServiceDefinition = {
+  name: 'conference',
+  defaultPort: 3004,
+  title: 'CIT Platform — case conferences',
+  description: 'Conference series, sessions, nominations, agenda and outcomes (HUB / CCIT / CLEAR).',
+  entities: [...messagingEntities],
+  migrations: [MessagingTables1732700000000],
+  consumes: ['cit.triage.v1', 'cit.case.v1'],
+};

@@ -1,0 +1,12 @@
+import { messagingEntities, MessagingTables1732700000000 } from '@cit/messaging';
+import type { ServiceDefinition } from '@cit/service-kit';
+/** Follow-up reminders (PostgreSQL first, BullMQ derived), notifications and escalations. */
+export const followupService: ServiceDefinition = {
+  name: 'followup',
+  defaultPort: 3005,
+  title: 'CIT Platform — follow-up reminders',
+  description: 'Follow-up reminders (PostgreSQL first, BullMQ derived), notifications and escalations.',
+  entities: [...messagingEntities],
+  migrations: [MessagingTables1732700000000],
+  consumes: ['cit.case.v1', 'cit.referral.v1', 'cit.conference.v1'],
+};

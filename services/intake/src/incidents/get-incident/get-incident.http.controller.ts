@@ -1,0 +1,18 @@
+import { Controller, Get, Param } from '@nestjs/common';
+import { ApiBearerAuth, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, Roles, type Principal } from '@cit/auth';
+import { GetIncidentService } from './get-incident.service';
+
+@ApiTags('incidents')
+@ApiBearerAuth()
+@Controller('v1/incidents')
+export class GetIncidentController {
+  constructor(private readonly getIncident: GetIncidentService) {}
+
+  @Get(':id')
+  @Roles('officer', 'clinician', 'coordinator', 'supervisor', 'admin')
+  @ApiResponse({ status: 404, description: 'No such incident in the caller’s department' })
+  get(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
+    return this.getIncident.get(id, principal);
+  }
+}

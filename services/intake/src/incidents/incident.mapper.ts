@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import type { CreateIncidentRequest, IncidentReported } from '@cit/contracts';
+
+/** Field encryption and blind indexing, as the mapper needs them (no framework types). */
+export interface PhiProtection {
+  encrypt(plain: string): string;
+  personMatch(name: string, dateOfBirth: string): string;
+}
+
+/** Prefixed random ids: readable in logs, never derived from PHI. */
+export function newId(prefix: 'inc' | 'sub'): string {
+  return `${prefix}_${randomUUID().replace(/-/g, '')}`;
+}
+
+const optional = (value: string | undefined, protect: PhiProtection): string | null => (value === undefined ? null : protect.encrypt(value));
+
+/** The stored shape of a new incident: PHI encrypted, codes in the clear. */
+export function incidentRecordFromRequest(
+  req: CreateIncidentRequest,
+  ids: { incidentId: string; departmentId: string; createdBy: string; now: Date },
+  protect: PhiProtection,
+) {
+  const subjects = req.subjects.map((s, ordinal) => ({
+    id: newId('sub'),
+    incidentId: ids.incidentId,
+    departmentId: ids.departmentId,
+    ordinal,
+    name: protect.encrypt(s.name),
+    dateOfBirth: optional(s.dateOfBirth, protect),
+    phone: optional(s.phone, protect),
+    address: optional(s.address, protect),
+    language: s.language ?? null,
+    juvenile: s.flags.juvenile ?? false,
+    senior: s.flags.senior ?? false,
+    veteran: s.flags.veteran ?? false,
+    experiencingHomelessness: s.flags.experiencingHomelessness ?? false,
+    personMatchIndex: s.dateOfBirth ? protect.personMatch(s.name, s.dateOfBirth) : null,
+  }));
+  return {
+    id: ids.incidentId,
+    departmentId: ids.departmentId,
+    cadCallNumber: req.externalIds.cadCallNumber ?? null,
+    rmsIncidentNumber: req.externalIds.rmsIncidentNumber ?? null,
+    occurredAt: new Date(req.occurredAt),
+    receivedAt: new Date(req.receivedAt ?? ids.now.toISOString()),
+    callType: req.callType,
+    disposition: req.disposition ?? null,
+    encounter: req.encounter,
+    district: req.location.district ?? null,
+    locationAddress: optional(req.location.address, protect),
+    latitude: req.location.latitude ?? null,
+    longitude: req.location.longitude ?? null,
+    bhRelatedTo: req.behavioralHealth.relatedTo,
+    bhObservations: req.behavioralHealth.observations,
+    bhSuspectedUsing: req.behavioralHealth.suspectedUsing,
+    narrative: optional(req.narrative, protect),
+    reportingOfficerId: req.reportingOfficerId,
+    source: 'api' as const,
+    version: 1,
+    createdBy: ids.createdBy,
+    createdAt: ids.now,
+    updatedAt: ids.now,
+    subjects,
+  };
+}
+
+export type IncidentRecord = ReturnType<typeof incidentRecordFromRequest>;
+
+/** The cit.incident.reported.v1 payload of a stored incident: ids and codes, PHI as ciphertext only. */
+export function incidentReportedData(record: IncidentRecord): IncidentReported {
+  return {
+    incidentId: record.id,
+    externalIds: {
+      ...(record.cadCallNumber ? { cadCallNumber: record.cadCallNumber } : {}),
+      ...(record.rmsIncidentNumber ? { rmsIncidentNumber: record.rmsIncidentNumber } : {}),
+    },
+    occurredAt: record.occurredAt.toISOString(),
+    receivedAt: record.receivedAt.toISOString(),
+    ...(record.district ? { district: record.district } : {}),
+    callType: record.callType,
+    ...(record.disposition ? { disposition: record.disposition } : {}),
+    encounter: record.encounter,
+    behavioralHealth: {
+      relatedTo: record.bhRelatedTo,
+      observations: record.bhObservations as IncidentReported['behavioralHealth']['observations'],
+      suspectedUsing: record.bhSuspectedUsing as IncidentReported['behavioralHealth']['suspectedUsing'],
+    },
+    reportingOfficerId: record.reportingOfficerId,
+    subjects: record.subjects.map((s) => ({
+      subjectId: s.id,
+      flags: { juvenile: s.juvenile, senior: s.senior, veteran: s.veteran, experiencingHomelessness: s.experiencingHomelessness },
+      ...(s.language ? { language: s.language } : {}),
+      name: s.name,
+      ...(s.dateOfBirth ? { dateOfBirth: s.dateOfBirth } : {}),
+      ...(s.phone ? { phone: s.phone } : {}),
+      ...(s.address ? { address: s.address } : {}),
+    })),
+    ...(record.narrative ? { narrative: record.narrative } : {}),
+    source: record.source,
+  };
+}
