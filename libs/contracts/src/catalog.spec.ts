@@ -20,6 +20,7 @@ function eventModules(): Record<string, unknown>[] {
   return readdirSync(root, { recursive: true })
     .map(String)
     .filter((f) => f.endsWith('.event.ts'))
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loads every event module found on disk
     .map((f) => require(join(root, f)) as Record<string, unknown>);
 }
 
