@@ -22,11 +22,10 @@ const common = {
   moduleNameMapper: { '^@cit/([a-z-]+)$': '<rootDir>/libs/$1/src' },
   modulePathIgnorePatterns: ['<rootDir>/.*/dist/', '<rootDir>/.local/'],
   setupFiles: ['<rootDir>/libs/testing/src/jest-setup.ts'],
+  setupFilesAfterEnv: ['<rootDir>/libs/testing/src/jest-timeout.ts'],
 };
 
 module.exports = {
-  // Integration and end-to-end tests wait on real brokers and processes.
-  testTimeout: 60000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{libs,services,infra}/**/*.spec.ts'] },
     { ...common, displayName: 'integration', testMatch: ['<rootDir>/{libs,services,infra}/**/*.int-spec.ts'] },

@@ -1,0 +1,64 @@
+import { randomUUID } from 'node:crypto';
+import { SignJWT } from 'jose';
+import { DEFAULT_AUDIENCE } from '../jwt-verifier';
+import { principalFromClaims, type Role } from '../principal';
+import { loadOrCreateDevSigningKey, type DevSigningKey } from './dev-signing-key';
+
+/** Default port of the development issuer. */
+export const DEFAULT_DEV_ISSUER_PORT = 3999;
+
+/** What a development token says about its holder. */
+export interface DevTokenOptions {
+  role?: Role;
+  roles?: Role[];
+  /** Department (tenant) id. */
+  department: string;
+  /** Makes a partner token bound to this agency (role partner). */
+  agency?: string;
+  subject?: string;
+  /** Lifetime in seconds (negative gives an already expired token, for tests); default 3600. */
+  ttl?: number;
+  /** iss; default AUTH_ISSUER, then http://127.0.0.1:<DEV_ISSUER_PORT or 3999>. */
+  issuer?: string;
+  /** aud; default AUTH_AUDIENCE, then 'cit-platform'. */
+  audience?: string;
+}
+
+/** The issuer URL services expect for development tokens. */
+export function defaultDevIssuerUrl(env: NodeJS.ProcessEnv = process.env): string {
+  return env.AUTH_ISSUER || `http://127.0.0.1:${env.DEV_ISSUER_PORT || DEFAULT_DEV_ISSUER_PORT}`;
+}
+
+/** Signs a development token with the given key; claims are validated as services will. */
+export async function signDevToken(key: DevSigningKey, options: DevTokenOptions): Promise<string> {
+  const roles: Role[] = options.agency !== undefined ? ['partner'] : (options.roles ?? (options.role ? [options.role] : []));
+  const requested = options.roles ?? (options.role ? [options.role] : []);
+  if (options.agency !== undefined && requested.some((r) => r !== 'partner')) {
+    throw new Error('a partner token (agency given) can only have the partner role');
+  }
+  const subject = options.subject ?? (options.agency !== undefined ? `partner-${options.agency}` : `dev-${roles[0] ?? 'user'}`);
+  const claims = {
+    sub: subject,
+    roles,
+    department_id: options.department,
+    ...(options.agency !== undefined ? { agency_id: options.agency } : {}),
+  };
+  // Fail here, with the reason, rather than hand out a token every service rejects.
+  principalFromClaims(claims);
+  const now = Math.floor(Date.now() / 1000);
+  const ttl = options.ttl ?? 3600;
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT' })
+    .setIssuer(options.issuer ?? defaultDevIssuerUrl())
+    .setAudience(options.audience ?? (process.env.AUTH_AUDIENCE || DEFAULT_AUDIENCE))
+    .setIssuedAt(ttl < 0 ? now + ttl - 60 : now)
+    .setExpirationTime(now + ttl)
+    .setJti(randomUUID())
+    .sign(key.privateKey);
+}
+
+/** Issues a development token with the key under .local/dev-issuer (or keyDir). */
+export async function issueDevToken(options: DevTokenOptions & { keyDir?: string }): Promise<string> {
+  const { keyDir, ...rest } = options;
+  return signDevToken(await loadOrCreateDevSigningKey(keyDir), rest);
+}

@@ -1,0 +1,145 @@
+import { randomBytes } from 'node:crypto';
+import { inspect } from 'node:util';
+import { FieldCipher, KeyRing, KeyRingConfigError, PhiCryptoError } from '../index';
+
+const k1 = randomBytes(32);
+const k2 = randomBytes(32);
+const ring = (active: string, keys: Record<string, Buffer> = { k1, k2 }) => new KeyRing(keys, active);
+
+function flipChar(token: string, field: number): string {
+  const parts = token.split(':');
+  const s = parts[field]!;
+  // Flip a character in the middle, keeping base64url, so only the bytes change.
+  const i = Math.floor(s.length / 2);
+  parts[field] = s.slice(0, i) + (s[i] === 'A' ? 'B' : 'A') + s.slice(i + 1);
+  return parts.join(':');
+}
+
+describe('FieldCipher', () => {
+  const cipher = new FieldCipher(ring('k1'));
+
+  it('round-trips, including empty and non-ASCII strings', () => {
+    for (const plain of ['Jane Doe', '', 'Zoë Ñúñez 👩‍⚕️', 'x'.repeat(10_000)]) {
+      const token = cipher.encrypt(plain);
+      expect(token).toMatch(/^enc:v1:k1:[A-Za-z0-9_-]+:[A-Za-z0-9_-]+:[A-Za-z0-9_-]+:[A-Za-z0-9_-]*$/);
+      expect(cipher.decrypt(token)).toBe(plain);
+    }
+  });
+
+  it('uses a fresh data key and IV per value', () => {
+    const a = cipher.encrypt('same');
+    const b = cipher.encrypt('same');
+    expect(a).not.toBe(b);
+    expect(a.split(':')[3]).not.toBe(b.split(':')[3]);
+    expect(a).not.toContain('same');
+  });
+
+  it.each([
+    ['wrapped data key', 3],
+    ['iv', 4],
+    ['tag', 5],
+    ['ciphertext', 6],
+  ])('detects tampering with the %s', (_name, field) => {
+    const token = cipher.encrypt('Jane Doe, DOB 1980-02-03');
+    const bad = flipChar(token, field);
+    expect(bad).not.toBe(token);
+    expect(() => cipher.decrypt(bad)).toThrow(PhiCryptoError);
+    try {
+      cipher.decrypt(bad);
+    } catch (err) {
+      expect((err as Error).message).not.toContain('Jane');
+    }
+  });
+
+  it('rejects a relabelled key id even if the key exists', () => {
+    const token = cipher.encrypt('secret');
+    const relabelled = token.replace('enc:v1:k1:', 'enc:v1:k2:');
+    expect(() => cipher.decrypt(relabelled)).toThrow(/could not be unwrapped/);
+  });
+
+  it('binds the ciphertext to its AAD', () => {
+    const token = cipher.encrypt('Jane', 'person.name:1');
+    expect(cipher.decrypt(token, 'person.name:1')).toBe('Jane');
+    expect(() => cipher.decrypt(token, 'person.name:2')).toThrow(PhiCryptoError);
+    expect(() => cipher.decrypt(token)).toThrow(/associated data/);
+    expect(() => cipher.decrypt(cipher.encrypt('Jane'), 'person.name:1')).toThrow(PhiCryptoError);
+  });
+
+  it('fails clearly on unknown key ids and malformed tokens, without echoing them', () => {
+    const other = new FieldCipher(new KeyRing({ k3: randomBytes(32) }, 'k3'));
+    const token = other.encrypt('Jane');
+    expect(() => cipher.decrypt(token)).toThrow(expect.objectContaining({ code: 'UNKNOWN_KEY' }));
+    expect(() => cipher.decrypt('Jane Doe')).toThrow(expect.objectContaining({ code: 'MALFORMED_TOKEN' }));
+    expect(() => cipher.decrypt('enc:v1:k1:abc')).toThrow(expect.objectContaining({ code: 'MALFORMED_TOKEN' }));
+    expect(() => cipher.decrypt('enc:v1:k1:a:b:c:d$')).toThrow(expect.objectContaining({ code: 'MALFORMED_TOKEN' }));
+  });
+
+  it('recognizes tokens', () => {
+    expect(cipher.isEncrypted(cipher.encrypt('x'))).toBe(true);
+    expect(cipher.isEncrypted('x')).toBe(false);
+    expect(cipher.isEncrypted(null)).toBe(false);
+  });
+
+  it('rotates: old tokens decrypt by kid, rewrap moves them to the active key and keeps the data ciphertext', () => {
+    const old = new FieldCipher(ring('k1')).encrypt('Jane Doe', 'person.name:7');
+    const rotated = new FieldCipher(ring('k2'));
+
+    expect(rotated.decrypt(old, 'person.name:7')).toBe('Jane Doe');
+    expect(rotated.needsRewrap(old)).toBe(true);
+    expect(rotated.encrypt('new').startsWith('enc:v1:k2:')).toBe(true);
+
+    const rewrapped = rotated.rewrap(old);
+    expect(rotated.keyIdOf(rewrapped)).toBe('k2');
+    expect(rotated.needsRewrap(rewrapped)).toBe(false);
+    expect(rewrapped.split(':').slice(4)).toEqual(old.split(':').slice(4));
+    expect(rewrapped.split(':')[3]).not.toBe(old.split(':')[3]);
+    expect(rotated.decrypt(rewrapped, 'person.name:7')).toBe('Jane Doe');
+    expect(rotated.rewrap(rewrapped)).toBe(rewrapped);
+
+    // Once every token is re-wrapped, the old key can leave the ring.
+    const k2Only = new FieldCipher(new KeyRing({ k2 }, 'k2'));
+    expect(k2Only.decrypt(rewrapped, 'person.name:7')).toBe('Jane Doe');
+    expect(() => k2Only.decrypt(old, 'person.name:7')).toThrow(expect.objectContaining({ code: 'UNKNOWN_KEY' }));
+  });
+});
+
+describe('KeyRing', () => {
+  const b64 = (b: Buffer) => b.toString('base64');
+
+  it('parses PHI_KEYS and PHI_ACTIVE_KEY_ID', () => {
+    const r = KeyRing.fromEnv({ PHI_KEYS: `k1:${b64(k1)}, k2:${k2.toString('base64url')}`, PHI_ACTIVE_KEY_ID: 'k2' });
+    expect(r.activeKeyId).toBe('k2');
+    expect(r.keyIds).toEqual(['k1', 'k2']);
+    expect(r.key('k2').equals(k2)).toBe(true);
+  });
+
+  it.each([
+    [{}, 'PHI_KEYS', /required/],
+    [{ PHI_KEYS: 'nocolon', PHI_ACTIVE_KEY_ID: 'k1' }, 'PHI_KEYS', /entry 1/],
+    [{ PHI_KEYS: 'k1:!!!notbase64', PHI_ACTIVE_KEY_ID: 'k1' }, 'PHI_KEYS', /base64/],
+    [{ PHI_KEYS: `k1:${randomBytes(16).toString('base64')}`, PHI_ACTIVE_KEY_ID: 'k1' }, 'PHI_KEYS', /32 bytes/],
+    [{ PHI_KEYS: `k1:${b64(k1)},k1:${b64(k2)}`, PHI_ACTIVE_KEY_ID: 'k1' }, 'PHI_KEYS', /twice/],
+    [{ PHI_KEYS: `bad id:${b64(k1)}`, PHI_ACTIVE_KEY_ID: 'bad id' }, 'PHI_KEYS', /key id/],
+    [{ PHI_KEYS: `k1:${b64(k1)}` }, 'PHI_ACTIVE_KEY_ID', /required/],
+    [{ PHI_KEYS: `k1:${b64(k1)}`, PHI_ACTIVE_KEY_ID: 'k9' }, 'PHI_ACTIVE_KEY_ID', /not one of/],
+  ])('rejects bad config %# naming the variable', (env, variable, message) => {
+    let error: unknown;
+    try {
+      KeyRing.fromEnv(env as NodeJS.ProcessEnv);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(KeyRingConfigError);
+    expect((error as KeyRingConfigError).variable).toBe(variable);
+    expect((error as Error).message.startsWith(`${variable}:`)).toBe(true);
+    expect((error as Error).message).toMatch(message);
+    expect((error as Error).message).not.toContain(b64(k1));
+  });
+
+  it('never shows key material when logged', () => {
+    const r = ring('k1');
+    expect(JSON.stringify(r)).not.toContain(b64(k1));
+    expect(inspect(r)).not.toContain(b64(k1));
+    expect(inspect(r)).toContain('k1');
+  });
+});

@@ -1,0 +1,5 @@
+export { createTestDatabase, type TestDatabase, type TestDatabaseOptions } from '@cit/persistence';
+export * from './kafka-control';
+export * from './local-env';
+export * from './wait-for';
+export * from './service-process';
