@@ -25,10 +25,16 @@ export const bhObservationSchema = z.enum([
 /** NIBRS "offender suspected of using": A alcohol, D drugs/narcotics, C computer equipment, N not applicable. */
 export const suspectedUsingSchema = z.enum(['A', 'D', 'C', 'N']);
 
+const distinct = (codes: readonly string[]) => new Set(codes).size === codes.length;
+
 export const bhCodingSchema = z.strictObject({
   relatedTo: bhRelatedToSchema,
-  observations: z.array(bhObservationSchema).max(6),
-  suspectedUsing: z.array(suspectedUsingSchema).max(3),
+  observations: z.array(bhObservationSchema).max(6).refine(distinct, 'must not repeat a code'),
+  suspectedUsing: z
+    .array(suspectedUsingSchema)
+    .max(3)
+    .refine(distinct, 'must not repeat a code')
+    .refine((codes) => !codes.includes('N') || codes.length === 1, 'N (not applicable) cannot be combined with other codes'),
 });
 export type BhCoding = z.infer<typeof bhCodingSchema>;
 

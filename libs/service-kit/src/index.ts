@@ -5,6 +5,7 @@ export * from './core/service-core.module';
 export * from './core/messaging-runtime';
 export * from './http/problem-details';
 export * from './http/zod-validation.pipe';
+export * from './http/cursor';
 export * from './http/request-context.middleware';
 export * from './bootstrap';
 export * from './migrate';

@@ -1,8 +1,15 @@
 import { messagingEntities, MessagingTables1732700000000 } from '@cit/messaging';
 import type { ServiceDefinition } from '@cit/service-kit';
+import { IdempotencyKeyEntity } from './incidents/idempotency-key.entity';
+import { IncidentChangeEntity } from './incidents/incident-change.entity';
 import { IncidentSubjectEntity } from './incidents/incident-subject.entity';
+import { IncidentSupplementEntity } from './incidents/incident-supplement.entity';
 import { IncidentEntity } from './incidents/incident.entity';
 import { IntakeInitial1732700000100 } from './migrations/1732700000100-intake-initial';
+import { IntakeCorrectionsReviewPersonsImports1732700000110 } from './migrations/1732700000110-intake-corrections-review-persons-imports';
+import { importEntities } from './imports/imports.entities';
+import { personEntities } from './persons/persons.entities';
+import { reviewQueueEntities } from './review-queue/review-queue.entities';
 
 /** Incident intake: calls for service with behavioral-health coding. */
 export const intakeService: ServiceDefinition = {
@@ -10,6 +17,6 @@ export const intakeService: ServiceDefinition = {
   defaultPort: 3001,
   title: 'CIT Platform — incident intake',
   description: 'Calls for service coded for behavioral health. Emits cit.incident.* events through the transactional outbox.',
-  entities: [IncidentEntity, IncidentSubjectEntity, ...messagingEntities],
-  migrations: [MessagingTables1732700000000, IntakeInitial1732700000100],
+  entities: [IncidentEntity, IncidentSubjectEntity, IncidentSupplementEntity, IncidentChangeEntity, IdempotencyKeyEntity, ...personEntities, ...reviewQueueEntities, ...importEntities, ...messagingEntities],
+  migrations: [MessagingTables1732700000000, IntakeInitial1732700000100, IntakeCorrectionsReviewPersonsImports1732700000110],
 };

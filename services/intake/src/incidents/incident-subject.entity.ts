@@ -18,6 +18,8 @@ export class IncidentSubjectEntity {
   @Column('boolean') veteran!: boolean;
   @Column('boolean', { name: 'experiencing_homelessness' }) experiencingHomelessness!: boolean;
   @Column('text', { name: 'person_match_index', nullable: true }) personMatchIndex!: string | null;
+  @Column('text', { name: 'person_phone_index', nullable: true }) personPhoneIndex!: string | null;
+  @Column('text', { name: 'person_id', nullable: true }) personId!: string | null;
 
   @ManyToOne('IncidentEntity', (i: IncidentEntity) => i.subjects, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'incident_id' })

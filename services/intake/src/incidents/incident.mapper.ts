@@ -4,11 +4,14 @@ import type { CreateIncidentRequest, IncidentReported } from '@cit/contracts';
 /** Field encryption and blind indexing, as the mapper needs them (no framework types). */
 export interface PhiProtection {
   encrypt(plain: string): string;
-  personMatch(name: string, dateOfBirth: string): string;
+  /** Blind index of name + date of birth; null when the name normalizes to nothing matchable. */
+  personMatch(name: string, dateOfBirth: string): string | null;
+  /** Blind index of name + phone, for subjects recorded without a date of birth. */
+  phoneMatch(name: string, phone: string): string | null;
 }
 
 /** Prefixed random ids: readable in logs, never derived from PHI. */
-export function newId(prefix: 'inc' | 'sub'): string {
+export function newId(prefix: 'inc' | 'sub' | 'chg' | 'sup' | 'idk'): string {
   return `${prefix}_${randomUUID().replace(/-/g, '')}`;
 }
 
@@ -35,6 +38,8 @@ export function incidentRecordFromRequest(
     veteran: s.flags.veteran ?? false,
     experiencingHomelessness: s.flags.experiencingHomelessness ?? false,
     personMatchIndex: s.dateOfBirth ? protect.personMatch(s.name, s.dateOfBirth) : null,
+    personPhoneIndex: s.phone ? protect.phoneMatch(s.name, s.phone) : null,
+    personId: null as string | null,
   }));
   return {
     id: ids.incidentId,
@@ -88,6 +93,7 @@ export function incidentReportedData(record: IncidentRecord): IncidentReported {
     reportingOfficerId: record.reportingOfficerId,
     subjects: record.subjects.map((s) => ({
       subjectId: s.id,
+      ...(s.personId ? { personId: s.personId } : {}),
       flags: { juvenile: s.juvenile, senior: s.senior, veteran: s.veteran, experiencingHomelessness: s.experiencingHomelessness },
       ...(s.language ? { language: s.language } : {}),
       name: s.name,

@@ -6,8 +6,9 @@ export const incidentReclassifiedData = z.strictObject({
   incidentId: idSchema,
   previous: bhCodingSchema,
   current: bhCodingSchema,
-  origin: z.enum(['officer', 'review-queue', 'supervisor', 'import']),
+  origin: z.enum(['manual', 'review-queue', 'import']).describe('manual: PUT /v1/incidents/{id}/indicators; review-queue: an accepted review item'),
   reclassifiedBy: idSchema,
+  reasonCode: z.enum(['new-information', 'clinical-review', 'review-queue', 'data-entry-error', 'supervisor-correction', 'other']),
   version: z.number().int().positive(),
 });
 
@@ -24,6 +25,7 @@ export const incidentReclassified = defineEvent({
     current: { relatedTo: 'both', observations: ['intoxication'], suspectedUsing: ['A', 'D'] },
     origin: 'review-queue',
     reclassifiedBy: 'supervisor-0192',
+    reasonCode: 'review-queue',
     version: 3,
   },
 });

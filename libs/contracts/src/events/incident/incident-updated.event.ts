@@ -5,6 +5,7 @@ import { idSchema } from '../../common.schemas';
 export const incidentUpdatedData = z.strictObject({
   incidentId: idSchema,
   changedFields: z.array(z.string().min(1).max(64)).min(1).describe('Names of the corrected fields, never their values'),
+  kind: z.enum(['correction', 'supplement']),
   reasonCode: z.enum(['data-entry-error', 'new-information', 'supplement', 'supervisor-correction', 'other']),
   updatedBy: idSchema,
   version: z.number().int().positive(),
@@ -20,6 +21,7 @@ export const incidentUpdated = defineEvent({
   example: {
     incidentId: 'inc_01JD8Z6Q3KX7C2V9M4T5R8N1PA',
     changedFields: ['disposition', 'district'],
+    kind: 'correction',
     reasonCode: 'data-entry-error',
     updatedBy: 'officer-4471',
     version: 2,

@@ -1,11 +1,15 @@
-import { Body, Controller, HttpStatus, Post, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Headers, HttpStatus, Post, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '@cit/auth';
 import { createIncidentExample, createIncidentRequestSchema, type CreateIncidentRequest } from '@cit/contracts';
-import { ApiZodBody, ZodValidationPipe } from '@cit/service-kit';
+import { FieldCipher } from '@cit/persistence';
+import { ApiZodBody, RequestValidationError, ZodValidationPipe } from '@cit/service-kit';
 import type { Response } from 'express';
 import { GetIncidentService } from '../get-incident/get-incident.service';
+import { incidentView } from '../incident.view';
 import { CreateIncidentService } from './create-incident.service';
+
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,200}$/;
 
 @ApiTags('incidents')
 @ApiBearerAuth()
@@ -14,22 +18,33 @@ export class CreateIncidentController {
   constructor(
     private readonly createIncident: CreateIncidentService,
     private readonly getIncident: GetIncidentService,
+    private readonly cipher: FieldCipher,
   ) {}
 
   @Post()
   @Roles('officer', 'clinician', 'coordinator', 'supervisor', 'admin')
   @ApiZodBody(createIncidentRequestSchema, createIncidentExample)
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Retries with the same key and body return the first result' })
   @ApiResponse({ status: 201, description: 'Incident recorded; cit.incident.reported.v1 emitted' })
-  @ApiResponse({ status: 200, description: 'The CAD call was already recorded; the existing incident, no new event' })
+  @ApiResponse({ status: 200, description: 'Already recorded (same Idempotency-Key or CAD call number): the existing incident, no new event' })
   @ApiResponse({ status: 400, description: 'problem+json naming each invalid field' })
+  @ApiResponse({ status: 422, description: 'Idempotency-Key reused with a different body' })
   async create(
     @Body(new ZodValidationPipe(createIncidentRequestSchema)) body: CreateIncidentRequest,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
     @CurrentPrincipal() principal: Principal,
     @Res({ passthrough: true }) res: Response,
   ) {
-    const result = await this.createIncident.create(body, principal);
-    res.status(result.created ? HttpStatus.CREATED : HttpStatus.OK);
-    res.location(`/v1/incidents/${result.incidentId}`);
-    return this.getIncident.get(result.incidentId, principal);
+    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      throw new RequestValidationError([{ field: 'Idempotency-Key', detail: 'must be 1-200 letters, digits or . _ : -' }]);
+    }
+    const result = await this.createIncident.create(body, principal, idempotencyKey);
+    if (!result.created) {
+      res.status(HttpStatus.OK).location(`/v1/incidents/${result.incidentId}`);
+      return this.getIncident.get(result.incidentId, principal);
+    }
+    res.status(HttpStatus.CREATED).location(`/v1/incidents/${result.record.id}`);
+    const open = (v: string | null) => (v === null ? undefined : this.cipher.decrypt(v));
+    return { ...incidentView(result.record, open), supplements: [] };
   }
 }

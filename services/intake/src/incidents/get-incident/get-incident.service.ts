@@ -2,9 +2,11 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import type { Principal } from '@cit/auth';
 import { FieldCipher } from '@cit/persistence';
 import { DataSource } from 'typeorm';
+import { IncidentSupplementEntity } from '../incident-supplement.entity';
 import { IncidentEntity } from '../incident.entity';
+import { incidentView } from '../incident.view';
 
-/** Reads one incident of the caller's department, decrypting PHI for the response only. */
+/** Reads one incident of the caller's department with its supplements, decrypting PHI for the response only. */
 @Injectable()
 export class GetIncidentService {
   constructor(
@@ -20,40 +22,13 @@ export class GetIncidentService {
       order: { subjects: { ordinal: 'ASC' } },
     });
     if (!incident) throw new NotFoundException('incident not found');
+    const supplements = await this.dataSource
+      .getRepository(IncidentSupplementEntity)
+      .find({ where: { incidentId: id, departmentId: principal.departmentId }, order: { addedAt: 'ASC' } });
     const open = (v: string | null) => (v === null ? undefined : this.cipher.decrypt(v));
     return {
-      id: incident.id,
-      departmentId: incident.departmentId,
-      externalIds: { cadCallNumber: incident.cadCallNumber ?? undefined, rmsIncidentNumber: incident.rmsIncidentNumber ?? undefined },
-      occurredAt: incident.occurredAt.toISOString(),
-      receivedAt: incident.receivedAt.toISOString(),
-      location: {
-        address: open(incident.locationAddress),
-        latitude: incident.latitude ?? undefined,
-        longitude: incident.longitude ?? undefined,
-        district: incident.district ?? undefined,
-      },
-      callType: incident.callType,
-      disposition: incident.disposition ?? undefined,
-      encounter: incident.encounter,
-      narrative: open(incident.narrative),
-      reportingOfficerId: incident.reportingOfficerId,
-      behavioralHealth: {
-        relatedTo: incident.bhRelatedTo,
-        observations: incident.bhObservations,
-        suspectedUsing: incident.bhSuspectedUsing,
-      },
-      subjects: incident.subjects.map((s) => ({
-        id: s.id,
-        name: open(s.name),
-        dateOfBirth: open(s.dateOfBirth),
-        phone: open(s.phone),
-        address: open(s.address),
-        language: s.language ?? undefined,
-        flags: { juvenile: s.juvenile, senior: s.senior, veteran: s.veteran, experiencingHomelessness: s.experiencingHomelessness },
-      })),
-      version: incident.version,
-      createdAt: incident.createdAt.toISOString(),
+      ...incidentView(incident, open),
+      supplements: supplements.map((s) => ({ id: s.id, narrative: open(s.narrative), addedBy: s.addedBy, addedAt: s.addedAt.toISOString() })),
     };
   }
 }

@@ -1,0 +1,25 @@
+import { Body, Controller, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, Roles, type Principal } from '@cit/auth';
+import { ApiZodBody, ZodValidationPipe } from '@cit/service-kit';
+import { appendSupplementRequestSchema, type AppendSupplementRequest } from './append-supplement.request';
+import { AppendSupplementService } from './append-supplement.service';
+
+@ApiTags('incidents')
+@ApiBearerAuth()
+@Controller('v1/incidents')
+export class AppendSupplementController {
+  constructor(private readonly supplements: AppendSupplementService) {}
+
+  @Post(':id/supplements')
+  @Roles('officer', 'clinician', 'coordinator', 'supervisor', 'admin')
+  @ApiZodBody(appendSupplementRequestSchema)
+  @ApiResponse({ status: 201, description: 'Supplement appended; cit.incident.updated.v1 emitted' })
+  append(
+    @Param('id') id: string,
+    @Body(new ZodValidationPipe(appendSupplementRequestSchema)) body: AppendSupplementRequest,
+    @CurrentPrincipal() principal: Principal,
+  ) {
+    return this.supplements.append(id, body.narrative, principal);
+  }
+}

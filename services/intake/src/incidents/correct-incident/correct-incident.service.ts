@@ -1,0 +1,119 @@
+import { HttpStatus, Injectable, NotFoundException } from '@nestjs/common';
+import { buildEvent } from '@cit/contracts';
+import type { Principal } from '@cit/auth';
+import { OutboxWriter } from '@cit/messaging';
+import { currentContext } from '@cit/observability';
+import { BlindIndex, FieldCipher } from '@cit/persistence';
+import { ProblemException, ProblemType, RequestValidationError } from '@cit/service-kit';
+import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
+import { PersonMatcher } from '../../persons/person-matcher.service';
+import { IncidentChangeEntity } from '../incident-change.entity';
+import { IncidentSubjectEntity } from '../incident-subject.entity';
+import { IncidentEntity } from '../incident.entity';
+import { newId } from '../incident.mapper';
+import { subjectIndexes } from '../subject-indexes';
+import type { CorrectIncidentRequest } from './correct-incident.request';
+import { incidentColumnUpdates } from './incident-corrections';
+
+type SubjectCorrection = NonNullable<CorrectIncidentRequest['changes']['subjects']>[number];
+
+/** Corrects recorded fields with a required reason; history, new version and cit.incident.updated.v1 commit together. */
+@Injectable()
+export class CorrectIncidentService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly outbox: OutboxWriter,
+    private readonly cipher: FieldCipher,
+    private readonly blindIndex: BlindIndex,
+    private readonly persons: PersonMatcher,
+  ) {}
+
+  async correct(incidentId: string, req: CorrectIncidentRequest, principal: Principal) {
+    try {
+      return await this.dataSource.transaction((em) => this.apply(em, incidentId, req, principal));
+    } catch (err) {
+      if (err instanceof QueryFailedError && (err.driverError as { code?: string }).code === '23505') {
+        throw new ProblemException(ProblemType.conflict, HttpStatus.CONFLICT, 'Conflict', 'rmsIncidentNumber is already used by another incident of the department');
+      }
+      throw err;
+    }
+  }
+
+  private async apply(em: EntityManager, incidentId: string, req: CorrectIncidentRequest, principal: Principal) {
+    const departmentId = principal.departmentId;
+    const incident = await em.findOne(IncidentEntity, { where: { id: incidentId, departmentId }, lock: { mode: 'pessimistic_write' } });
+    if (!incident) throw new NotFoundException('incident not found');
+    const now = new Date();
+    const version = incident.version + 1;
+    const { updates, fields } = incidentColumnUpdates(req.changes, { encrypt: (v) => this.cipher.encrypt(v) });
+    for (const [i, subject] of (req.changes.subjects ?? []).entries()) {
+      fields.push(...(await this.correctSubject(em, incidentId, departmentId, subject, i)));
+    }
+
+    await em.update(IncidentEntity, { id: incidentId }, { ...updates, version, updatedAt: now });
+    await em.insert(IncidentChangeEntity, {
+      id: newId('chg'),
+      incidentId,
+      departmentId,
+      version,
+      kind: 'correction',
+      changedFields: fields,
+      reasonCode: req.reason.code,
+      reasonNote: req.reason.note ? this.cipher.encrypt(req.reason.note) : null,
+      previousCoding: null,
+      changedBy: principal.subject,
+      changedAt: now,
+    });
+    const ctx = currentContext();
+    await this.outbox.append(
+      em,
+      buildEvent(
+        'cit.incident.updated.v1',
+        incidentId,
+        { incidentId, changedFields: fields, kind: 'correction', reasonCode: req.reason.code, updatedBy: principal.subject, version },
+        { source: '/cit/intake', departmentId, correlationId: ctx?.correlationId ?? incidentId, causationId: ctx?.requestId },
+      ),
+    );
+    return { incidentId, version, changedFields: fields };
+  }
+
+  /** Corrects one subject; identity changes re-index it and re-link it to the right person. */
+  private async correctSubject(em: EntityManager, incidentId: string, departmentId: string, c: SubjectCorrection, index: number): Promise<string[]> {
+    const subject = await em.findOne(IncidentSubjectEntity, { where: { id: c.id, incidentId, departmentId } });
+    if (!subject) throw new RequestValidationError([{ field: `changes.subjects.${index}.id`, detail: 'no such subject on this incident' }]);
+    const enc = (v: string) => this.cipher.encrypt(v);
+    const updates: Partial<IncidentSubjectEntity> = {};
+    const fields: string[] = [];
+    for (const key of ['name', 'dateOfBirth', 'phone', 'address'] as const) {
+      if (c[key] !== undefined) {
+        updates[key] = enc(c[key] as string);
+        fields.push(`subjects.${key}`);
+      }
+    }
+    if (c.language !== undefined) {
+      updates.language = c.language;
+      fields.push('subjects.language');
+    }
+    for (const flag of ['juvenile', 'senior', 'veteran', 'experiencingHomelessness'] as const) {
+      if (c.flags?.[flag] !== undefined) {
+        updates[flag] = c.flags[flag];
+        fields.push(`subjects.flags.${flag}`);
+      }
+    }
+    const identityChanged = c.name !== undefined || c.dateOfBirth !== undefined || c.phone !== undefined;
+    if (identityChanged) {
+      const open = (v: string | null) => (v === null ? undefined : this.cipher.decrypt(v));
+      const name = c.name ?? open(subject.name)!;
+      const dob = c.dateOfBirth ?? open(subject.dateOfBirth);
+      const phone = c.phone ?? open(subject.phone);
+      Object.assign(updates, subjectIndexes(this.blindIndex, name, dob, phone));
+    }
+    if (Object.keys(updates).length) await em.update(IncidentSubjectEntity, { id: subject.id }, updates);
+    if (identityChanged) {
+      await this.persons.linkSubjects(em, departmentId, [
+        { id: subject.id, personMatchIndex: updates.personMatchIndex ?? null, personPhoneIndex: updates.personPhoneIndex ?? null },
+      ]);
+    }
+    return [...new Set(fields)];
+  }
+}

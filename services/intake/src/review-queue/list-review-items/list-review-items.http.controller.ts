@@ -1,0 +1,23 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, Roles, type Principal } from '@cit/auth';
+import { ZodValidationPipe } from '@cit/service-kit';
+import { listReviewItemsQuerySchema, type ListReviewItemsQuery } from './list-review-items.query';
+import { ListReviewItemsService } from './list-review-items.service';
+
+@ApiTags('review-queue')
+@ApiBearerAuth()
+@Controller('v1/review-queue')
+export class ListReviewItemsController {
+  constructor(private readonly items: ListReviewItemsService) {}
+
+  /** Calls screening found possibly behavioral-health related although the officer did not flag them. */
+  @Get()
+  @Roles('supervisor', 'clinician', 'coordinator', 'admin')
+  @ApiQuery({ name: 'status', required: false, enum: ['pending', 'accepted', 'dismissed', 'superseded'] })
+  @ApiQuery({ name: 'limit', required: false, type: Number })
+  @ApiQuery({ name: 'cursor', required: false, type: String })
+  list(@Query(new ZodValidationPipe(listReviewItemsQuerySchema)) query: ListReviewItemsQuery, @CurrentPrincipal() principal: Principal) {
+    return this.items.list(query, principal);
+  }
+}

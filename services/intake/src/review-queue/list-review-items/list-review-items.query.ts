@@ -1,0 +1,12 @@
+import { cursorParamSchema, limitParamSchema } from '@cit/service-kit';
+import { z } from 'zod';
+
+export const reviewItemStatusSchema = z.enum(['pending', 'accepted', 'dismissed', 'superseded']);
+
+/** GET /v1/review-queue query string. */
+export const listReviewItemsQuerySchema = z.strictObject({
+  status: reviewItemStatusSchema.default('pending'),
+  limit: limitParamSchema(100, 25),
+  cursor: cursorParamSchema.optional(),
+});
+export type ListReviewItemsQuery = z.infer<typeof listReviewItemsQuerySchema>;

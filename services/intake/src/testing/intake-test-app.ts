@@ -1,0 +1,30 @@
+import type { INestApplication } from '@nestjs/common';
+import { issueDevToken, type Role } from '@cit/auth';
+import { createTestDatabase, type TestDatabase } from '@cit/persistence';
+import { createServiceApp, loadServiceEnv } from '@cit/service-kit';
+import { intakeService } from '../intake.definition';
+import { IntakeModule } from '../intake.module';
+
+/** The intake service on its own fresh database, for integration tests over HTTP. */
+export interface IntakeTestApp {
+  app: INestApplication;
+  db: TestDatabase;
+  token(role: Role, department?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** Starts intake as the real service does (chassis, auth, outbox relay) on a new test database. */
+export async function startIntakeTestApp(prefix: string): Promise<IntakeTestApp> {
+  const db = await createTestDatabase({ entities: intakeService.entities, migrations: intakeService.migrations, prefix });
+  const app = await createServiceApp(intakeService, IntakeModule, loadServiceEnv({ ...process.env, DATABASE_NAME: db.databaseName }));
+  await app.init();
+  return {
+    app,
+    db,
+    token: (role, department = 'dept-a') => issueDevToken({ roles: [role], department }),
+    async close() {
+      await app.close();
+      await db.drop();
+    },
+  };
+}
