@@ -46,9 +46,16 @@ export function authOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): AuthOp
   return { jwksUrl, issuer, audience: env.AUTH_AUDIENCE || DEFAULT_AUDIENCE };
 }
 
+/** Verified tokens are remembered this long at most, so a withdrawn issuer key stops working within a minute. */
+const VERIFIED_TTL_MS = 60_000;
+const VERIFIED_MAX = 10_000;
+
 /** Verifies bearer JWTs against the issuer's JWKS and maps them to principals. */
 export class JwtVerifier {
   private readonly keys: JWTVerifyGetKey;
+  // A client sends the same token with every request; checking its signature once per
+  // minute instead of per request takes signature math off the hot path.
+  private readonly verified = new Map<string, { principal: Principal; until: number }>();
 
   /** keys overrides the remote JWKS (tests, or a local JWKS). */
   constructor(
@@ -62,7 +69,18 @@ export class JwtVerifier {
 
   /** Verifies signature, iss, aud, exp/nbf and claims; throws AuthenticationError. */
   async verify(token: string): Promise<Principal> {
-    let payload: unknown;
+    const now = Date.now();
+    const hit = this.verified.get(token);
+    if (hit && hit.until > now) return hit.principal;
+    if (hit) this.verified.delete(token);
+    const { principal, expiresAtMs } = await this.verifyUncached(token);
+    if (this.verified.size >= VERIFIED_MAX) this.verified.delete(this.verified.keys().next().value as string);
+    this.verified.set(token, { principal, until: Math.min(now + VERIFIED_TTL_MS, expiresAtMs) });
+    return principal;
+  }
+
+  private async verifyUncached(token: string): Promise<{ principal: Principal; expiresAtMs: number }> {
+    let payload: { exp?: number };
     try {
       ({ payload } = await jwtVerify(token, this.keys, {
         issuer: this.options.issuer,
@@ -75,7 +93,7 @@ export class JwtVerifier {
       throw toAuthenticationError(err);
     }
     try {
-      return principalFromClaims(payload);
+      return { principal: principalFromClaims(payload), expiresAtMs: (payload.exp ?? 0) * 1000 };
     } catch (err) {
       if (err instanceof InvalidClaimsError) throw new AuthenticationError('invalid_claims', err.message);
       throw err;

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import cluster from 'node:cluster';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Module, type INestApplication, type Type } from '@nestjs/common';
@@ -89,8 +90,13 @@ export async function createServiceApp(
 }
 
 /** Starts a service: validated configuration, consumer, HTTP on PORT; exits with a clear message on bad config. */
-export async function bootstrapService(def: ServiceDefinition, feature: Type<unknown>): Promise<INestApplication> {
+export async function bootstrapService(def: ServiceDefinition, feature: Type<unknown>): Promise<INestApplication | undefined> {
   loadLocalEnvFile();
+  const workers = Number(process.env.HTTP_WORKERS ?? 1);
+  if (workers > 1 && cluster.isPrimary) {
+    superviseWorkers(def, workers);
+    return undefined;
+  }
   process.env.SERVICE_NAME ??= def.name;
   const logger = createLogger('bootstrap');
   let env: ServiceEnv;
@@ -109,4 +115,32 @@ export async function bootstrapService(def: ServiceDefinition, feature: Type<unk
   await app.startAllMicroservices();
   logger.info({}, `${def.name} consuming`);
   return app;
+}
+
+/**
+ * HTTP_WORKERS > 1: this process supervises that many copies of the service sharing its
+ * port (one per core, where a pod or VM has several). The outbox relay stays single by its
+ * advisory lock; consumers share partitions through their group. SIGTERM stops the workers
+ * in their own ordered way, then the supervisor exits.
+ */
+function superviseWorkers(def: ServiceDefinition, workers: number): void {
+  const logger = createLogger('supervisor');
+  let stopping = false;
+  const fork = () => cluster.fork();
+  for (let i = 0; i < workers; i++) fork();
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) {
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+      return;
+    }
+    logger.error({ pid: worker.process.pid, code, signal }, `${def.name} worker exited; starting another`);
+    setTimeout(fork, 1000);
+  });
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    for (const w of Object.values(cluster.workers ?? {})) w?.process.kill(signal);
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGTERM'));
 }

@@ -10,3 +10,4 @@ export * from './http/request-context.middleware';
 export * from './bootstrap';
 export * from './migrate';
 export * from './openapi';
+export * from './micro-batcher';

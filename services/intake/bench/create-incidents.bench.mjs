@@ -21,7 +21,7 @@ const warmupMs = 5000;
 const port = 3901;
 const run = randomBytes(3).toString('hex');
 const database = `cit_bench_${run}`;
-const env = { ...process.env, DATABASE_NAME: database, PORT: String(port), LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: '20' };
+const env = { ...process.env, DATABASE_NAME: database, PORT: String(port), LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: '20', HTTP_WORKERS: process.env.HTTP_WORKERS ?? '2' };
 
 function sh(cmd, args, extra = {}) {
   const r = spawnSync(cmd, args, { encoding: 'utf8', env: { ...env, ...extra } });

@@ -143,3 +143,30 @@ describe('KeyRing', () => {
     expect(inspect(r)).toContain('k1');
   });
 });
+
+describe('FieldCipher.session', () => {
+  const { KeyRing } = jest.requireActual('./key-ring') as typeof import('./key-ring');
+  const { FieldCipher } = jest.requireActual('./field-cipher') as typeof import('./field-cipher');
+  const ring = new KeyRing({ s1: Buffer.alloc(32, 7) }, 's1');
+  const cipher = new FieldCipher(ring);
+
+  it('shares one wrapped data key across values, each with its own IV, and decrypts normally', () => {
+    const session = cipher.session();
+    const a = session.encrypt('Jordan Example');
+    const b = session.encrypt('1991-04-12', 'subject.dob');
+    expect(a.split(':').slice(0, 4)).toEqual(b.split(':').slice(0, 4));
+    expect(a.split(':')[4]).not.toBe(b.split(':')[4]);
+    expect(cipher.decrypt(a)).toBe('Jordan Example');
+    expect(cipher.decrypt(b, 'subject.dob')).toBe('1991-04-12');
+    expect(() => cipher.decrypt(b)).toThrow();
+  });
+
+  it('replaces its data key after maxValues values', () => {
+    const session = cipher.session(2);
+    const dek = (t: string) => t.split(':')[3];
+    const [x, y, z] = [session.encrypt('a'), session.encrypt('b'), session.encrypt('c')];
+    expect(dek(x)).toBe(dek(y));
+    expect(dek(z)).not.toBe(dek(x));
+    expect(cipher.decrypt(z)).toBe('c');
+  });
+});

@@ -82,6 +82,34 @@ export class FieldCipher {
     }
   }
 
+  /**
+   * An encryption session: one data key, wrapped once, for the values of one record or one
+   * batch (each value still gets its own random IV). Halves the cost of encrypting many
+   * values; tokens are the same format and decrypt like any other. The key is replaced
+   * after maxValues values, far below GCM's limit for random IVs under one key.
+   */
+  session(maxValues = 10_000): { encrypt(plain: string, aad?: string): string } {
+    let dek: Buffer | undefined;
+    let prefix = '';
+    let used = 0;
+    return {
+      encrypt: (plain: string, aad?: string): string => {
+        if (typeof plain !== 'string') throw new TypeError('FieldCipher.encrypt expects a string');
+        if (!dek || used >= maxValues) {
+          dek?.fill(0);
+          const kid = this.keyRing.activeKeyId;
+          dek = randomBytes(DEK_BYTES);
+          const wrapped = seal(this.keyRing.key(kid), dek, wrapAad(kid));
+          prefix = `${PHI_TOKEN_PREFIX}${kid}:${b64url(Buffer.concat([wrapped.iv, wrapped.tag, wrapped.ct]))}:`;
+          used = 0;
+        }
+        used++;
+        const data = seal(dek, Buffer.from(plain, 'utf8'), Buffer.from(aad ?? '', 'utf8'));
+        return `${prefix}${b64url(data.iv)}:${b64url(data.tag)}:${b64url(data.ct)}`;
+      },
+    };
+  }
+
   /** Decrypts a token; throws PhiCryptoError on a malformed, tampered or unknown-key token or wrong aad. */
   decrypt(token: string, aad?: string): string {
     const parsed = this.parse(token);

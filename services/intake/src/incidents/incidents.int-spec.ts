@@ -56,6 +56,21 @@ describe('incidents API (real PostgreSQL, outbox)', () => {
       expect(await outbox(results[0].body.id)).toHaveLength(1);
     });
 
+    it('group-commits concurrent requests while keeping each outcome its own', async () => {
+      const key = `k-batch-${Date.now()}`;
+      await http().post('/v1/incidents').set('authorization', `Bearer ${officer}`).set('idempotency-key', key).send(body()).expect(201);
+      const bodies = Array.from({ length: 10 }, () => body());
+      const [reused, ...fresh] = await Promise.all([
+        http().post('/v1/incidents').set('authorization', `Bearer ${officer}`).set('idempotency-key', key).send(body({ callType: 'other' })),
+        ...bodies.map((b) => http().post('/v1/incidents').set('authorization', `Bearer ${officer}`).send(b)),
+      ]);
+      expect(reused.status).toBe(422);
+      expect(fresh.map((r) => r.status)).toEqual(Array(10).fill(201));
+      expect(new Set(fresh.map((r) => r.body.id)).size).toBe(10);
+      for (const r of fresh) expect(await outbox(r.body.id)).toHaveLength(1);
+      expect(fresh[3].body.subjects[0].name).toBe('Jordan Example');
+    });
+
     it('does not let another department see the CAD number as used', async () => {
       const b = body();
       const mine = await http().post('/v1/incidents').set('authorization', `Bearer ${officer}`).send(b).expect(201);

@@ -44,7 +44,7 @@ export class CreateIncidentController {
       return this.getIncident.get(result.incidentId, principal);
     }
     res.status(HttpStatus.CREATED).location(`/v1/incidents/${result.record.id}`);
-    const open = (v: string | null) => (v === null ? undefined : this.cipher.decrypt(v));
+    const open = (v: string | null) => (v === null ? undefined : (result.plaintext.get(v) ?? this.cipher.decrypt(v)));
     return { ...incidentView(result.record, open), supplements: [] };
   }
 }

@@ -4,7 +4,7 @@ import type { Principal } from '@cit/auth';
 import { OutboxWriter } from '@cit/messaging';
 import { createLogger, currentContext } from '@cit/observability';
 import { BlindIndex, FieldCipher } from '@cit/persistence';
-import { ProblemException, ProblemType } from '@cit/service-kit';
+import { MicroBatcher, ProblemException, ProblemType, type BatchResult } from '@cit/service-kit';
 import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
 import { PersonMatcher } from '../../persons/person-matcher.service';
 import { ReviewScreener } from '../../review-queue/review-screener.service';
@@ -15,111 +15,216 @@ import { incidentRecordFromRequest, incidentReportedData, newId, type IncidentRe
 import { subjectIndexes } from '../subject-indexes';
 import { requestFingerprint } from './request-fingerprint';
 
-export type CreateIncidentResult = { created: true; record: IncidentRecord } | { created: false; incidentId: string };
+/** A new incident comes back with the plaintext of its encrypted fields, so the response needs no decryption. */
+export type CreateIncidentResult =
+  | { created: true; record: IncidentRecord; plaintext: ReadonlyMap<string, string> }
+  | { created: false; incidentId: string };
+
+interface CreateCommand {
+  req: CreateIncidentRequest;
+  principal: Principal;
+  key?: string;
+  fingerprint: string;
+  correlationId: string;
+  causationId?: string;
+}
 
 const UNIQUE_VIOLATION = '23505';
+const keyOf = (departmentId: string, value: string) => `${departmentId}|${value}`;
 
 /**
- * Records a call for service, links its subjects to persons, screens it for unflagged
- * behavioral-health indicators and writes cit.incident.reported.v1 — one transaction.
- * Idempotent by Idempotency-Key and by CAD call number within the department.
+ * Records calls for service: stores each incident with its subjects, links them to persons,
+ * screens for unflagged behavioral-health indicators and writes cit.incident.reported.v1,
+ * all in one transaction. Idempotent by Idempotency-Key and by CAD call number within the
+ * department. Concurrent requests are group-committed: one transaction per batch.
  */
 @Injectable()
 export class CreateIncidentService {
   private readonly logger = createLogger('create-incident');
-  private readonly protect: PhiProtection;
+  private readonly batcher = new MicroBatcher<CreateCommand, CreateIncidentResult>((cmds) => this.flush(cmds), {
+    maxBatch: 64,
+    maxConcurrent: 4,
+  });
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly outbox: OutboxWriter,
     private readonly persons: PersonMatcher,
     private readonly screener: ReviewScreener,
-    cipher: FieldCipher,
-    blindIndex: BlindIndex,
-  ) {
-    this.protect = {
-      encrypt: (v) => cipher.encrypt(v),
-      personMatch: (n, d) => subjectIndexes(blindIndex, n, d, null).personMatchIndex,
-      phoneMatch: (n, p) => subjectIndexes(blindIndex, n, null, p).personPhoneIndex,
+    private readonly cipher: FieldCipher,
+    private readonly blindIndex: BlindIndex,
+  ) {}
+
+  /** Encryption for one batch: one data key for all its values, and the plaintext of each token kept for the response. */
+  private protection(): { protect: PhiProtection; plaintext: Map<string, string> } {
+    const session = this.cipher.session();
+    const plaintext = new Map<string, string>();
+    return {
+      plaintext,
+      protect: {
+        encrypt: (v) => {
+          const token = session.encrypt(v);
+          plaintext.set(token, v);
+          return token;
+        },
+        personMatch: (n, d) => subjectIndexes(this.blindIndex, n, d, null).personMatchIndex,
+        phoneMatch: (n, p) => subjectIndexes(this.blindIndex, n, null, p).personPhoneIndex,
+      },
     };
   }
 
-  async create(req: CreateIncidentRequest, principal: Principal, idempotencyKey?: string): Promise<CreateIncidentResult> {
-    const fingerprint = idempotencyKey ? requestFingerprint(req) : '';
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.dataSource.transaction((em) => this.createIn(em, req, principal, idempotencyKey, fingerprint));
-      } catch (err) {
-        // Two requests for the same CAD call raced; the loser finds the winner's incident on retry.
-        const code = err instanceof QueryFailedError ? (err.driverError as { code?: string }).code : undefined;
-        if (code !== UNIQUE_VIOLATION || attempt >= 2) throw err;
-      }
-    }
-  }
-
-  private async createIn(
-    em: EntityManager,
-    req: CreateIncidentRequest,
-    principal: Principal,
-    key: string | undefined,
-    fingerprint: string,
-  ): Promise<CreateIncidentResult> {
-    const departmentId = principal.departmentId;
-    if (key) {
-      // Serializes requests carrying the same key, so the second sees the first one's row.
-      await em.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`idempotency|${departmentId}|${key}`]);
-      const used = await em.findOne(IdempotencyKeyEntity, { where: { departmentId, key } });
-      if (used) {
-        if (used.requestHash !== fingerprint) {
-          throw new ProblemException(
-            ProblemType.unprocessable,
-            HttpStatus.UNPROCESSABLE_ENTITY,
-            'Idempotency-Key reused',
-            'This Idempotency-Key was already used with a different request body.',
-          );
-        }
-        return { created: false, incidentId: used.incidentId };
-      }
-    }
-    const remember = async (incidentId: string) => {
-      if (key) await em.insert(IdempotencyKeyEntity, { departmentId, key, requestHash: fingerprint, incidentId, createdAt: new Date() });
-    };
-    if (req.externalIds.cadCallNumber) {
-      // The same CAD call reported twice is one incident (CAD interfaces retry).
-      const existing = await em.findOne(IncidentEntity, {
-        where: { departmentId, cadCallNumber: req.externalIds.cadCallNumber },
-        select: { id: true },
-      });
-      if (existing) {
-        await remember(existing.id);
-        return { created: false, incidentId: existing.id };
-      }
-    }
-
-    const record = incidentRecordFromRequest(req, { incidentId: newId('inc'), departmentId, createdBy: principal.subject, now: new Date() }, this.protect);
-    const { subjects, ...incident } = record;
-    await em.insert(IncidentEntity, incident);
-    if (subjects.length) await em.insert(IncidentSubjectEntity, subjects);
-    const personIds = await this.persons.linkSubjects(em, departmentId, subjects);
-    for (const s of subjects) s.personId = personIds.get(s.id) ?? null;
-    await this.screener.screenIncident(em, {
-      incidentId: record.id,
-      departmentId,
-      callType: req.callType,
-      narrative: req.narrative,
-      observations: req.behavioralHealth.observations,
-      coding: req.behavioralHealth,
-    });
-    await remember(record.id);
+  create(req: CreateIncidentRequest, principal: Principal, idempotencyKey?: string): Promise<CreateIncidentResult> {
     const ctx = currentContext();
-    const event = buildEvent('cit.incident.reported.v1', record.id, incidentReportedData(record), {
-      source: '/cit/intake',
-      departmentId,
-      correlationId: ctx?.correlationId ?? record.id,
+    return this.batcher.submit({
+      req,
+      principal,
+      key: idempotencyKey,
+      fingerprint: idempotencyKey ? requestFingerprint(req) : '',
+      correlationId: ctx?.correlationId ?? newId('inc'),
       causationId: ctx?.requestId,
     });
-    await this.outbox.append(em, event);
-    this.logger.info({ incidentId: record.id, eventId: event.id, subjects: subjects.length }, 'incident reported');
-    return { created: true, record };
   }
+
+  private async flush(cmds: CreateCommand[]): Promise<BatchResult<CreateIncidentResult>[]> {
+    try {
+      return await this.dataSource.transaction((em) => this.createAll(em, cmds));
+    } catch (err) {
+      if (cmds.length === 1 && !isUniqueViolation(err)) throw err;
+      // One request of the batch collided with a concurrent writer (another replica); each
+      // request alone, in its own transaction, finds what the other wrote.
+      const results: BatchResult<CreateIncidentResult>[] = [];
+      for (const cmd of cmds) {
+        try {
+          results.push((await this.dataSource.transaction((em) => this.createAll(em, [cmd])))[0]);
+        } catch (error) {
+          results.push({ ok: false, error });
+        }
+      }
+      return results;
+    }
+  }
+
+  private async createAll(em: EntityManager, cmds: CreateCommand[]): Promise<BatchResult<CreateIncidentResult>[]> {
+    const usedKeys = await this.lockAndFindKeys(em, cmds);
+    const knownCads = await this.findCads(em, cmds);
+    const results: BatchResult<CreateIncidentResult>[] = [];
+    const created: { cmd: CreateCommand; record: IncidentRecord }[] = [];
+    const newKeys: IdempotencyKeyEntity[] = [];
+    const now = new Date();
+    const { protect, plaintext } = this.protection();
+
+    for (const cmd of cmds) {
+      const departmentId = cmd.principal.departmentId;
+      const key = cmd.key ? keyOf(departmentId, cmd.key) : undefined;
+      const prior = key ? usedKeys.get(key) : undefined;
+      if (prior) {
+        results.push(
+          prior.fingerprint === cmd.fingerprint
+            ? { ok: true, value: { created: false, incidentId: prior.incidentId } }
+            : {
+                ok: false,
+                error: new ProblemException(
+                  ProblemType.unprocessable,
+                  HttpStatus.UNPROCESSABLE_ENTITY,
+                  'Idempotency-Key reused',
+                  'This Idempotency-Key was already used with a different request body.',
+                ),
+              },
+        );
+        continue;
+      }
+      const cad = cmd.req.externalIds.cadCallNumber;
+      // The same CAD call reported twice is one incident (CAD interfaces retry).
+      const existing = cad ? knownCads.get(keyOf(departmentId, cad)) : undefined;
+      const incidentId = existing ?? newId('inc');
+      if (existing) {
+        results.push({ ok: true, value: { created: false, incidentId: existing } });
+      } else {
+        const record = incidentRecordFromRequest(cmd.req, { incidentId, departmentId, createdBy: cmd.principal.subject, now }, protect);
+        created.push({ cmd, record });
+        results.push({ ok: true, value: { created: true, record, plaintext } });
+        if (cad) knownCads.set(keyOf(departmentId, cad), incidentId);
+      }
+      if (key && cmd.key) {
+        usedKeys.set(key, { fingerprint: cmd.fingerprint, incidentId });
+        newKeys.push({ departmentId, key: cmd.key, requestHash: cmd.fingerprint, incidentId, createdAt: now });
+      }
+    }
+
+    if (created.length) await this.store(em, created);
+    if (newKeys.length) await em.insert(IdempotencyKeyEntity, newKeys);
+    if (created.length) {
+      await this.outbox.appendMany(
+        em,
+        created.map(({ cmd, record }) =>
+          buildEvent('cit.incident.reported.v1', record.id, incidentReportedData(record), {
+            source: '/cit/intake',
+            departmentId: record.departmentId,
+            correlationId: cmd.correlationId,
+            causationId: cmd.causationId,
+          }),
+        ),
+      );
+      this.logger.info({ incidentIds: created.map((c) => c.record.id), batch: cmds.length }, 'incidents reported');
+    }
+    return results;
+  }
+
+  private async store(em: EntityManager, created: { cmd: CreateCommand; record: IncidentRecord }[]): Promise<void> {
+    await em.insert(
+      IncidentEntity,
+      created.map(({ record: { subjects: _subjects, ...incident } }) => incident),
+    );
+    const subjects = created.flatMap(({ record }) => record.subjects);
+    if (subjects.length) await em.insert(IncidentSubjectEntity, subjects);
+    const byDepartment = new Map<string, typeof subjects>();
+    for (const s of subjects) byDepartment.set(s.departmentId, [...(byDepartment.get(s.departmentId) ?? []), s]);
+    for (const [departmentId, group] of byDepartment) {
+      const personIds = await this.persons.linkSubjects(em, departmentId, group);
+      for (const s of group) s.personId = personIds.get(s.id) ?? null;
+    }
+    for (const { cmd, record } of created) {
+      await this.screener.screenIncident(em, {
+        incidentId: record.id,
+        departmentId: record.departmentId,
+        callType: cmd.req.callType,
+        narrative: cmd.req.narrative,
+        observations: cmd.req.behavioralHealth.observations,
+        coding: cmd.req.behavioralHealth,
+      });
+    }
+  }
+
+  /** Serializes requests carrying the same key (so the second sees the first's row) and returns the keys already used. */
+  private async lockAndFindKeys(em: EntityManager, cmds: CreateCommand[]) {
+    const used = new Map<string, { fingerprint: string; incidentId: string }>();
+    const keyed = cmds.filter((c) => c.key);
+    if (!keyed.length) return used;
+    const locks = [...new Set(keyed.map((c) => `idempotency|${keyOf(c.principal.departmentId, c.key!)}`))].sort();
+    await em.query('SELECT pg_advisory_xact_lock(hashtext(k)) FROM (SELECT k FROM unnest($1::text[]) AS k ORDER BY k) AS locks', [locks]);
+    const rows: { department_id: string; key: string; request_hash: string; incident_id: string }[] = await em.query(
+      `SELECT department_id, key, request_hash, incident_id FROM idempotency_key
+        WHERE (department_id, key) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+      [keyed.map((c) => c.principal.departmentId), keyed.map((c) => c.key)],
+    );
+    for (const r of rows) used.set(keyOf(r.department_id, r.key), { fingerprint: r.request_hash, incidentId: r.incident_id });
+    return used;
+  }
+
+  private async findCads(em: EntityManager, cmds: CreateCommand[]) {
+    const known = new Map<string, string>();
+    const withCad = cmds.filter((c) => c.req.externalIds.cadCallNumber);
+    if (!withCad.length) return known;
+    const rows: { department_id: string; cad_call_number: string; id: string }[] = await em.query(
+      `SELECT department_id, cad_call_number, id FROM incident
+        WHERE (department_id, cad_call_number) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+      [withCad.map((c) => c.principal.departmentId), withCad.map((c) => c.req.externalIds.cadCallNumber)],
+    );
+    for (const r of rows) known.set(keyOf(r.department_id, r.cad_call_number), r.id);
+    return known;
+  }
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  return err instanceof QueryFailedError && (err.driverError as { code?: string }).code === UNIQUE_VIOLATION;
 }
