@@ -9,7 +9,7 @@ describe('incidents API (real PostgreSQL, outbox)', () => {
   let otherDepartment: string;
   let seq = 0;
   const cad = () => `CAD-T-${Date.now()}-${++seq}`;
-  const http = () => request(t.app.getHttpServer());
+  const http = () => request(t.url);
   const body = (overrides: Record<string, unknown> = {}) => ({ ...createIncidentExample, externalIds: { cadCallNumber: cad() }, ...overrides });
   const outbox = (incidentId: string) =>
     t.db.dataSource.query(`SELECT event_type, payload FROM outbox WHERE message_key = $1 ORDER BY seq`, [incidentId]) as Promise<

@@ -10,7 +10,7 @@ describe('review queue API (real PostgreSQL, outbox)', () => {
   let t: IntakeTestApp;
   let screener: ReviewScreener;
   const tokens: Record<string, string> = {};
-  const http = () => request(t.app.getHttpServer());
+  const http = () => request(t.url);
   const as = (who: string) => ({ authorization: `Bearer ${tokens[who]}` });
 
   /** A bare incident row in `department`, screened as the incident use cases do. */

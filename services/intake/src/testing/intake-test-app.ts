@@ -8,6 +8,8 @@ import { IntakeModule } from '../intake.module';
 /** The intake service on its own fresh database, for integration tests over HTTP. */
 export interface IntakeTestApp {
   app: INestApplication;
+  /** Base URL of the listening app (supertest on a non-listening server re-listens per request, which breaks under concurrency). */
+  url: string;
   db: TestDatabase;
   token(role: Role, department?: string): Promise<string>;
   close(): Promise<void>;
@@ -17,9 +19,10 @@ export interface IntakeTestApp {
 export async function startIntakeTestApp(prefix: string): Promise<IntakeTestApp> {
   const db = await createTestDatabase({ entities: intakeService.entities, migrations: intakeService.migrations, prefix });
   const app = await createServiceApp(intakeService, IntakeModule, loadServiceEnv({ ...process.env, DATABASE_NAME: db.databaseName }));
-  await app.init();
+  await app.listen(0, '127.0.0.1');
   return {
     app,
+    url: await app.getUrl(),
     db,
     token: (role, department = 'dept-a') => issueDevToken({ roles: [role], department }),
     async close() {

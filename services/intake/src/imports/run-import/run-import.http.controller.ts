@@ -1,0 +1,45 @@
+import { Controller, HttpStatus, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, Roles, type Principal } from '@cit/auth';
+import { ProblemException, ProblemType, ZodValidationPipe } from '@cit/service-kit';
+import type { Request, Response } from 'express';
+import { CSV_COLUMNS } from '../import-row';
+import { IMPORT_CONTENT_TYPES, runImportQuerySchema, type RunImportQuery } from './run-import.request';
+import { RunImportService } from './run-import.service';
+
+@ApiTags('imports')
+@ApiBearerAuth()
+@Controller('v1/imports')
+export class RunImportController {
+  constructor(private readonly imports: RunImportService) {}
+
+  @Post()
+  @Roles('admin', 'supervisor')
+  @ApiConsumes(...IMPORT_CONTENT_TYPES.ndjson, ...IMPORT_CONTENT_TYPES.csv)
+  @ApiQuery({ name: 'format', enum: ['ndjson', 'csv'] })
+  @ApiQuery({ name: 'emitEvents', enum: ['true', 'false'], required: false, description: 'append cit.incident.reported.v1 per imported incident (default false)' })
+  @ApiBody({
+    description: `Streamed, any size. NDJSON: one create-incident request per line (externalIds.cadCallNumber or rmsIncidentNumber required). CSV: header row with columns ${CSV_COLUMNS.join(', ')}; lists are semicolon-separated.`,
+    schema: { type: 'string' },
+  })
+  @ApiResponse({ status: 201, description: 'Import finished; counts and the job location. Rejected rows are listed by GET /v1/imports/{id}' })
+  @ApiResponse({ status: 400, description: 'Bad query or CSV header (problem+json naming the field)' })
+  @ApiResponse({ status: 415, description: 'Content type does not match format' })
+  async run(
+    @Query(new ZodValidationPipe(runImportQuerySchema)) query: RunImportQuery,
+    @CurrentPrincipal() principal: Principal,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (!IMPORT_CONTENT_TYPES[query.format].includes(contentType)) {
+      throw new ProblemException(ProblemType.unsupportedMediaType, HttpStatus.UNSUPPORTED_MEDIA_TYPE, 'Unsupported media type', `format=${query.format} expects ${IMPORT_CONTENT_TYPES[query.format].join(' or ')}`);
+    }
+    const importId = await this.imports.start(query, principal);
+    res.location(`/v1/imports/${importId}`);
+    // The body is read here as a stream; the global parser only consumes application/json.
+    const summary = await this.imports.run(importId, req.iterator({ destroyOnReturn: false }), query, principal);
+    res.status(HttpStatus.CREATED);
+    return summary;
+  }
+}

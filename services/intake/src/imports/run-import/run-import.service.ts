@@ -1,0 +1,272 @@
+import { randomUUID } from 'node:crypto';
+import { StringDecoder } from 'node:string_decoder';
+import { HttpStatus, Injectable } from '@nestjs/common';
+import type { Principal } from '@cit/auth';
+import { createLogger, currentContext } from '@cit/observability';
+import { BlindIndex, FieldCipher } from '@cit/persistence';
+import { ProblemException, ProblemType, RequestValidationError } from '@cit/service-kit';
+import { DataSource } from 'typeorm';
+import { incidentRecordFromRequest, newId, type PhiProtection } from '../../incidents/incident.mapper';
+import { subjectIndexes } from '../../incidents/subject-indexes';
+import { CsvParser } from '../csv-parser';
+import { ImportJobEntity } from '../import-job.entity';
+import { csvFieldOf, csvHeaderIssues, csvRowToRequestInput, groupIssues, normalizeCsvHeader, validateImportRow, type RowIssue } from '../import-row';
+import { NdjsonLineSplitter } from '../ndjson-lines';
+import { ImportBatchWriter, type BatchTarget, type PreparedBatch } from './import-batch.writer';
+import type { RunImportQuery } from './run-import.request';
+
+/** Rows per transaction: large enough to amortize round trips, small enough to keep memory and lock time flat. */
+export const IMPORT_BATCH_ROWS = 1000;
+
+/** Why a running import stopped; the message is stored on the job, so it never carries row content. */
+export class ImportAbortedError extends Error {
+  constructor(
+    message: string,
+    readonly issues?: RowIssue[],
+  ) {
+    super(message);
+  }
+}
+
+export interface ImportSummary {
+  importId: string;
+  status: ImportJobEntity['status'];
+  format: ImportJobEntity['format'];
+  emitEvents: boolean;
+  rowsRead: number;
+  rowsImported: number;
+  rowsDuplicate: number;
+  rowsRejected: number;
+  failure?: string;
+  startedAt: string;
+  finishedAt?: string;
+}
+
+type Row = { line: number; value: unknown; fieldOf?: (path: string) => string } | { line: number; issues: RowIssue[] };
+
+/**
+ * Streams an RMS export into incidents: rows are validated one by one, bad ones go to the
+ * error report, good ones are encrypted and committed in batches while the next batch is
+ * parsed. Reading pauses while two batches are pending, so memory stays flat for any size.
+ */
+@Injectable()
+export class RunImportService {
+  private readonly logger = createLogger('import');
+  private readonly protect: PhiProtection;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly writer: ImportBatchWriter,
+    blindIndex: BlindIndex,
+    cipher: FieldCipher,
+  ) {
+    // The same protection as single reports, so imported subjects match reported ones.
+    this.protect = {
+      encrypt: (v) => cipher.encrypt(v),
+      personMatch: (n, d) => subjectIndexes(blindIndex, n, d, null).personMatchIndex,
+      phoneMatch: (n, p) => subjectIndexes(blindIndex, n, null, p).personPhoneIndex,
+    };
+  }
+
+  /** Creates the job (committed at once, so GET shows it) and returns its id. */
+  async start(query: RunImportQuery, principal: Principal): Promise<string> {
+    const importId = `imp_${randomUUID().replace(/-/g, '')}`;
+    await this.dataSource.query(
+      `INSERT INTO import_job (id, department_id, format, emit_events, status, created_by) VALUES ($1, $2, $3, $4, 'running', $5)`,
+      [importId, principal.departmentId, query.format, query.emitEvents, principal.subject],
+    );
+    this.logger.info({ importId, departmentId: principal.departmentId, format: query.format, emitEvents: query.emitEvents }, 'import started');
+    return importId;
+  }
+
+  /**
+   * Consumes the body and finishes the job: completed, or failed with a reason (committed
+   * batches stay, and a re-run skips them as duplicates). Pass a body iterator that does not
+   * destroy the request on early exit (readable.iterator({ destroyOnReturn: false })), so a
+   * 400 for a bad header can still be answered.
+   */
+  async run(importId: string, body: AsyncIterable<Buffer | string>, query: RunImportQuery, principal: Principal): Promise<ImportSummary> {
+    const ctx = currentContext();
+    const target: BatchTarget = {
+      importId,
+      departmentId: principal.departmentId,
+      createdBy: principal.subject,
+      emitEvents: query.emitEvents,
+      correlationId: ctx?.correlationId ?? importId,
+      causationId: ctx?.requestId,
+    };
+    const pipeline = new BatchPipeline(this.writer, target);
+    try {
+      const rows = query.format === 'csv' ? new CsvRows() : new NdjsonRows();
+      const decoder = new StringDecoder('utf8');
+      for await (const chunk of body) {
+        for (const row of rows.push(typeof chunk === 'string' ? chunk : decoder.write(chunk))) await pipeline.add(this.prepare(row, principal));
+      }
+      for (const row of rows.push(decoder.end())) await pipeline.add(this.prepare(row, principal));
+      for (const row of rows.end()) await pipeline.add(this.prepare(row, principal));
+      await pipeline.finish();
+    } catch (err) {
+      await pipeline.abandon();
+      const reason = failureReason(err);
+      await this.dataSource.query(`UPDATE import_job SET status = 'failed', failure = $2, finished_at = now() WHERE id = $1`, [importId, reason]);
+      this.logger.warn({ importId, departmentId: principal.departmentId, reason }, 'import failed');
+      if (err instanceof ImportAbortedError && err.issues) throw new RequestValidationError(err.issues.map((i) => ({ field: i.field, detail: i.reason })));
+      // Nobody is left to answer; a 400 keeps the client's own disconnect out of the error log.
+      if (isDisconnect(err)) throw new ProblemException(ProblemType.validation, HttpStatus.BAD_REQUEST, 'Request body incomplete', reason);
+      throw err;
+    }
+    await this.dataSource.query(`UPDATE import_job SET status = 'completed', finished_at = now() WHERE id = $1`, [importId]);
+    const summary = await this.summary(importId, principal.departmentId);
+    this.logger.info({ departmentId: principal.departmentId, ...summary }, 'import completed');
+    return summary;
+  }
+
+  async summary(importId: string, departmentId: string): Promise<ImportSummary> {
+    const job = await this.dataSource.getRepository(ImportJobEntity).findOneByOrFail({ id: importId, departmentId });
+    return summaryOf(job);
+  }
+
+  /** Validates and maps one row: CPU work done before the batch transaction, so transactions stay short. */
+  private prepare(row: Row, principal: Principal): PreparedOrRejected {
+    if ('issues' in row) return { line: row.line, issues: row.issues };
+    const checked = validateImportRow(row.value, row.fieldOf);
+    if (!checked.ok) return { line: row.line, issues: checked.issues };
+    const req = checked.request;
+    const record = incidentRecordFromRequest(req, { incidentId: newId('inc'), departmentId: principal.departmentId, createdBy: principal.subject, now: new Date() }, this.protect);
+    return { line: row.line, row: { line: row.line, record } };
+  }
+}
+
+export function summaryOf(job: ImportJobEntity): ImportSummary {
+  return {
+    importId: job.id,
+    status: job.status,
+    format: job.format,
+    emitEvents: job.emitEvents,
+    rowsRead: job.rowsRead,
+    rowsImported: job.rowsImported,
+    rowsDuplicate: job.rowsDuplicate,
+    rowsRejected: job.rowsRejected,
+    failure: job.failure ?? undefined,
+    startedAt: job.startedAt.toISOString(),
+    finishedAt: job.finishedAt?.toISOString(),
+  };
+}
+
+function isDisconnect(err: unknown): boolean {
+  return (err as { code?: unknown } | null)?.code === 'ECONNRESET' || (err as Error | null)?.message === 'aborted';
+}
+
+function failureReason(err: unknown): string {
+  if (err instanceof ImportAbortedError) return err.message;
+  const code = (err as { code?: unknown } | null)?.code;
+  if (isDisconnect(err)) return 'the request stream ended early (client disconnected)';
+  // Driver messages can quote values (e.g. a duplicate key); keep only the SQLSTATE.
+  return typeof code === 'string' ? `internal error (${code})` : 'internal error';
+}
+
+type PreparedOrRejected = { line: number; row: PreparedBatch['rows'][number] } | { line: number; issues: RowIssue[] };
+
+/** Collects rows into batches and keeps at most one batch committing while the next fills. */
+class BatchPipeline {
+  private batch = emptyBatch();
+  private inFlight: Promise<unknown> | undefined;
+
+  constructor(
+    private readonly writer: ImportBatchWriter,
+    private readonly target: BatchTarget,
+  ) {}
+
+  async add(item: PreparedOrRejected): Promise<void> {
+    this.batch.rowsRead++;
+    if ('row' in item) this.batch.rows.push(item.row);
+    else {
+      this.batch.rowsRejected++;
+      for (const i of groupIssues(item.issues)) this.batch.errors.push({ line: item.line, field: i.field, reason: i.reason });
+    }
+    if (this.batch.rows.length + this.batch.errors.length >= IMPORT_BATCH_ROWS) await this.flush();
+  }
+
+  async finish(): Promise<void> {
+    await this.flush();
+    await this.inFlight;
+  }
+
+  /** Waits for the batch being committed (its outcome no longer matters) so the job update comes last. */
+  async abandon(): Promise<void> {
+    await this.inFlight?.catch(() => undefined);
+  }
+
+  private async flush(): Promise<void> {
+    // Backpressure: the caller (and so the body stream) waits here while the previous batch commits.
+    await this.inFlight;
+    if (this.batch.rowsRead === 0) return;
+    const batch = this.batch;
+    this.batch = emptyBatch();
+    const commit = this.writer.commit(this.target, batch);
+    commit.catch(() => undefined); // surfaced by the next await of inFlight, not as an unhandled rejection
+    this.inFlight = commit;
+  }
+}
+
+function emptyBatch(): PreparedBatch {
+  return { rows: [], errors: [], rowsRead: 0, rowsRejected: 0 };
+}
+
+/** NDJSON body → rows: one JSON value per line. */
+class NdjsonRows {
+  private readonly lines = new NdjsonLineSplitter();
+
+  push(text: string): Row[] {
+    return this.lines.push(text).map(toRow);
+  }
+
+  end(): Row[] {
+    return this.lines.end().map(toRow);
+  }
+}
+
+function toRow(l: { line: number; text: string; tooLong?: boolean }): Row {
+  if (l.tooLong) return { line: l.line, issues: [{ field: '(row)', reason: 'line too long' }] };
+  try {
+    return { line: l.line, value: JSON.parse(l.text) };
+  } catch {
+    // JSON.parse's message quotes the input: say only that the line is not JSON.
+    return { line: l.line, issues: [{ field: '(row)', reason: 'not valid JSON' }] };
+  }
+}
+
+/** CSV body → rows: the first record is the header; each later record is mapped to a request. */
+class CsvRows {
+  private readonly parser = new CsvParser();
+  private header: string[] | undefined;
+
+  push(text: string): Row[] {
+    return this.toRows(this.parser.push(text));
+  }
+
+  end(): Row[] {
+    const rows = this.toRows(this.parser.end());
+    if (!this.header) throw new ImportAbortedError('the CSV body has no header row', [{ field: 'header', reason: 'required' }]);
+    return rows;
+  }
+
+  private toRows(records: ReturnType<CsvParser['push']>): Row[] {
+    const rows: Row[] = [];
+    for (const r of records) {
+      if (!this.header) {
+        const header = normalizeCsvHeader(r.fields);
+        const issues = r.error ? [{ field: 'header', reason: r.error }] : csvHeaderIssues(header);
+        if (issues.length) throw new ImportAbortedError(`invalid CSV header: ${issues.map((i) => `${i.field} ${i.reason}`).join('; ')}`, issues);
+        this.header = header;
+      } else if (r.error) {
+        rows.push({ line: r.line, issues: [{ field: '(row)', reason: r.error }] });
+      } else if (r.fields.length !== this.header.length) {
+        rows.push({ line: r.line, issues: [{ field: '(row)', reason: `has ${r.fields.length} fields, the header has ${this.header.length}` }] });
+      } else {
+        rows.push({ line: r.line, value: csvRowToRequestInput(this.header, r.fields), fieldOf: csvFieldOf });
+      }
+    }
+    return rows;
+  }
+}

@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import { HttpStatus, Injectable, NotFoundException } from '@nestjs/common';
+import type { Principal } from '@cit/auth';
+import { createLogger } from '@cit/observability';
+import { ProblemException, ProblemType, RequestValidationError } from '@cit/service-kit';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { MergePersonsRequest, UndoPersonMergeRequest } from './merge-persons.request';
+
+const conflict = (detail: string) => new ProblemException(ProblemType.conflict, HttpStatus.CONFLICT, 'Conflict', detail);
+
+/** Merges a duplicate person into another and undoes such merges exactly (the recorded subjects move back). */
+@Injectable()
+export class MergePersonsService {
+  private readonly logger = createLogger('person-merge');
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  async merge(sourceId: string, req: MergePersonsRequest, principal: Principal) {
+    const departmentId = principal.departmentId;
+    if (req.intoPersonId === sourceId) throw new RequestValidationError([{ field: 'intoPersonId', detail: 'must differ from the person being merged' }]);
+    return this.dataSource.transaction(async (em) => {
+      // Both rows locked in id order: concurrent merges of the same pair queue instead of deadlocking.
+      const persons: { id: string; merged_into: string | null }[] = await em.query(
+        'SELECT id, merged_into FROM person WHERE department_id = $1 AND id = ANY($2::text[]) ORDER BY id FOR UPDATE',
+        [departmentId, [sourceId, req.intoPersonId]],
+      );
+      const source = persons.find((p) => p.id === sourceId);
+      const target = persons.find((p) => p.id === req.intoPersonId);
+      if (!source) throw new NotFoundException('person not found');
+      if (!target) throw new NotFoundException('intoPersonId: no such person in the department');
+      if (source.merged_into) throw conflict('the person was already merged into another person');
+      if (target.merged_into) throw conflict('intoPersonId was merged into another person; merge into that one');
+
+      const moved = await updateReturning<{ id: string }>(
+        em,
+        'UPDATE incident_subject SET person_id = $3 WHERE department_id = $1 AND person_id = $2 RETURNING id',
+        [departmentId, sourceId, req.intoPersonId],
+      );
+      const movedIds = moved.map((r) => r.id);
+      await em.query('UPDATE person SET merged_into = $2 WHERE id = $1', [sourceId, req.intoPersonId]);
+      const mergeId = `pmg_${randomUUID().replace(/-/g, '')}`;
+      const [row]: { merged_at: Date }[] = await em.query(
+        `INSERT INTO person_merge (id, department_id, source_person_id, target_person_id, moved_subject_ids, reason, merged_by)
+         VALUES ($1, $2, $3, $4, $5::text[], $6, $7) RETURNING merged_at`,
+        [mergeId, departmentId, sourceId, req.intoPersonId, movedIds, req.reason, principal.subject],
+      );
+      this.logger.info({ departmentId, mergeId, sourcePersonId: sourceId, targetPersonId: req.intoPersonId, movedSubjects: movedIds.length }, 'persons merged');
+      return {
+        mergeId,
+        sourcePersonId: sourceId,
+        targetPersonId: req.intoPersonId,
+        movedSubjectIds: movedIds,
+        mergedBy: principal.subject,
+        mergedAt: row!.merged_at.toISOString(),
+      };
+    });
+  }
+
+  async undo(mergeId: string, req: UndoPersonMergeRequest, principal: Principal) {
+    const departmentId = principal.departmentId;
+    return this.dataSource.transaction(async (em) => {
+      const [merge]: { source_person_id: string; target_person_id: string; moved_subject_ids: string[]; undone_at: Date | null }[] = await em.query(
+        'SELECT source_person_id, target_person_id, moved_subject_ids, undone_at FROM person_merge WHERE id = $1 AND department_id = $2 FOR UPDATE',
+        [mergeId, departmentId],
+      );
+      if (!merge) throw new NotFoundException('merge not found');
+      if (merge.undone_at) throw conflict('the merge was already undone');
+      const [target]: { merged_into: string | null }[] = await em.query('SELECT merged_into FROM person WHERE id = $1 FOR UPDATE', [merge.target_person_id]);
+      // The target's subjects (these included) moved on with a later merge: undo that one first, newest first.
+      if (target?.merged_into) throw conflict('the target person was merged again later; undo that merge first');
+
+      // Only the recorded subjects, and only where the merge put them: later links stay untouched.
+      const back = await updateReturning<{ id: string }>(
+        em,
+        'UPDATE incident_subject SET person_id = $2 WHERE department_id = $1 AND id = ANY($3::text[]) AND person_id = $4 RETURNING id',
+        [departmentId, merge.source_person_id, merge.moved_subject_ids, merge.target_person_id],
+      );
+      await em.query('UPDATE person SET merged_into = NULL WHERE id = $1', [merge.source_person_id]);
+      const [row] = await updateReturning<{ undone_at: Date }>(
+        em,
+        'UPDATE person_merge SET undone_by = $2, undone_at = now(), undo_reason = $3 WHERE id = $1 RETURNING undone_at',
+        [mergeId, principal.subject, req.reason],
+      );
+      const restored = back.map((r) => r.id);
+      this.logger.info({ departmentId, mergeId, restoredSubjects: restored.length }, 'person merge undone');
+      return {
+        mergeId,
+        sourcePersonId: merge.source_person_id,
+        targetPersonId: merge.target_person_id,
+        restoredSubjectIds: restored,
+        undoneBy: principal.subject,
+        undoneAt: row!.undone_at.toISOString(),
+      };
+    });
+  }
+}
+
+// TypeORM's postgres driver answers UPDATE ... RETURNING with [rows, affected], not rows.
+async function updateReturning<T>(em: EntityManager, sql: string, params: unknown[]): Promise<T[]> {
+  const [rows] = (await em.query(sql, params)) as [T[], number];
+  return rows;
+}

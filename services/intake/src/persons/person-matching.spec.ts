@@ -1,0 +1,62 @@
+import { decidePersons, personLockKeys, resolveMergedPerson } from './person-matching';
+
+const ids = () => {
+  let n = 0;
+  return () => `per_new${++n}`;
+};
+const none = { byMatchIndex: new Map<string, string>(), byPhoneIndex: new Map<string, string>() };
+const s = (id: string, m: string | null, p: string | null) => ({ id, personMatchIndex: m, personPhoneIndex: p });
+
+describe('decidePersons', () => {
+  it('joins the person of the same name + dob index', () => {
+    const d = decidePersons([s('s1', 'M1', null)], { ...none, byMatchIndex: new Map([['M1', 'per_a']]) }, ids());
+    expect(d.personBySubject.get('s1')).toBe('per_a');
+    expect(d.newPersonIds).toEqual([]);
+  });
+
+  it('falls back to the name + phone index', () => {
+    const d = decidePersons([s('s1', 'M9', 'P1')], { ...none, byPhoneIndex: new Map([['P1', 'per_b']]) }, ids());
+    expect(d.personBySubject.get('s1')).toBe('per_b');
+  });
+
+  it('prefers the dob match over the phone match', () => {
+    const d = decidePersons([s('s1', 'M1', 'P1')], { byMatchIndex: new Map([['M1', 'per_a']]), byPhoneIndex: new Map([['P1', 'per_b']]) }, ids());
+    expect(d.personBySubject.get('s1')).toBe('per_a');
+  });
+
+  it('creates one new person per unmatched identity, shared within the batch', () => {
+    const d = decidePersons([s('s1', 'M1', null), s('s2', 'M1', 'P1'), s('s3', null, 'P1'), s('s4', 'M2', null), s('s5', null, null)], none, ids());
+    expect([...d.personBySubject]).toEqual([
+      ['s1', 'per_new1'],
+      ['s2', 'per_new1'],
+      ['s3', 'per_new1'],
+      ['s4', 'per_new2'],
+      ['s5', 'per_new3'],
+    ]);
+    expect(d.newPersonIds).toEqual(['per_new1', 'per_new2', 'per_new3']);
+  });
+
+  it('never re-points an index another person already holds', () => {
+    const d = decidePersons([s('s1', 'M1', 'P1')], { byMatchIndex: new Map([['M1', 'per_a']]), byPhoneIndex: new Map([['P1', 'per_b']]) }, ids());
+    const next = decidePersons([s('s2', null, 'P1')], { byMatchIndex: new Map([['M1', 'per_a']]), byPhoneIndex: new Map([['P1', 'per_b']]) }, ids());
+    expect(d.personBySubject.get('s1')).toBe('per_a');
+    expect(next.personBySubject.get('s2')).toBe('per_b');
+  });
+});
+
+describe('resolveMergedPerson', () => {
+  it('follows merges to the surviving person and stops on a cycle', () => {
+    expect(resolveMergedPerson('a', new Map([['a', 'b'], ['b', 'c']]))).toBe('c');
+    expect(resolveMergedPerson('x', new Map([['a', 'b']]))).toBe('x');
+    expect(['a', 'b']).toContain(resolveMergedPerson('a', new Map([['a', 'b'], ['b', 'a']])));
+  });
+});
+
+describe('personLockKeys', () => {
+  it('is one sorted key per distinct index, department-specific', () => {
+    const keys = personLockKeys('d1', [s('s1', 'M1', 'P1'), s('s2', 'M1', null)]);
+    expect(keys).toHaveLength(2);
+    expect([...keys].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1))).toEqual(keys);
+    expect(personLockKeys('d2', [s('s1', 'M1', null)])[0]).not.toBe(personLockKeys('d1', [s('s1', 'M1', null)])[0]);
+  });
+});
