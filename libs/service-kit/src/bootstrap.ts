@@ -110,6 +110,7 @@ export async function bootstrapService(def: ServiceDefinition, feature: Type<unk
   const app = await createServiceApp(def, feature, env);
   const port = env.PORT ?? Number(process.env[`${def.name.toUpperCase()}_PORT`] ?? def.defaultPort);
   // HTTP first: liveness answers while the consumer joins its group, and readiness says why it is not ready yet.
+  if (def.httpRequestTimeoutMs) (app.getHttpServer() as import('node:http').Server).requestTimeout = def.httpRequestTimeoutMs;
   await app.listen(port, '0.0.0.0');
   logger.info({ port }, `${def.name} listening`);
   await app.startAllMicroservices();

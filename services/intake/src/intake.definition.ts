@@ -15,6 +15,8 @@ import { reviewQueueEntities } from './review-queue/review-queue.entities';
 export const intakeService: ServiceDefinition = {
   name: 'intake',
   defaultPort: 3001,
+  // Years of RMS history arrive as one streamed request.
+  httpRequestTimeoutMs: 2 * 60 * 60 * 1000,
   title: 'CIT Platform — incident intake',
   description: 'Calls for service coded for behavioral health. Emits cit.incident.* events through the transactional outbox.',
   entities: [IncidentEntity, IncidentSubjectEntity, IncidentSupplementEntity, IncidentChangeEntity, IdempotencyKeyEntity, ...personEntities, ...reviewQueueEntities, ...importEntities, ...messagingEntities],

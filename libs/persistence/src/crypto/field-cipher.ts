@@ -83,15 +83,17 @@ export class FieldCipher {
   }
 
   /**
-   * An encryption session: one data key, wrapped once, for the values of one record or one
-   * batch (each value still gets its own random IV). Halves the cost of encrypting many
-   * values; tokens are the same format and decrypt like any other. The key is replaced
-   * after maxValues values, far below GCM's limit for random IVs under one key.
+   * An encryption session: one data key, wrapped once, for the values of one batch, each
+   * value under its own IV. Far cheaper than a fresh key per value; tokens have the same
+   * format and decrypt like any other. The key is replaced after maxValues values.
    */
-  session(maxValues = 10_000): { encrypt(plain: string, aad?: string): string } {
+  session(maxValues = 1_000_000): { encrypt(plain: string, aad?: string): string } {
     let dek: Buffer | undefined;
     let prefix = '';
     let used = 0;
+    // NIST SP 800-38D deterministic IVs: a random 4-byte field per data key and an 8-byte
+    // counter, unique for every value under that key without drawing random bytes each time.
+    const iv = Buffer.alloc(IV_BYTES);
     return {
       encrypt: (plain: string, aad?: string): string => {
         if (typeof plain !== 'string') throw new TypeError('FieldCipher.encrypt expects a string');
@@ -101,11 +103,15 @@ export class FieldCipher {
           dek = randomBytes(DEK_BYTES);
           const wrapped = seal(this.keyRing.key(kid), dek, wrapAad(kid));
           prefix = `${PHI_TOKEN_PREFIX}${kid}:${b64url(Buffer.concat([wrapped.iv, wrapped.tag, wrapped.ct]))}:`;
+          randomBytes(4).copy(iv, 0);
           used = 0;
         }
+        iv.writeBigUInt64BE(BigInt(used), 4);
         used++;
-        const data = seal(dek, Buffer.from(plain, 'utf8'), Buffer.from(aad ?? '', 'utf8'));
-        return `${prefix}${b64url(data.iv)}:${b64url(data.tag)}:${b64url(data.ct)}`;
+        const cipher = createCipheriv('aes-256-gcm', dek, iv, { authTagLength: TAG_BYTES });
+        cipher.setAAD(Buffer.from(aad ?? '', 'utf8'));
+        const ct = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
+        return `${prefix}${b64url(iv)}:${b64url(cipher.getAuthTag())}:${b64url(ct)}`;
       },
     };
   }

@@ -11,6 +11,8 @@ export interface ServiceDefinition {
   entities: MixedList<Function | string | EntitySchema>;
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   migrations: MixedList<Function | string>;
+  /** Longest a request may take (Node's default is 5 minutes; streaming imports need longer). */
+  httpRequestTimeoutMs?: number;
   /** Topics the service consumes through its inbox (none: no consumer). */
   consumes?: string[];
 }

@@ -52,19 +52,21 @@ type Row = { line: number; value: unknown; fieldOf?: (path: string) => string } 
 @Injectable()
 export class RunImportService {
   private readonly logger = createLogger('import');
-  private readonly protect: PhiProtection;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly writer: ImportBatchWriter,
-    blindIndex: BlindIndex,
-    cipher: FieldCipher,
-  ) {
-    // The same protection as single reports, so imported subjects match reported ones.
-    this.protect = {
-      encrypt: (v) => cipher.encrypt(v),
-      personMatch: (n, d) => subjectIndexes(blindIndex, n, d, null).personMatchIndex,
-      phoneMatch: (n, p) => subjectIndexes(blindIndex, n, null, p).personPhoneIndex,
+    private readonly blindIndex: BlindIndex,
+    private readonly cipher: FieldCipher,
+  ) {}
+
+  /** The same protection as single reports, so imported subjects match reported ones; one data key serves many values. */
+  private protection(): PhiProtection {
+    const session = this.cipher.session();
+    return {
+      encrypt: (v) => session.encrypt(v),
+      personMatch: (n, d) => subjectIndexes(this.blindIndex, n, d, null).personMatchIndex,
+      phoneMatch: (n, p) => subjectIndexes(this.blindIndex, n, null, p).personPhoneIndex,
     };
   }
 
@@ -96,14 +98,15 @@ export class RunImportService {
       causationId: ctx?.requestId,
     };
     const pipeline = new BatchPipeline(this.writer, target);
+    const protect = this.protection();
     try {
       const rows = query.format === 'csv' ? new CsvRows() : new NdjsonRows();
       const decoder = new StringDecoder('utf8');
       for await (const chunk of body) {
-        for (const row of rows.push(typeof chunk === 'string' ? chunk : decoder.write(chunk))) await pipeline.add(this.prepare(row, principal));
+        for (const row of rows.push(typeof chunk === 'string' ? chunk : decoder.write(chunk))) await pipeline.add(this.prepare(row, principal, protect));
       }
-      for (const row of rows.push(decoder.end())) await pipeline.add(this.prepare(row, principal));
-      for (const row of rows.end()) await pipeline.add(this.prepare(row, principal));
+      for (const row of rows.push(decoder.end())) await pipeline.add(this.prepare(row, principal, protect));
+      for (const row of rows.end()) await pipeline.add(this.prepare(row, principal, protect));
       await pipeline.finish();
     } catch (err) {
       await pipeline.abandon();
@@ -127,12 +130,12 @@ export class RunImportService {
   }
 
   /** Validates and maps one row: CPU work done before the batch transaction, so transactions stay short. */
-  private prepare(row: Row, principal: Principal): PreparedOrRejected {
+  private prepare(row: Row, principal: Principal, protect: PhiProtection): PreparedOrRejected {
     if ('issues' in row) return { line: row.line, issues: row.issues };
     const checked = validateImportRow(row.value, row.fieldOf);
     if (!checked.ok) return { line: row.line, issues: checked.issues };
     const req = checked.request;
-    const record = incidentRecordFromRequest(req, { incidentId: newId('inc'), departmentId: principal.departmentId, createdBy: principal.subject, now: new Date() }, this.protect);
+    const record = incidentRecordFromRequest(req, { incidentId: newId('inc'), departmentId: principal.departmentId, createdBy: principal.subject, now: new Date() }, protect);
     return { line: row.line, row: { line: row.line, record } };
   }
 }
