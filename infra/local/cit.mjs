@@ -47,6 +47,7 @@ const FILES = {
   issuerPid: path.join(DIR.run, 'dev-issuer.pid'),
   issuerLog: path.join(DIR.logs, 'dev-issuer.log'),
   incidentExample: path.join(ROOT, 'libs/contracts/src/requests/create-incident.example.json'),
+  demoIncidents: path.join(ROOT, 'infra/local/demo/incidents.ndjson'),
 };
 const SERVICES = [
   ['intake', 3001],
@@ -1005,6 +1006,33 @@ function runNodeScript(file, env, label) {
   if (r.status !== 0) fail(`${label} failed (exit ${r.status ?? r.signal})`);
 }
 
+/**
+ * The demo department's call history goes in through the intake API (bulk import with
+ * events), so it flows on to triage like any report. CAD numbers make a re-run a no-op.
+ */
+async function seedDemoIncidents(env, port) {
+  if (!fs.existsSync(FILES.demoIncidents) || !fs.existsSync(FILES.tokenCli)) return;
+  const t = spawnSync(process.execPath, ['--import', 'tsx', path.relative(ROOT, FILES.tokenCli), '--role', 'admin', '--department', 'demo'], {
+    cwd: ROOT,
+    env,
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  if (t.status !== 0) return warn('demo incidents not seeded: no admin token');
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}/v1/imports?format=ndjson&emitEvents=true`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${t.stdout.trim()}`, 'content-type': 'application/x-ndjson' },
+      body: fs.readFileSync(FILES.demoIncidents),
+    });
+    const summary = await res.json();
+    if (res.ok) info(`demo incidents: ${summary.rowsImported} imported, ${summary.rowsDuplicate} already there (import ${summary.importId})`);
+    else warn(`demo incidents not seeded: HTTP ${res.status} ${summary.title ?? ''}`);
+  } catch (err) {
+    warn(`demo incidents not seeded: ${err.message}${err.cause ? ` (${err.cause.code ?? err.cause.message})` : ''}`);
+  }
+}
+
 async function start() {
   const { env: localEnv, started } = await up();
   const env = childEnv(localEnv);
@@ -1104,6 +1132,8 @@ async function start() {
     if (r.status === 0) token = r.stdout.trim().split('\n').pop();
     else warn(`token.cli.ts failed: ${(r.stderr || '').trim().split('\n').slice(-3).join(' | ')}`);
   } else warn(`${path.relative(ROOT, FILES.tokenCli)} not found: no development token`);
+
+  await seedDemoIncidents(env, services[0].port);
 
   console.log('');
   console.log(c('1', 'CIT Platform is running (Ctrl-C stops it)'));
