@@ -44,6 +44,8 @@ describe('incident flow across separate service processes', () => {
         ...common,
         DATABASE_NAME: db.triage,
         CONSUMER_GROUP: `cit.triage.e2e-${run}`,
+        // A fresh group needs none of the stream's history: the test's events come after it joined.
+        CONSUMER_FROM_BEGINNING: 'false',
       }),
     ]);
     const kafka = createKafka({ clientId: `e2e-${run}`, brokers: (process.env.KAFKA_BROKERS ?? '').split(',') });

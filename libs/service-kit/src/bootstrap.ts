@@ -74,6 +74,9 @@ export async function createServiceApp(
       registry: app.get<Registry>(METRICS_REGISTRY),
       stallAfterMs: env.CONSUMER_STALL_AFTER_MS,
       sessionTimeoutMs: env.CONSUMER_SESSION_TIMEOUT_MS,
+      // A new group normally reads the whole retained stream; a throwaway group (tests, a
+      // replay tool) may start at the end instead.
+      fromBeginning: env.CONSUMER_FROM_BEGINNING,
       heartbeatIntervalMs: Math.max(500, Math.floor(env.CONSUMER_SESSION_TIMEOUT_MS / 10)),
       logger: createLogger('consumer'),
     });

@@ -24,6 +24,7 @@ export const serviceEnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CONSUMER_STALL_AFTER_MS: z.coerce.number().int().positive().default(60000),
   CONSUMER_GROUP: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, 'must be a Kafka group id').optional(),
+  CONSUMER_FROM_BEGINNING: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   CONSUMER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(3000).max(300000).default(30000),
 });
 
