@@ -1,0 +1,40 @@
+import { randomUUID } from 'node:crypto';
+import { cloudEventEnvelopeSchema, type CloudEvent } from '@cit/contracts';
+import { z } from 'zod';
+import type { EventValidator } from '../event-validator';
+
+/** Event types the messaging tests own, so they need no entry in the contracts catalog. */
+export const TEST_CREATED = 'cit.test-item.created.v1';
+export const TEST_FAILING = 'cit.test-item.failing.v1';
+
+const testDataSchemas: Record<string, z.ZodType> = {
+  [TEST_CREATED]: z.strictObject({ n: z.number().int().nonnegative(), note: z.string().optional() }),
+  [TEST_FAILING]: z.strictObject({ n: z.number().int().nonnegative() }),
+};
+
+/** Validator for the test types: the real envelope schema plus a test data schema. */
+export const testValidator: EventValidator = (raw) => {
+  const envelope = cloudEventEnvelopeSchema.safeParse(raw);
+  if (!envelope.success) return { ok: false, error: `envelope: ${envelope.error.issues[0]?.message ?? 'invalid'}` };
+  const schema = testDataSchemas[envelope.data.type];
+  if (!schema) return { ok: false, error: `type: unknown event type ${envelope.data.type}` };
+  const data = schema.safeParse(envelope.data.data);
+  if (!data.success) return { ok: false, error: `data.${data.error.issues[0]?.path.join('.')}: ${data.error.issues[0]?.message}` };
+  return { ok: true, event: { ...envelope.data, data: data.data } as CloudEvent };
+};
+
+/** A valid test event for aggregate `subject` carrying sequence number n. */
+export function testEvent(subject: string, n: number, type: string = TEST_CREATED): CloudEvent<{ n: number }> {
+  return {
+    specversion: '1.0',
+    id: randomUUID(),
+    source: '/cit/messaging-test',
+    type,
+    subject,
+    time: new Date().toISOString(),
+    datacontenttype: 'application/json',
+    departmentid: 'dept-test',
+    correlationid: randomUUID(),
+    data: { n },
+  };
+}

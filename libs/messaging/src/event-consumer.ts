@@ -1,0 +1,347 @@
+import { dlqTopicFor as defaultDlqTopicFor, parseCloudEvent, type CloudEvent } from '@cit/contracts';
+import type { Batch, Consumer, KafkaMessage, Producer } from 'kafkajs';
+import type { Registry } from 'prom-client';
+import type { DataSource, EntityManager } from 'typeorm';
+import { backoffDelay, sleep } from './backoff';
+import { assessConsumerHealth, partitionLag, type ConsumerStatus } from './consumer-health';
+import type { EventValidator } from './event-validator';
+import { createProducer, KAFKA_RETRY, type KafkaClient } from './kafka-client';
+import { deadLetterHeaders } from './kafka-message';
+import { defaultLogger, errorFields, errorMessage, type MessagingLogger } from './logger';
+import { messagingMetrics, type MessagingMetrics } from './messaging.metrics';
+
+/** What a handler gets besides the event: the inbox transaction and where the message came from. */
+export interface InboxContext {
+  /** EntityManager of the transaction that also records the event in the inbox. */
+  manager: EntityManager;
+  /** Inbox consumer name (default: the group id). */
+  consumer: string;
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  /** 1 on first delivery to the handler, higher on retries. */
+  attempt: number;
+}
+
+/** Applies one event's effects through ctx.manager; throwing rolls them back and retries. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- handlers narrow data to their own type
+export type EventHandler<TData = any> = (event: CloudEvent<TData>, ctx: InboxContext) => Promise<unknown> | unknown;
+
+/** Handlers by CloudEvents type. */
+export type EventHandlers = ReadonlyMap<string, EventHandler> | Readonly<Record<string, EventHandler>>;
+
+export interface HandlerRetryOptions {
+  /** Handler attempts before dead-lettering (default 5). */
+  attempts?: number;
+  baseMs?: number;
+  maxMs?: number;
+}
+
+export interface EventConsumerOptions {
+  kafka: KafkaClient;
+  dataSource: DataSource;
+  groupId: string;
+  topics: string[];
+  handlers: EventHandlers;
+  /** Name recorded in inbox.consumer (default: groupId). */
+  inboxConsumer?: string;
+  /** Envelope and data validation (default: parseCloudEvent). */
+  validate?: EventValidator;
+  dlqTopicFor?: (topic: string) => string;
+  /** Producer for dead letters (default: its own). */
+  producer?: Producer;
+  retry?: HandlerRetryOptions;
+  /** A new group starts at the earliest offset (default true): nothing published before it is missed. */
+  fromBeginning?: boolean;
+  sessionTimeoutMs?: number;
+  heartbeatIntervalMs?: number;
+  maxWaitTimeMs?: number;
+  /** Commit offsets once this many are resolved (default 1: after every message). */
+  commitThreshold?: number;
+  partitionsConsumedConcurrently?: number;
+  /** Readiness fails when behind with no progress for this long (default 60 s). */
+  stallAfterMs?: number;
+  logger?: MessagingLogger;
+  registry?: Registry;
+}
+
+type Outcome = 'processed' | 'duplicate' | 'ignored';
+
+/** Result of decoding a message: a valid event or a reason it can never be processed. */
+export type DecodeResult = { ok: true; event: CloudEvent } | { ok: false; error: string };
+
+/**
+ * Decodes a message value as a structured-mode CloudEvent. Reasons never quote the value:
+ * V8's JSON.parse errors include a snippet of the input, which may be PHI.
+ */
+export function decodeMessage(value: Buffer | null, validate: EventValidator): DecodeResult {
+  if (value === null || value.length === 0) return { ok: false, error: 'invalid: empty message value' };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(value.toString('utf8'));
+  } catch {
+    return { ok: false, error: 'invalid: value is not valid JSON' };
+  }
+  const result = validate(raw);
+  return result.ok ? result : { ok: false, error: `invalid: ${result.error}` };
+}
+
+class StopRequested extends Error {}
+
+/**
+ * Consumer group that applies each event exactly once in effect: the inbox row and the
+ * handler's writes commit in one transaction, then the offset is committed. Invalid events
+ * and events whose handler keeps failing go to `<topic>.dlq` and the partition moves on.
+ */
+export class EventConsumer {
+  private readonly log: MessagingLogger;
+  private readonly metrics: MessagingMetrics;
+  private readonly handlers: Map<string, EventHandler>;
+  private readonly validate: EventValidator;
+  private readonly dlqTopicFor: (topic: string) => string;
+  private readonly inboxConsumer: string;
+  private readonly retry: Required<HandlerRetryOptions>;
+  private readonly producer: Producer;
+  private readonly ownsProducer: boolean;
+  private consumer: Consumer | null = null;
+  private producerConnected = false;
+  private abort = new AbortController();
+  private stopping = false;
+  private state: ConsumerStatus = { connected: false, running: false, startedAt: null, lastProgressAt: null, lag: {} };
+
+  constructor(private readonly options: EventConsumerOptions) {
+    if (options.topics.length === 0) throw new Error('EventConsumer: topics is empty');
+    this.log = options.logger ?? defaultLogger('event-consumer');
+    this.metrics = messagingMetrics(options.registry);
+    this.handlers = new Map(options.handlers instanceof Map ? options.handlers : Object.entries(options.handlers));
+    this.validate = options.validate ?? parseCloudEvent;
+    this.dlqTopicFor = options.dlqTopicFor ?? defaultDlqTopicFor;
+    this.inboxConsumer = options.inboxConsumer ?? options.groupId;
+    this.retry = { attempts: 5, baseMs: 100, maxMs: 5000, ...options.retry };
+    this.ownsProducer = !options.producer;
+    this.producer = options.producer ?? createProducer(options.kafka);
+  }
+
+  /** Connects, subscribes and starts consuming; resolves once the run loop is started. */
+  async start(): Promise<void> {
+    if (this.consumer) return;
+    const o = this.options;
+    this.abort = new AbortController();
+    this.stopping = false;
+    const consumer = o.kafka.consumer({
+      groupId: o.groupId,
+      sessionTimeout: o.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: o.heartbeatIntervalMs ?? 3_000,
+      maxWaitTimeInMs: o.maxWaitTimeMs ?? 1_000,
+      allowAutoTopicCreation: false,
+      // kafkajs restarts a crashed consumer on a timer; one firing after stop() would
+      // reconnect a consumer nobody owns any more.
+      retry: { ...KAFKA_RETRY, restartOnFailure: async () => !this.stopping },
+    });
+    this.consumer = consumer;
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      this.state.connected = true;
+      delete this.state.crashed;
+    });
+    consumer.on(consumer.events.DISCONNECT, () => {
+      this.state.connected = false;
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      this.log.error({ group: o.groupId, restart: payload.restart, ...errorFields(payload.error) }, 'consumer crashed');
+      if (!payload.restart) {
+        this.state.crashed = errorFields(payload.error).err;
+        this.state.running = false;
+        this.state.connected = false;
+      }
+    });
+    try {
+      await this.producer.connect();
+      this.producerConnected = true;
+      await consumer.connect();
+      await consumer.subscribe({ topics: o.topics, fromBeginning: o.fromBeginning ?? true });
+      await consumer.run({
+        autoCommit: true,
+        autoCommitThreshold: o.commitThreshold ?? 1,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: o.partitionsConsumedConcurrently ?? 1,
+        eachBatch: (payload) => this.eachBatch(payload),
+      });
+    } catch (err) {
+      this.consumer = null;
+      await consumer.disconnect().catch(() => undefined);
+      throw err;
+    }
+    this.state.running = true;
+    this.state.startedAt = new Date();
+    this.log.info({ group: o.groupId, topics: o.topics }, 'consumer started');
+  }
+
+  /**
+   * Stops fetching, lets the in-flight message finish (its offset is committed), then
+   * disconnects. Close the DataSource and Redis only after this resolves.
+   */
+  async stop(): Promise<void> {
+    const consumer = this.consumer;
+    if (!consumer) return;
+    this.stopping = true;
+    // Backoff sleeps end early; a message still being retried is left uncommitted for the next owner.
+    this.abort.abort();
+    await consumer.stop();
+    await consumer.disconnect();
+    this.consumer = null;
+    this.state.running = false;
+    this.state.connected = false;
+    if (this.ownsProducer && this.producerConnected) {
+      await this.producer.disconnect().catch(() => undefined);
+      this.producerConnected = false;
+    }
+    this.log.info({ group: this.options.groupId }, 'consumer stopped');
+  }
+
+  /** Connection, progress, lag and crash state, for readiness probes. */
+  status(): ConsumerStatus & { healthy: boolean; reason?: string } {
+    const snapshot: ConsumerStatus = { ...this.state, lag: { ...this.state.lag } };
+    return { ...snapshot, ...assessConsumerHealth(snapshot, new Date(), this.options.stallAfterMs ?? 60_000) };
+  }
+
+  private async eachBatch(ctl: {
+    batch: Batch;
+    resolveOffset(offset: string): void;
+    heartbeat(): Promise<void>;
+    commitOffsetsIfNecessary(): Promise<void>;
+    isRunning(): boolean;
+    isStale(): boolean;
+  }): Promise<void> {
+    const { batch } = ctl;
+    for (const message of batch.messages) {
+      if (!ctl.isRunning() || ctl.isStale()) return;
+      try {
+        await this.handleMessage(batch, message, ctl);
+      } catch (err) {
+        if (err instanceof StopRequested) return;
+        throw err;
+      }
+      ctl.resolveOffset(message.offset);
+      await ctl.commitOffsetsIfNecessary();
+      const lag = partitionLag(batch.highWatermark, message.offset);
+      this.state.lag[`${batch.topic}/${batch.partition}`] = lag;
+      this.state.lastProgressAt = new Date();
+      this.metrics.consumerLag.set({ group: this.options.groupId, topic: batch.topic, partition: String(batch.partition) }, lag);
+      await ctl.heartbeat();
+    }
+  }
+
+  /** Processes, skips or dead-letters one message; throws StopRequested to leave it uncommitted. */
+  private async handleMessage(
+    batch: Batch,
+    message: KafkaMessage,
+    ctl: { heartbeat(): Promise<void>; isRunning(): boolean; isStale(): boolean },
+  ): Promise<void> {
+    const coords = { group: this.options.groupId, topic: batch.topic, partition: batch.partition, offset: message.offset };
+    const decoded = decodeMessage(message.value, this.validate);
+    if (!decoded.ok) {
+      this.log.warn({ ...coords, reason: decoded.error.slice(0, 200) }, 'invalid message; dead-lettering');
+      await this.deadLetter(batch, message, decoded.error, 'invalid', ctl);
+      return;
+    }
+    const event = decoded.event;
+    const ids = { ...coords, eventId: event.id, type: event.type };
+    for (let round = 1; ; round++) {
+      let lastError: unknown;
+      for (let attempt = 1; attempt <= this.retry.attempts; attempt++) {
+        try {
+          const outcome = await this.applyOnce(event, batch, message, attempt);
+          this.metrics.eventsConsumed.inc({ group: this.options.groupId, type: event.type, outcome });
+          if (outcome === 'ignored') this.log.debug(ids, 'no handler for event type; recorded and ignored');
+          else if (outcome === 'duplicate') this.log.debug(ids, 'duplicate event skipped');
+          return;
+        } catch (err) {
+          lastError = err;
+          if (attempt === this.retry.attempts) break;
+          this.metrics.handlerRetries.inc({ group: this.options.groupId, type: event.type });
+          this.log.warn({ ...ids, attempt, ...errorFields(err) }, 'handler failed; retrying');
+          await this.pause(backoffDelay(attempt, { baseMs: this.retry.baseMs, maxMs: this.retry.maxMs, jitter: 0.2 }), ctl);
+        }
+      }
+      // A database outage fails every handler; dead-lettering then would empty the topic
+      // into the DLQ. Hold the partition (heartbeating) until the database answers again.
+      if (await this.databaseReachable()) {
+        this.log.error({ ...ids, attempts: this.retry.attempts, ...errorFields(lastError) }, 'handler keeps failing; dead-lettering');
+        await this.deadLetter(batch, message, `failed: ${errorMessage(lastError)}`, 'failed', ctl);
+        return;
+      }
+      this.log.warn({ ...ids, round, ...errorFields(lastError) }, 'database unreachable; holding partition');
+      await this.pause(backoffDelay(round, { baseMs: 500, maxMs: 10_000, jitter: 0.2 }), ctl);
+    }
+  }
+
+  /** One inbox transaction: claim the event id, run the handler, commit both or neither. */
+  private applyOnce(event: CloudEvent, batch: Batch, message: KafkaMessage, attempt: number): Promise<Outcome> {
+    return this.options.dataSource.transaction(async (manager) => {
+      const claimed: unknown[] = await manager.query(
+        'INSERT INTO inbox (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING event_id',
+        [this.inboxConsumer, event.id],
+      );
+      if (claimed.length === 0) return 'duplicate';
+      const handler = this.handlers.get(event.type);
+      if (!handler) return 'ignored';
+      await handler(event, {
+        manager,
+        consumer: this.inboxConsumer,
+        topic: batch.topic,
+        partition: batch.partition,
+        offset: message.offset,
+        key: message.key ? message.key.toString('utf8') : null,
+        attempt,
+      });
+      return 'processed';
+    });
+  }
+
+  private async databaseReachable(): Promise<boolean> {
+    try {
+      await this.options.dataSource.query('SELECT 1');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Writes the original key and value to `<topic>.dlq`; retries until written or stopping. */
+  private async deadLetter(
+    batch: Batch,
+    message: KafkaMessage,
+    error: string,
+    reason: 'invalid' | 'failed',
+    ctl: { heartbeat(): Promise<void>; isRunning(): boolean; isStale(): boolean },
+  ): Promise<void> {
+    const dlq = this.dlqTopicFor(batch.topic);
+    const headers = deadLetterHeaders(message.headers, {
+      topic: batch.topic,
+      partition: batch.partition,
+      offset: message.offset,
+      groupId: this.options.groupId,
+      error,
+      failedAt: new Date(),
+    });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.producer.send({ topic: dlq, acks: -1, messages: [{ key: message.key, value: message.value, headers }] });
+        this.metrics.dlqMessages.inc({ group: this.options.groupId, topic: batch.topic, reason });
+        this.log.warn({ group: this.options.groupId, topic: batch.topic, partition: batch.partition, offset: message.offset, dlq, reason }, 'message dead-lettered');
+        return;
+      } catch (err) {
+        this.log.error({ dlq, attempt, ...errorFields(err) }, 'dead-letter write failed; retrying');
+        await this.pause(backoffDelay(attempt, { baseMs: 500, maxMs: 10_000, jitter: 0.2 }), ctl);
+      }
+    }
+  }
+
+  /** Backoff that keeps the group membership alive and gives up the message on shutdown or rebalance. */
+  private async pause(ms: number, ctl: { heartbeat(): Promise<void>; isRunning(): boolean; isStale(): boolean }): Promise<void> {
+    await sleep(ms, this.abort.signal);
+    if (!ctl.isRunning() || ctl.isStale() || this.abort.signal.aborted) throw new StopRequested();
+    await ctl.heartbeat();
+  }
+}

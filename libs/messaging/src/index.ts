@@ -1,0 +1,22 @@
+export { createKafka, createProducer, type KafkaClient, type KafkaClientOptions } from './kafka-client';
+export { OutboxWriter, type OutboxWriterOptions, type AppendOptions } from './outbox-writer';
+export { OutboxRelay, OUTBOX_RELAY_LOCK_KEY, type OutboxRelayOptions, type OutboxRelayStatus } from './outbox-relay';
+export {
+  EventConsumer,
+  decodeMessage,
+  type EventConsumerOptions,
+  type EventHandler,
+  type EventHandlers,
+  type HandlerRetryOptions,
+  type InboxContext,
+  type DecodeResult,
+} from './event-consumer';
+export { CitKafkaTransport, type CitKafkaTransportOptions } from './cit-kafka.transport';
+export { MessagingTables1732700000000, OUTBOX_NOTIFY_CHANNEL } from './messaging-tables.migration';
+export { OutboxEntity, InboxEntity, messagingEntities, type OutboxRecord, type InboxRecord } from './messaging.entities';
+export { messagingMetrics, registerBacklogSource, type MessagingMetrics } from './messaging.metrics';
+export { assessConsumerHealth, partitionLag, type ConsumerStatus } from './consumer-health';
+export { deadLetterHeaders, eventHeaders, headerString, DLQ_ERROR_MAX, type DeadLetterOrigin } from './kafka-message';
+export { backoffDelay, sleep, type BackoffOptions } from './backoff';
+export type { EventValidator, EventValidation } from './event-validator';
+export type { MessagingLogger } from './logger';

@@ -1,0 +1,61 @@
+import { EntitySchema } from 'typeorm';
+
+/** One row of the transactional outbox: an event committed with the state change it records. */
+export interface OutboxRecord {
+  /** The CloudEvent id. */
+  id: string;
+  /** Commit order; the relay publishes by ascending seq. bigint arrives as a string. */
+  seq: string;
+  topic: string;
+  /** Kafka key: the CloudEvent subject (aggregate id), so one aggregate stays on one partition. */
+  messageKey: string;
+  eventType: string;
+  /** The whole CloudEvent, published as the message value. */
+  payload: Record<string, unknown>;
+  createdAt: Date;
+  publishedAt: Date | null;
+  attempts: number;
+  lastError: string | null;
+}
+
+/** One processed event per consumer: the dedupe record committed with the handler's effects. */
+export interface InboxRecord {
+  consumer: string;
+  eventId: string;
+  processedAt: Date;
+}
+
+// EntitySchema rather than decorators: no reliance on emitted decorator metadata, so the
+// entities load the same under tsc, swc and tsx.
+/** TypeORM mapping of the `outbox` table (created by MessagingTables1732700000000). */
+export const OutboxEntity = new EntitySchema<OutboxRecord>({
+  name: 'OutboxRecord',
+  tableName: 'outbox',
+  columns: {
+    id: { type: 'uuid', primary: true },
+    // The table uses GENERATED ALWAYS AS IDENTITY (see the migration); never written by TypeORM.
+    seq: { type: 'bigint', generated: 'increment', insert: false, update: false },
+    topic: { type: 'text' },
+    messageKey: { type: 'text', name: 'message_key' },
+    eventType: { type: 'text', name: 'event_type' },
+    payload: { type: 'jsonb' },
+    createdAt: { type: 'timestamptz', name: 'created_at', createDate: true },
+    publishedAt: { type: 'timestamptz', name: 'published_at', nullable: true },
+    attempts: { type: 'int', default: 0 },
+    lastError: { type: 'text', name: 'last_error', nullable: true },
+  },
+});
+
+/** TypeORM mapping of the `inbox` table (created by MessagingTables1732700000000). */
+export const InboxEntity = new EntitySchema<InboxRecord>({
+  name: 'InboxRecord',
+  tableName: 'inbox',
+  columns: {
+    consumer: { type: 'text', primary: true },
+    eventId: { type: 'text', name: 'event_id', primary: true },
+    processedAt: { type: 'timestamptz', name: 'processed_at', createDate: true },
+  },
+});
+
+/** Entities to add to a service's DataSource `entities` list. */
+export const messagingEntities = [OutboxEntity, InboxEntity];
