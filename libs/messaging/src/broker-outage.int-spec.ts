@@ -1,4 +1,6 @@
 import type { TestDatabase } from '@cit/persistence';
+import { startKafkaMock, type KafkaControl, type KafkaMockProcess } from '@cit/testing';
+import type { KafkaClient } from './kafka-client';
 import { Registry } from 'prom-client';
 import { EventConsumer } from './event-consumer';
 import { OutboxRelay } from './outbox-relay';
@@ -9,7 +11,6 @@ import {
   messagingTestDatabase,
   quietLogger,
   randomSuffix,
-  requireBrokerEnv,
   testKafka,
   waitFor,
   writeEvents,
@@ -18,22 +19,29 @@ import { TEST_CREATED, testEvent } from './__fixtures__/test-events';
 import { testValidator } from './__fixtures__/test-events';
 
 describe('all brokers down for 5 seconds', () => {
-  const { brokers, control } = requireBrokerEnv();
-  const kafka = testKafka(brokers, 'outage-test');
+  // A private cluster: taking every broker down (and injecting produce errors) must not
+  // disturb the other Kafka tests running in parallel on the shared mock.
+  let mock: KafkaMockProcess;
+  let control: KafkaControl;
+  let kafka: KafkaClient;
   let db: TestDatabase;
   let relay: OutboxRelay | undefined;
   let consumer: EventConsumer | undefined;
 
   beforeAll(async () => {
+    mock = await startKafkaMock(3);
+    control = mock.control;
+    kafka = testKafka(mock.brokers, 'outage-test');
     db = await messagingTestDatabase('msg_outage');
   });
 
   afterAll(async () => {
-    await control.brokersUp().catch(() => undefined);
+    await control?.brokersUp().catch(() => undefined);
     await consumer?.stop().catch(() => undefined);
     await relay?.stop().catch(() => undefined);
     await db?.drop();
     destroyKafkaSockets();
+    await mock?.stop();
   });
 
   it('publishes and consumes every event written during the outage once the brokers return', async () => {

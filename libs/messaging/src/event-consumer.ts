@@ -1,5 +1,6 @@
 import { dlqTopicFor as defaultDlqTopicFor, parseCloudEvent, type CloudEvent } from '@cit/contracts';
 import type { Batch, Consumer, KafkaMessage, Producer } from 'kafkajs';
+import { runWithContext } from '@cit/observability';
 import type { Registry } from 'prom-client';
 import type { DataSource, EntityManager } from 'typeorm';
 import { backoffDelay, sleep } from './backoff';
@@ -57,7 +58,7 @@ export interface EventConsumerOptions {
   sessionTimeoutMs?: number;
   heartbeatIntervalMs?: number;
   maxWaitTimeMs?: number;
-  /** Commit offsets once this many are resolved (default 1: after every message). */
+  /** Commit offsets once this many are resolved (default 100), and at the end of every batch. */
   commitThreshold?: number;
   partitionsConsumedConcurrently?: number;
   /** Readiness fails when behind with no progress for this long (default 60 s). */
@@ -162,7 +163,9 @@ export class EventConsumer {
       await consumer.subscribe({ topics: o.topics, fromBeginning: o.fromBeginning ?? true });
       await consumer.run({
         autoCommit: true,
-        autoCommitThreshold: o.commitThreshold ?? 1,
+        // Offsets are committed every commitThreshold messages and at the end of each batch;
+        // a redelivery after a crash in between is harmless because the inbox dedupes it.
+        autoCommitThreshold: o.commitThreshold ?? 100,
         eachBatchAutoResolve: false,
         partitionsConsumedConcurrently: o.partitionsConsumedConcurrently ?? 1,
         eachBatch: (payload) => this.eachBatch(payload),
@@ -286,7 +289,9 @@ export class EventConsumer {
       if (claimed.length === 0) return 'duplicate';
       const handler = this.handlers.get(event.type);
       if (!handler) return 'ignored';
-      await handler(event, {
+      // Log lines and events the handler writes carry the flow's correlation id and this event as their cause.
+      const context = { correlationId: event.correlationid, departmentId: event.departmentid, eventId: event.id, requestId: event.id };
+      await runWithContext(context, () => handler(event, {
         manager,
         consumer: this.inboxConsumer,
         topic: batch.topic,
@@ -294,7 +299,7 @@ export class EventConsumer {
         offset: message.offset,
         key: message.key ? message.key.toString('utf8') : null,
         attempt,
-      });
+      }));
       return 'processed';
     });
   }

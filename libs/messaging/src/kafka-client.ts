@@ -1,4 +1,5 @@
 import { Kafka, logLevel, Partitioners, type ISocketFactory, type Producer } from 'kafkajs';
+import { patchKafkajsRequestQueue } from './kafkajs-request-queue.patch';
 import { defaultLogger, type MessagingLogger } from './logger';
 
 /** The broker client services hand to messaging classes (they never import kafkajs). */
@@ -23,6 +24,7 @@ export const KAFKA_RETRY = { initialRetryTime: 300, maxRetryTime: 5000, retries:
 /** Creates the kafkajs client with retry settings that ride out short broker outages. */
 export function createKafka(options: KafkaClientOptions): KafkaClient {
   if (options.brokers.length === 0) throw new Error('createKafka: brokers is empty');
+  patchKafkajsRequestQueue();
   const logger = options.logger ?? defaultLogger('kafkajs');
   return new Kafka({
     clientId: options.clientId,

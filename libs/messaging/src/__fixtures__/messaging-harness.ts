@@ -47,28 +47,6 @@ export async function createTestTopic(control: KafkaControl, partitions: number)
   return { topic, dlq: `${topic}.dlq` };
 }
 
-/**
- * kafkajs 2.2.4 re-arms a 1 ms timer forever in every RequestQueue with nothing pending
- * (tulios/kafkajs#1556, #1704); a connection it drops during a broker outage without
- * disconnecting keeps that loop, and with it the jest process, alive. Tests apply the fix
- * proposed upstream: do not schedule a check when nothing is pending and nothing throttled.
- */
-function patchKafkajsRequestQueue(): void {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const RequestQueue = require('kafkajs/src/network/requestQueue') as { prototype: Record<string, unknown> };
-  const proto = RequestQueue.prototype as {
-    scheduleCheckPendingRequests(this: { pending: unknown[]; throttledUntil: number; throttleCheckTimeoutId: unknown }): void;
-    __citPatched?: boolean;
-  };
-  if (proto.__citPatched) return;
-  const original = proto.scheduleCheckPendingRequests;
-  proto.scheduleCheckPendingRequests = function (this: { pending: unknown[]; throttledUntil: number; throttleCheckTimeoutId: unknown }) {
-    if (!this.throttleCheckTimeoutId && this.pending.length === 0 && this.throttledUntil - Date.now() <= 0) return;
-    original.call(this);
-  };
-  proto.__citPatched = true;
-}
-patchKafkajsRequestQueue();
 
 const sockets = new Set<Socket>();
 
