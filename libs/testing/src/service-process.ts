@@ -42,7 +42,8 @@ export async function startServiceProcess(
   child.stdout?.on('data', (d: Buffer) => chunks.push(d.toString()));
   child.stderr?.on('data', (d: Buffer) => chunks.push(d.toString()));
   // Nest re-raises SIGTERM after its shutdown hooks ran, so a graceful stop ends with that signal.
-  const exited = new Promise<number | NodeJS.Signals | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
+  // 'close' rather than 'exit': it comes after the output pipes are drained, so no last log line is missed.
+  const exited = new Promise<number | NodeJS.Signals | null>((resolve) => child.once('close', (code, signal) => resolve(code ?? signal)));
   const url = `http://127.0.0.1:${port}`;
   const proc: ServiceProcess = {
     name: service,
