@@ -4,7 +4,9 @@
  * the built intake service (its own fresh database), PostgreSQL, Redis, the Kafka-protocol
  * broker and this load generator. Prints figures; asserts nothing.
  *   BENCH_SECONDS (default 30)  measured duration after a 5 s warm-up
- *   BENCH_CONCURRENCY (default 48)  requests in flight
+ *   BENCH_CONCURRENCY (default 48)  requests in flight (closed loop: the most the service sustains)
+ *   BENCH_RATE  requests per second instead (open loop: latency at that arrival rate,
+ *               measured from each request's scheduled time, so queueing is not hidden)
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -21,7 +23,7 @@ const warmupMs = 5000;
 const port = 3901;
 const run = randomBytes(3).toString('hex');
 const database = `cit_bench_${run}`;
-const env = { ...process.env, DATABASE_NAME: database, PORT: String(port), LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: '20', HTTP_WORKERS: process.env.HTTP_WORKERS ?? '2' };
+const env = { ...process.env, DATABASE_NAME: database, PORT: String(port), LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: '20', HTTP_WORKERS: process.env.HTTP_WORKERS ?? '1' };
 
 function sh(cmd, args, extra = {}) {
   const r = spawnSync(cmd, args, { encoding: 'utf8', env: { ...env, ...extra } });
@@ -34,7 +36,7 @@ sh(process.execPath, [join(root, 'services/intake/dist/migrate.js')]);
 const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const service = spawn(process.execPath, [...nodeArgs, join(root, 'services/intake/dist/main.js')], { env, stdio: ['ignore', 'ignore', 'inherit'] });
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+const agent = new http.Agent({ keepAlive: true, maxSockets: Number(process.env.BENCH_RATE ?? 0) > 0 ? 256 : concurrency });
 function post(body) {
   return new Promise((resolve, reject) => {
     const data = JSON.stringify(body);
@@ -104,12 +106,37 @@ async function main() {
       }
     }
   }
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  const rate = Number(process.env.BENCH_RATE ?? 0);
+  if (rate > 0) {
+    // Open loop: request i is due at started + i/rate whether or not earlier ones returned.
+    const inFlight = new Set();
+    for (let i = 0; ; i++) {
+      const due = started + (i * 1000) / rate;
+      if (due > until) break;
+      const wait = due - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const p = post(nextBody())
+        .catch(() => 0)
+        .then((status) => {
+          const ms = Date.now() - due;
+          if (due >= measureFrom) {
+            latencies.push(ms);
+            statuses.set(status, (statuses.get(status) ?? 0) + 1);
+          }
+          inFlight.delete(p);
+        });
+      inFlight.add(p);
+    }
+    await Promise.all(inFlight);
+  } else {
+    await Promise.all(Array.from({ length: concurrency }, worker));
+  }
   clearInterval(sampler);
   latencies.sort((a, b) => a - b);
   const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]?.toFixed(1);
   const ok = statuses.get(201) ?? 0;
-  console.log(`bench create-incidents: ${seconds}s measured, concurrency ${concurrency}`);
+  const mode = Number(process.env.BENCH_RATE ?? 0) > 0 ? `open loop at ${process.env.BENCH_RATE}/s` : `closed loop, concurrency ${concurrency}`;
+  console.log(`bench create-incidents: ${seconds}s measured, ${mode}`);
   console.log(`  requests ${latencies.length}, created ${ok}, other statuses ${JSON.stringify(Object.fromEntries([...statuses].filter(([s]) => s !== 201)))}`);
   console.log(`  rate ${(ok / seconds).toFixed(0)} incidents/s (target >= 1500)`);
   console.log(`  latency ms p50 ${pct(50)} p95 ${pct(95)} p99 ${pct(99)} max ${latencies.at(-1)?.toFixed(1)} (target p99 < 50)`);
