@@ -10,7 +10,6 @@ import { GetIncidentController } from './incidents/get-incident/get-incident.htt
 import { GetIncidentService } from './incidents/get-incident/get-incident.service';
 import { IncidentsCoreModule } from './incidents/incidents-core.module';
 import { ListIncidentsController } from './incidents/list-incidents/list-incidents.http.controller';
-import { ListIncidentsService } from './incidents/list-incidents/list-incidents.service';
 import { ReclassifyIncidentController } from './incidents/reclassify-incident/reclassify-incident.http.controller';
 import { PersonsModule } from './persons/persons.module';
 import { ReviewQueueModule } from './review-queue/review-queue.module';
@@ -26,6 +25,6 @@ import { ReviewQueueModule } from './review-queue/review-queue.module';
     AppendSupplementController,
     ReclassifyIncidentController,
   ],
-  providers: [CreateIncidentService, GetIncidentService, ListIncidentsService, CorrectIncidentService, AppendSupplementService],
+  providers: [CreateIncidentService, GetIncidentService, CorrectIncidentService, AppendSupplementService],
 })
 export class IntakeModule {}

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
+import { ListIncidentsService } from './list-incidents/list-incidents.service';
 import { IncidentCodingService } from './reclassify-incident/incident-coding.service';
 
-/** Incident operations other use-case areas build on (the review queue re-flags through it). */
-@Module({ providers: [IncidentCodingService], exports: [IncidentCodingService] })
+/** Incident operations other use-case areas build on (the review queue re-flags, persons list repeat contacts). */
+@Module({ providers: [IncidentCodingService, ListIncidentsService], exports: [IncidentCodingService, ListIncidentsService] })
 export class IncidentsCoreModule {}

@@ -170,13 +170,13 @@ describe('persons (integration)', () => {
       const times = ['2024-02-02T10:00:00.000Z', '2024-02-03T10:00:00.000Z', '2024-02-03T10:00:00.000Z', '2024-02-04T10:00:00.000Z'];
       for (const t of times) await report({ name: 'Repeat Contact', dob: '1988-08-08' }, { occurredAt: t });
 
-      const seen: { incidentId: string; occurredAt: string }[] = [];
+      const seen: { id: string; occurredAt: string }[] = [];
       let cursor: string | undefined;
       let pages = 0;
       do {
         const res = await api('GET', `/v1/persons/${first.personId}/incidents?limit=2${cursor ? `&cursor=${cursor}` : ''}`, tokens.clinician!);
         expect(res.status).toBe(200);
-        const body = (await res.json()) as { items: { incidentId: string; occurredAt: string; callType: string }[]; nextCursor?: string };
+        const body = (await res.json()) as { items: { id: string; occurredAt: string; callType: string }[]; nextCursor?: string };
         expect(body.items.length).toBeLessThanOrEqual(2);
         for (const item of body.items) {
           expect(item.callType).toBe('welfare-check');
@@ -188,9 +188,9 @@ describe('persons (integration)', () => {
       } while (cursor && pages < 10);
       expect(pages).toBe(3);
       expect(seen).toHaveLength(5);
-      expect(new Set(seen.map((s) => s.incidentId)).size).toBe(5);
+      expect(new Set(seen.map((s) => s.id)).size).toBe(5);
       expect(seen.map((s) => s.occurredAt)).toEqual([...seen.map((s) => s.occurredAt)].sort().reverse());
-      expect(seen[4]!.incidentId).toBe(first.incidentId);
+      expect(seen[4]!.id).toBe(first.incidentId);
     });
 
     it('404 for another department’s person; 403 for an officer; 400 for a forged cursor', async () => {
@@ -216,8 +216,8 @@ describe('persons (integration)', () => {
       const merge = (await merged.json()) as { mergeId: string; movedSubjectIds: string[] };
       expect(merge.movedSubjectIds.sort()).toEqual([a1.subjectId, a2.subjectId].sort());
 
-      const listed = (await (await api('GET', `/v1/persons/${b1.personId}/incidents`, tokens.clinician!)).json()) as { items: { incidentId: string }[] };
-      expect(listed.items.map((i) => i.incidentId).sort()).toEqual([a1.incidentId, a2.incidentId, b1.incidentId].sort());
+      const listed = (await (await api('GET', `/v1/persons/${b1.personId}/incidents`, tokens.clinician!)).json()) as { items: { id: string }[] };
+      expect(listed.items.map((i) => i.id).sort()).toEqual([a1.incidentId, a2.incidentId, b1.incidentId].sort());
       const [rec] = await ds.query('SELECT source_person_id, target_person_id, merged_by, reason FROM person_merge WHERE id = $1', [merge.mergeId]);
       expect(rec).toMatchObject({ source_person_id: a1.personId, target_person_id: b1.personId, reason: 'same person, nickname' });
 

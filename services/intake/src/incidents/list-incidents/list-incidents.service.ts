@@ -7,13 +7,19 @@ import { z } from 'zod';
 import { subjectIndexes } from '../subject-indexes';
 import type { IncidentFilters, SearchIncidentsRequest } from './list-incidents.query';
 
-const cursorShape = z.tuple([z.iso.datetime(), z.string()]);
+// The timestamp travels in PostgreSQL's own text form, so microseconds survive the round trip
+// (a JS Date would drop them and a page could skip rows).
+const cursorShape = z.tuple([
+  z.string().regex(/^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:?\d{2})?|Z)$/),
+  z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/),
+]);
 
 interface Row {
   id: string;
   cad_call_number: string | null;
   rms_incident_number: string | null;
   occurred_at: Date;
+  occurred_key: string;
   call_type: string;
   disposition: string | null;
   encounter: string;
@@ -33,6 +39,7 @@ export class ListIncidentsService {
     private readonly blindIndex: BlindIndex,
   ) {}
 
+  /** One page of incidents matching the filters (SearchIncidentsRequest adds a subject identity). */
   async list(filters: IncidentFilters | SearchIncidentsRequest, principal: Principal) {
     const where = ['i.department_id = $1'];
     const params: unknown[] = [principal.departmentId];
@@ -46,9 +53,15 @@ export class ListIncidentsService {
     else if (filters.bh) add((p) => `i.bh_related_to = ${p}`, filters.bh);
     if (filters.district) add((p) => `i.district = ${p}`, filters.district);
     if (filters.personId) {
+      // The person and every person merged into it, however long the chain of merges.
       add(
         (p) =>
-          `EXISTS (SELECT 1 FROM incident_subject s WHERE s.incident_id = i.id AND s.person_id IN (SELECT id FROM person WHERE department_id = $1 AND (id = ${p} OR merged_into = ${p})))`,
+          `i.id IN (SELECT s.incident_id FROM incident_subject s WHERE s.department_id = $1 AND s.person_id IN (
+             WITH RECURSIVE absorbed AS (
+               SELECT id FROM person WHERE id = ${p} AND department_id = $1
+               UNION
+               SELECT x.id FROM person x JOIN absorbed a ON x.merged_into = a.id WHERE x.department_id = $1)
+             SELECT id FROM absorbed))`,
         filters.personId,
       );
     }
@@ -69,7 +82,7 @@ export class ListIncidentsService {
     }
     params.push(filters.limit + 1);
     const rows: Row[] = await this.dataSource.query(
-      `SELECT i.id, i.cad_call_number, i.rms_incident_number, i.occurred_at, i.call_type, i.disposition, i.encounter,
+      `SELECT i.id, i.cad_call_number, i.rms_incident_number, i.occurred_at, i.occurred_at::text AS occurred_key, i.call_type, i.disposition, i.encounter,
               i.district, i.bh_related_to, i.bh_observations, i.bh_suspected_using, i.version,
               (SELECT count(*)::int FROM incident_subject s WHERE s.incident_id = i.id) AS subject_count
          FROM incident i
@@ -93,7 +106,7 @@ export class ListIncidentsService {
         subjectCount: r.subject_count,
         version: r.version,
       })),
-      nextCursor: rows.length > filters.limit && last ? encodeCursor([last.occurred_at.toISOString(), last.id]) : undefined,
+      nextCursor: rows.length > filters.limit && last ? encodeCursor([last.occurred_key, last.id]) : undefined,
     };
   }
 }
