@@ -10,3 +10,12 @@ export function sameCoding(a: BhCoding, b: BhCoding): boolean {
 export function normalizeCoding(c: BhCoding): BhCoding {
   return { relatedTo: c.relatedTo, observations: [...new Set(c.observations)], suspectedUsing: [...new Set(c.suspectedUsing)] };
 }
+
+/** The coding stored on an incident row. */
+export function codingOf(incident: { bhRelatedTo: BhCoding['relatedTo']; bhObservations: string[]; bhSuspectedUsing: string[] }): BhCoding {
+  return {
+    relatedTo: incident.bhRelatedTo,
+    observations: incident.bhObservations as BhCoding['observations'],
+    suspectedUsing: incident.bhSuspectedUsing as BhCoding['suspectedUsing'],
+  };
+}

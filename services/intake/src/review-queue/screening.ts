@@ -3,21 +3,14 @@
  * related to mental health or narcotics although the officer's coding does not say so.
  * Plain TypeScript (no framework): the rules are data, the matching is a pure function.
  */
-import type { BhCoding } from '@cit/contracts';
+import { bhObservationSchema, type BhCoding } from '@cit/contracts';
 
 /** What a rule hints at; the two NIBRS-based categories an officer can flag. */
 export const SCREENING_CATEGORIES = ['mental-health', 'narcotics'] as const;
 export type ScreeningCategory = (typeof SCREENING_CATEGORIES)[number];
 
-/** Observation codes of the BH coding (mirrors bhObservationSchema in @cit/contracts). */
-export const SCREENING_OBSERVATIONS = [
-  'suicidal-statements',
-  'weapon-present',
-  'intoxication',
-  'developmental-disability',
-  'trauma',
-  'overdose',
-] as const;
+/** Observation codes of the BH coding, from the contract that defines them. */
+export const SCREENING_OBSERVATIONS = bhObservationSchema.options;
 export type ScreeningObservation = (typeof SCREENING_OBSERVATIONS)[number];
 
 export type ScreeningReasonKind = 'call-type' | 'keyword' | 'phrase' | 'observation';

@@ -1,12 +1,10 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { buildEvent, type BhCoding } from '@cit/contracts';
 import type { Principal } from '@cit/auth';
-import { OutboxWriter } from '@cit/messaging';
-import { currentContext } from '@cit/observability';
 import { FieldCipher } from '@cit/persistence';
 import { DataSource } from 'typeorm';
 import { ReviewScreener } from '../../review-queue/review-screener.service';
-import { IncidentChangeEntity } from '../incident-change.entity';
+import { codingOf } from '../bh-coding';
+import { IncidentHistory } from '../incident-history.service';
 import { IncidentSupplementEntity } from '../incident-supplement.entity';
 import { IncidentEntity } from '../incident.entity';
 import { newId } from '../incident.mapper';
@@ -16,7 +14,7 @@ import { newId } from '../incident.mapper';
 export class AppendSupplementService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly outbox: OutboxWriter,
+    private readonly history: IncidentHistory,
     private readonly cipher: FieldCipher,
     private readonly screener: ReviewScreener,
   ) {}
@@ -40,41 +38,29 @@ export class AppendSupplementService {
         addedAt: now,
       });
       await em.update(IncidentEntity, { id: incidentId }, { version, updatedAt: now });
-      await em.insert(IncidentChangeEntity, {
-        id: newId('chg'),
-        incidentId,
-        departmentId: principal.departmentId,
-        version,
-        kind: 'supplement',
-        changedFields: ['supplements'],
-        reasonCode: 'supplement',
-        reasonNote: null,
-        previousCoding: null,
-        changedBy: principal.subject,
-        changedAt: now,
-      });
       await this.screener.screenIncident(em, {
         incidentId,
         departmentId: principal.departmentId,
         callType: incident.callType,
         narrative,
         observations: incident.bhObservations,
-        coding: {
-          relatedTo: incident.bhRelatedTo,
-          observations: incident.bhObservations as BhCoding['observations'],
-          suspectedUsing: incident.bhSuspectedUsing as BhCoding['suspectedUsing'],
-        },
+        coding: codingOf(incident),
       });
-      const ctx = currentContext();
-      await this.outbox.append(
-        em,
-        buildEvent(
-          'cit.incident.updated.v1',
-          incidentId,
-          { incidentId, changedFields: ['supplements'], kind: 'supplement', reasonCode: 'supplement', updatedBy: principal.subject, version },
-          { source: '/cit/intake', departmentId: principal.departmentId, correlationId: ctx?.correlationId ?? incidentId, causationId: ctx?.requestId },
-        ),
-      );
+      await this.history.record(
+      em,
+      {
+        incidentId,
+        departmentId: principal.departmentId,
+        version,
+        kind: 'supplement',
+        changedFields: ['supplements'],
+        reasonCode: 'supplement',
+        actorId: principal.subject,
+        at: now,
+      },
+      'cit.incident.updated.v1',
+      { incidentId, changedFields: ['supplements'], kind: 'supplement', reasonCode: 'supplement', updatedBy: principal.subject, version },
+    );
       return { supplementId, incidentId, version, addedAt: now.toISOString() };
     });
   }

@@ -1,16 +1,12 @@
 import { HttpStatus, Injectable, NotFoundException } from '@nestjs/common';
-import { buildEvent } from '@cit/contracts';
 import type { Principal } from '@cit/auth';
-import { OutboxWriter } from '@cit/messaging';
-import { currentContext } from '@cit/observability';
 import { BlindIndex, FieldCipher } from '@cit/persistence';
 import { ProblemException, ProblemType, RequestValidationError } from '@cit/service-kit';
 import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
 import { PersonMatcher } from '../../persons/person-matcher.service';
-import { IncidentChangeEntity } from '../incident-change.entity';
+import { IncidentHistory } from '../incident-history.service';
 import { IncidentSubjectEntity } from '../incident-subject.entity';
 import { IncidentEntity } from '../incident.entity';
-import { newId } from '../incident.mapper';
 import { subjectIndexes } from '../subject-indexes';
 import type { CorrectIncidentRequest } from './correct-incident.request';
 import { incidentColumnUpdates } from './incident-corrections';
@@ -22,7 +18,7 @@ type SubjectCorrection = NonNullable<CorrectIncidentRequest['changes']['subjects
 export class CorrectIncidentService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly outbox: OutboxWriter,
+    private readonly history: IncidentHistory,
     private readonly cipher: FieldCipher,
     private readonly blindIndex: BlindIndex,
     private readonly persons: PersonMatcher,
@@ -51,28 +47,21 @@ export class CorrectIncidentService {
     }
 
     await em.update(IncidentEntity, { id: incidentId }, { ...updates, version, updatedAt: now });
-    await em.insert(IncidentChangeEntity, {
-      id: newId('chg'),
-      incidentId,
-      departmentId,
-      version,
-      kind: 'correction',
-      changedFields: fields,
-      reasonCode: req.reason.code,
-      reasonNote: req.reason.note ? this.cipher.encrypt(req.reason.note) : null,
-      previousCoding: null,
-      changedBy: principal.subject,
-      changedAt: now,
-    });
-    const ctx = currentContext();
-    await this.outbox.append(
+    await this.history.record(
       em,
-      buildEvent(
-        'cit.incident.updated.v1',
+      {
         incidentId,
-        { incidentId, changedFields: fields, kind: 'correction', reasonCode: req.reason.code, updatedBy: principal.subject, version },
-        { source: '/cit/intake', departmentId, correlationId: ctx?.correlationId ?? incidentId, causationId: ctx?.requestId },
-      ),
+        departmentId,
+        version,
+        kind: 'correction',
+        changedFields: fields,
+        reasonCode: req.reason.code,
+        reasonNote: req.reason.note,
+        actorId: principal.subject,
+        at: now,
+      },
+      'cit.incident.updated.v1',
+      { incidentId, changedFields: fields, kind: 'correction', reasonCode: req.reason.code, updatedBy: principal.subject, version },
     );
     return { incidentId, version, changedFields: fields };
   }

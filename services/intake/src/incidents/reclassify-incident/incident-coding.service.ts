@@ -1,13 +1,9 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { buildEvent, type BhCoding } from '@cit/contracts';
-import { OutboxWriter } from '@cit/messaging';
-import { currentContext } from '@cit/observability';
-import { FieldCipher } from '@cit/persistence';
+import type { BhCoding } from '@cit/contracts';
 import type { EntityManager } from 'typeorm';
-import { normalizeCoding, sameCoding } from '../bh-coding';
-import { IncidentChangeEntity } from '../incident-change.entity';
+import { codingOf, normalizeCoding, sameCoding } from '../bh-coding';
+import { IncidentHistory } from '../incident-history.service';
 import { IncidentEntity } from '../incident.entity';
-import { newId } from '../incident.mapper';
 
 export type ReclassifyReasonCode = 'new-information' | 'clinical-review' | 'review-queue' | 'data-entry-error' | 'supervisor-correction' | 'other';
 
@@ -29,10 +25,7 @@ export interface ReclassifyCommand {
  */
 @Injectable()
 export class IncidentCodingService {
-  constructor(
-    private readonly outbox: OutboxWriter,
-    private readonly cipher: FieldCipher,
-  ) {}
+  constructor(private readonly history: IncidentHistory) {}
 
   async reclassify(manager: EntityManager, cmd: ReclassifyCommand): Promise<{ version: number; changed: boolean }> {
     const incident = await manager.findOne(IncidentEntity, {
@@ -40,11 +33,7 @@ export class IncidentCodingService {
       lock: { mode: 'pessimistic_write' },
     });
     if (!incident) throw new NotFoundException('incident not found');
-    const previous: BhCoding = {
-      relatedTo: incident.bhRelatedTo,
-      observations: incident.bhObservations as BhCoding['observations'],
-      suspectedUsing: incident.bhSuspectedUsing as BhCoding['suspectedUsing'],
-    };
+    const previous = codingOf(incident);
     const current = normalizeCoding(cmd.coding);
     if (sameCoding(previous, current)) return { version: incident.version, changed: false };
 
@@ -55,28 +44,22 @@ export class IncidentCodingService {
       { id: incident.id },
       { bhRelatedTo: current.relatedTo, bhObservations: current.observations, bhSuspectedUsing: current.suspectedUsing, version, updatedAt: now },
     );
-    await manager.insert(IncidentChangeEntity, {
-      id: newId('chg'),
-      incidentId: incident.id,
-      departmentId: cmd.departmentId,
-      version,
-      kind: 'reclassification',
-      changedFields: ['behavioralHealth'],
-      reasonCode: cmd.reasonCode,
-      reasonNote: cmd.reasonNote ? this.cipher.encrypt(cmd.reasonNote) : null,
-      previousCoding: previous,
-      changedBy: cmd.actorId,
-      changedAt: now,
-    });
-    const ctx = currentContext();
-    await this.outbox.append(
+    await this.history.record(
       manager,
-      buildEvent(
-        'cit.incident.reclassified.v1',
-        incident.id,
-        { incidentId: incident.id, previous, current, origin: cmd.origin, reclassifiedBy: cmd.actorId, reasonCode: cmd.reasonCode, version },
-        { source: '/cit/intake', departmentId: cmd.departmentId, correlationId: ctx?.correlationId ?? incident.id, causationId: ctx?.requestId },
-      ),
+      {
+        incidentId: incident.id,
+        departmentId: cmd.departmentId,
+        version,
+        kind: 'reclassification',
+        changedFields: ['behavioralHealth'],
+        reasonCode: cmd.reasonCode,
+        reasonNote: cmd.reasonNote,
+        previousCoding: previous,
+        actorId: cmd.actorId,
+        at: now,
+      },
+      'cit.incident.reclassified.v1',
+      { incidentId: incident.id, previous, current, origin: cmd.origin, reclassifiedBy: cmd.actorId, reasonCode: cmd.reasonCode, version },
     );
     return { version, changed: true };
   }
