@@ -708,9 +708,11 @@ async function up({ quiet = false } = {}) {
   ensureDirs();
   return withLock(async () => {
     const deps = ensureNodeModules();
-    let pg, redis, kafka;
+    let pg, redis, kafka, faultBroker;
     if (dockerAvailable()) {
       ({ pg, redis, kafka } = await ensureDockerInfra());
+      // Real Kafka has no fault injection: the messaging fault tests keep a mock cluster of their own.
+      faultBroker = await ensureKafka();
     } else {
       [pg, redis] = [await ensurePostgres(), await ensureRedis()];
       if (process.env.CIT_KAFKA_BROKERS) {
@@ -718,13 +720,16 @@ async function up({ quiet = false } = {}) {
       } else {
         kafka = await ensureKafka();
       }
+      faultBroker = kafka.control ? kafka : undefined;
     }
     const secrets = ensureSecrets();
     const env = {
       DATABASE_URL: pg.url,
       REDIS_URL: redis.url,
       KAFKA_BROKERS: kafka.brokers,
-      KAFKA_MOCK_CONTROL: kafka.control,
+      // The Kafka-protocol mock with fault injection (the same cluster as KAFKA_BROKERS unless Docker runs real Kafka).
+      KAFKA_MOCK_BROKERS: faultBroker?.brokers,
+      KAFKA_MOCK_CONTROL: faultBroker?.control,
       AUTH_ISSUER: issuerBase(),
       AUTH_JWKS_URL: jwksUrl(),
       AUTH_AUDIENCE: process.env.AUTH_AUDIENCE || 'cit-platform',
@@ -747,7 +752,7 @@ async function up({ quiet = false } = {}) {
       console.log(`  ${pad('Secrets')}.local/secrets.env (${secrets.state})`);
       console.log(`  ${pad('Env')}.local/env — logs in .local/logs/`);
     }
-    return { env, started: { kafka: kafka.state === 'started', issuer: issuer.state === 'started' } };
+    return { env, started: { kafka: (faultBroker ?? kafka).state === 'started', issuer: issuer.state === 'started' } };
   });
 }
 

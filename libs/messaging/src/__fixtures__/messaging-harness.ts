@@ -15,7 +15,8 @@ import { testValidator } from './test-events';
 
 /** Broker addresses from the environment; fails with instructions when the mock is not running. */
 export function requireBrokerEnv(): { brokers: string[]; control: KafkaControl } {
-  const brokers = process.env.KAFKA_BROKERS;
+  // KAFKA_MOCK_BROKERS: the fault-injectable mock, which differs from KAFKA_BROKERS where Docker runs real Kafka.
+  const brokers = process.env.KAFKA_MOCK_BROKERS ?? process.env.KAFKA_BROKERS;
   const control = process.env.KAFKA_MOCK_CONTROL;
   if (!brokers || !control) {
     throw new Error(
