@@ -607,8 +607,33 @@ async function stopIssuer() {
   return pid;
 }
 
+/** Key ids the issuer on ISSUER_PORT serves. */
+async function servedKeyIds() {
+  try {
+    const res = await fetch(jwksUrl(), { signal: AbortSignal.timeout(2000) });
+    const jwks = await res.json();
+    return (jwks.keys ?? []).map((k) => k.kid);
+  } catch {
+    return [];
+  }
+}
+
+/** The key id of this checkout's dev signing key, once it exists. */
+function localKeyId() {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(ROOT, '.local', 'dev-issuer', 'private-key.jwk.json'), 'utf8')).kid;
+  } catch {
+    return undefined;
+  }
+}
+
 async function ensureIssuer(env) {
-  if (await httpOk(jwksUrl())) return { state: 'reused' };
+  if (await httpOk(jwksUrl())) {
+    // An issuer of another checkout signs with other keys: every token of this one would be refused.
+    const kid = localKeyId();
+    if (livePid(FILES.issuerPid, 'issuer.cli') || (kid && (await servedKeyIds()).includes(kid))) return { state: 'reused' };
+    fail(`${jwksUrl()} is served by a dev issuer of another checkout (its keys are not this checkout's .local/dev-issuer key): stop it, or set DEV_ISSUER_PORT to another port`);
+  }
   if (!fs.existsSync(FILES.issuerCli)) {
     warn(`${path.relative(ROOT, FILES.issuerCli)} does not exist yet: dev OIDC issuer not started`);
     return { state: 'missing' };

@@ -22,7 +22,11 @@ function rootLogger(): PinoLogger {
         const ctx = currentContext();
         return ctx ? { correlationId: ctx.correlationId, requestId: ctx.requestId, departmentId: ctx.departmentId, eventId: ctx.eventId } : {};
       },
-    });
+    },
+    // Synchronous writes: the last lines before a process exits (shutdown, a fatal
+    // configuration error) must not be lost in a buffer.
+    pino.destination({ dest: 1, sync: true }),
+    );
   }
   return root;
 }
