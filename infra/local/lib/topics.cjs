@@ -99,7 +99,7 @@ function jestCounts(report) {
     for (const a of assertions) {
       if (a.status === 'passed') passed++;
       else if (a.status === 'failed') { failed++; suiteFailed++; }
-      else skipped++; // pending, skipped, todo, disabled
+      else skipped++; // every other jest status counts as skipped
     }
     if (suite.status === 'failed' && suiteFailed === 0) failed++;
   }
