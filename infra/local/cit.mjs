@@ -908,6 +908,8 @@ async function test(filters) {
   try {
     const r = await up();
     env = childEnv(r.env);
+    // The compose test validates docker-compose.yml with Debian's docker-compose (no engine needed).
+    if (!which('docker-compose') && process.platform === 'linux' && which('apt-get')) aptInstall(['docker-compose']);
   } catch (e) {
     console.log(c('31', `[cit] infrastructure failed: ${e.message}`));
     rows.push({ name: 'infra up', passed: 0, failed: 1, skipped: 0, note: 'failed' });
