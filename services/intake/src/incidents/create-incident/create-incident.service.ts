@@ -171,18 +171,19 @@ export class CreateIncidentService {
   }
 
   private async store(em: EntityManager, created: { cmd: CreateCommand; record: IncidentRecord }[]): Promise<void> {
+    const subjects = created.flatMap(({ record }) => record.subjects);
+    const byDepartment = new Map<string, typeof subjects>();
+    for (const s of subjects) byDepartment.set(s.departmentId, [...(byDepartment.get(s.departmentId) ?? []), s]);
+    // Persons first, so subjects are inserted already linked (no second write of each subject).
+    for (const [departmentId, group] of byDepartment) {
+      const personIds = await this.persons.assignPersons(em, departmentId, group);
+      for (const s of group) s.personId = personIds.get(s.id) ?? null;
+    }
     await em.insert(
       IncidentEntity,
       created.map(({ record: { subjects: _subjects, ...incident } }) => incident),
     );
-    const subjects = created.flatMap(({ record }) => record.subjects);
     if (subjects.length) await em.insert(IncidentSubjectEntity, subjects);
-    const byDepartment = new Map<string, typeof subjects>();
-    for (const s of subjects) byDepartment.set(s.departmentId, [...(byDepartment.get(s.departmentId) ?? []), s]);
-    for (const [departmentId, group] of byDepartment) {
-      const personIds = await this.persons.linkSubjects(em, departmentId, group);
-      for (const s of group) s.personId = personIds.get(s.id) ?? null;
-    }
     for (const { cmd, record } of created) {
       await this.screener.screenIncident(em, {
         incidentId: record.id,
