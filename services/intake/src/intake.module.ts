@@ -8,6 +8,7 @@ import { CreateIncidentController } from './incidents/create-incident/create-inc
 import { CreateIncidentService } from './incidents/create-incident/create-incident.service';
 import { GetIncidentController } from './incidents/get-incident/get-incident.http.controller';
 import { GetIncidentService } from './incidents/get-incident/get-incident.service';
+import { IncidentStore } from './incidents/incident-store';
 import { IncidentsCoreModule } from './incidents/incidents-core.module';
 import { ListIncidentsController } from './incidents/list-incidents/list-incidents.http.controller';
 import { ReclassifyIncidentController } from './incidents/reclassify-incident/reclassify-incident.http.controller';
@@ -25,6 +26,6 @@ import { ReviewQueueModule } from './review-queue/review-queue.module';
     AppendSupplementController,
     ReclassifyIncidentController,
   ],
-  providers: [CreateIncidentService, GetIncidentService, CorrectIncidentService, AppendSupplementService],
+  providers: [CreateIncidentService, GetIncidentService, CorrectIncidentService, AppendSupplementService, IncidentStore],
 })
 export class IntakeModule {}

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { IncidentStore } from '../incidents/incident-store';
 import { PersonsModule } from '../persons/persons.module';
 import { GetImportController } from './get-import/get-import.http.controller';
 import { GetImportService } from './get-import/get-import.service';
@@ -10,6 +11,6 @@ import { RunImportService } from './run-import/run-import.service';
 @Module({
   imports: [PersonsModule],
   controllers: [RunImportController, GetImportController],
-  providers: [RunImportService, ImportBatchWriter, GetImportService],
+  providers: [RunImportService, ImportBatchWriter, GetImportService, IncidentStore],
 })
 export class ImportsModule {}

@@ -20,7 +20,7 @@ const optional = (value: string | undefined, protect: PhiProtection): string | n
 /** The stored shape of a new incident: PHI encrypted, codes in the clear. */
 export function incidentRecordFromRequest(
   req: CreateIncidentRequest,
-  ids: { incidentId: string; departmentId: string; createdBy: string; now: Date },
+  ids: { incidentId: string; departmentId: string; createdBy: string; now: Date; source?: 'api' | 'import' },
   protect: PhiProtection,
 ) {
   const subjects = req.subjects.map((s, ordinal) => ({
@@ -60,7 +60,7 @@ export function incidentRecordFromRequest(
     bhSuspectedUsing: req.behavioralHealth.suspectedUsing,
     narrative: optional(req.narrative, protect),
     reportingOfficerId: req.reportingOfficerId,
-    source: 'api' as const,
+    source: ids.source ?? ('api' as const),
     version: 1,
     createdBy: ids.createdBy,
     createdAt: ids.now,

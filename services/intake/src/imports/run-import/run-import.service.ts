@@ -135,7 +135,7 @@ export class RunImportService {
     const checked = validateImportRow(row.value, row.fieldOf);
     if (!checked.ok) return { line: row.line, issues: checked.issues };
     const req = checked.request;
-    const record = incidentRecordFromRequest(req, { incidentId: newId('inc'), departmentId: principal.departmentId, createdBy: principal.subject, now: new Date() }, protect);
+    const record = incidentRecordFromRequest(req, { incidentId: newId('inc'), departmentId: principal.departmentId, createdBy: principal.subject, now: new Date(), source: 'import' }, protect);
     return { line: row.line, row: { line: row.line, record } };
   }
 }

@@ -6,11 +6,9 @@ import { createLogger, currentContext } from '@cit/observability';
 import { BlindIndex, FieldCipher } from '@cit/persistence';
 import { MicroBatcher, ProblemException, ProblemType, type BatchResult } from '@cit/service-kit';
 import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
-import { PersonMatcher } from '../../persons/person-matcher.service';
 import { ReviewScreener } from '../../review-queue/review-screener.service';
 import { IdempotencyKeyEntity } from '../idempotency-key.entity';
-import { IncidentSubjectEntity } from '../incident-subject.entity';
-import { IncidentEntity } from '../incident.entity';
+import { IncidentStore } from '../incident-store';
 import { incidentRecordFromRequest, incidentReportedData, newId, type IncidentRecord, type PhiProtection } from '../incident.mapper';
 import { subjectIndexes } from '../subject-indexes';
 import { requestFingerprint } from './request-fingerprint';
@@ -49,7 +47,7 @@ export class CreateIncidentService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly outbox: OutboxWriter,
-    private readonly persons: PersonMatcher,
+    private readonly incidents: IncidentStore,
     private readonly screener: ReviewScreener,
     private readonly cipher: FieldCipher,
     private readonly blindIndex: BlindIndex,
@@ -171,19 +169,7 @@ export class CreateIncidentService {
   }
 
   private async store(em: EntityManager, created: { cmd: CreateCommand; record: IncidentRecord }[]): Promise<void> {
-    const subjects = created.flatMap(({ record }) => record.subjects);
-    const byDepartment = new Map<string, typeof subjects>();
-    for (const s of subjects) byDepartment.set(s.departmentId, [...(byDepartment.get(s.departmentId) ?? []), s]);
-    // Persons first, so subjects are inserted already linked (no second write of each subject).
-    for (const [departmentId, group] of byDepartment) {
-      const personIds = await this.persons.assignPersons(em, departmentId, group);
-      for (const s of group) s.personId = personIds.get(s.id) ?? null;
-    }
-    await em.insert(
-      IncidentEntity,
-      created.map(({ record: { subjects: _subjects, ...incident } }) => incident),
-    );
-    if (subjects.length) await em.insert(IncidentSubjectEntity, subjects);
+    await this.incidents.insert(em, created.map((c) => c.record));
     for (const { cmd, record } of created) {
       await this.screener.screenIncident(em, {
         incidentId: record.id,
