@@ -1,7 +1,7 @@
 import { Module, type DynamicModule, type InjectionToken, type ModuleMetadata, type OptionalFactoryDependency } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AuthGuard } from './auth.guard';
-import { JwtVerifier, authOptionsFromEnv, type AuthOptions } from './jwt-verifier';
+import { JwtVerifier, type AuthOptions } from './jwt-verifier';
 
 /** Injection token of the resolved AuthOptions. */
 export const AUTH_OPTIONS = Symbol('CIT_AUTH_OPTIONS');
@@ -16,8 +16,8 @@ export interface AuthModuleAsyncOptions {
 /** Registers JWT verification and the global AuthGuard. */
 @Module({})
 export class AuthModule {
-  /** With explicit options, or from AUTH_JWKS_URL / AUTH_ISSUER / AUTH_AUDIENCE when omitted. */
-  static forRoot(options: AuthOptions = authOptionsFromEnv()): DynamicModule {
+  /** With explicit options; the service chassis passes them from its validated configuration. */
+  static forRoot(options: AuthOptions): DynamicModule {
     return AuthModule.build([{ provide: AUTH_OPTIONS, useValue: options }]);
   }
 

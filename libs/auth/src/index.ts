@@ -13,7 +13,6 @@ export {
 export {
   JwtVerifier,
   AuthenticationError,
-  authOptionsFromEnv,
   extractBearerToken,
   DEFAULT_AUDIENCE,
   ALLOWED_ALGORITHMS,

@@ -32,20 +32,6 @@ export class AuthenticationError extends Error {
   }
 }
 
-/** Reads AUTH_JWKS_URL, AUTH_ISSUER (required) and AUTH_AUDIENCE; errors name the variable. */
-export function authOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): AuthOptions {
-  const jwksUrl = env.AUTH_JWKS_URL;
-  const issuer = env.AUTH_ISSUER;
-  if (!jwksUrl) throw new Error('AUTH_JWKS_URL is required (the OIDC issuer JWKS URL)');
-  try {
-    new URL(jwksUrl);
-  } catch {
-    throw new Error(`AUTH_JWKS_URL is not a valid URL: "${jwksUrl}"`);
-  }
-  if (!issuer) throw new Error('AUTH_ISSUER is required (the expected "iss" of tokens)');
-  return { jwksUrl, issuer, audience: env.AUTH_AUDIENCE || DEFAULT_AUDIENCE };
-}
-
 /** Verified tokens are remembered this long at most, so a withdrawn issuer key stops working within a minute. */
 const VERIFIED_TTL_MS = 60_000;
 const VERIFIED_MAX = 10_000;

@@ -3,7 +3,6 @@ import {
   InvalidClaimsError,
   TenantScope,
   assertInDepartment,
-  authOptionsFromEnv,
   extractBearerToken,
   findOneInDepartment,
   isAllowed,
@@ -102,16 +101,5 @@ describe('helpers', () => {
     expect(extractBearerToken('Basic abc')).toBeUndefined();
     expect(extractBearerToken('Bearer ')).toBeUndefined();
     expect(extractBearerToken(undefined)).toBeUndefined();
-  });
-
-  it('reads auth options from the environment, naming missing variables', () => {
-    expect(authOptionsFromEnv({ AUTH_JWKS_URL: 'http://127.0.0.1:3999/.well-known/jwks.json', AUTH_ISSUER: 'http://127.0.0.1:3999' })).toEqual({
-      jwksUrl: 'http://127.0.0.1:3999/.well-known/jwks.json',
-      issuer: 'http://127.0.0.1:3999',
-      audience: 'cit-platform',
-    });
-    expect(() => authOptionsFromEnv({ AUTH_ISSUER: 'x' })).toThrow(/^AUTH_JWKS_URL/);
-    expect(() => authOptionsFromEnv({ AUTH_JWKS_URL: 'nope', AUTH_ISSUER: 'x' })).toThrow(/^AUTH_JWKS_URL/);
-    expect(() => authOptionsFromEnv({ AUTH_JWKS_URL: 'http://x/jwks' })).toThrow(/^AUTH_ISSUER/);
   });
 });

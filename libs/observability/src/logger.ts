@@ -4,13 +4,31 @@ import { currentContext } from './request-context';
 
 export type Logger = PinoLogger;
 
+/** What a process tells logging at boot, from its validated configuration. */
+export interface LoggingOptions {
+  /** pino level: fatal, error, warn, info, debug, trace or silent. */
+  level: string;
+  /** The service name every line carries. */
+  service: string;
+}
+
+let options: LoggingOptions = { level: 'info', service: 'cit' };
 let root: PinoLogger | undefined;
+
+/**
+ * Sets level and service name from the process's validated configuration; loggers created
+ * afterwards use them (the chassis calls this before it builds any component).
+ */
+export function configureLogging(next: LoggingOptions): void {
+  options = { ...next };
+  root = undefined;
+}
 
 function rootLogger(): PinoLogger {
   if (!root) {
     root = pino({
-      level: process.env.LOG_LEVEL ?? 'info',
-      base: { service: process.env.SERVICE_NAME ?? 'cit' },
+      level: options.level,
+      base: { service: options.service },
       timestamp: pino.stdTimeFunctions.isoTime,
       messageKey: 'msg',
       formatters: {

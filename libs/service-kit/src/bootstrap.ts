@@ -7,7 +7,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { CitKafkaTransport, type EventConsumer, type KafkaClient } from '@cit/messaging';
-import { createLogger, JsonNestLogger } from '@cit/observability';
+import { configureLogging, createLogger, JsonNestLogger } from '@cit/observability';
 import { DataSource } from 'typeorm';
 import type { Registry } from 'prom-client';
 import { loadServiceEnv, type ServiceEnv } from './config/service-config';
@@ -37,8 +37,10 @@ export function loadLocalEnvFile(start = process.cwd()): void {
 export async function createServiceApp(
   def: ServiceDefinition,
   feature: Type<unknown>,
-  env: ServiceEnv = loadServiceEnv(),
+  env: ServiceEnv = loadServiceEnv(process.env, def),
 ): Promise<INestApplication> {
+  // Before any component builds its logger, so every line has the configured level and name.
+  configureLogging({ level: env.LOG_LEVEL, service: def.name });
   @Module({ imports: [ServiceCoreModule.forRoot(def, env), feature] })
   class ServiceModule {}
 
@@ -65,53 +67,57 @@ export async function createServiceApp(
   );
   SwaggerModule.setup('docs', app, doc, { jsonDocumentUrl: 'docs-json' });
 
-  if (def.consumes?.length) {
-    const transport = new CitKafkaTransport({
-      kafka: app.get<KafkaClient>(KAFKA),
-      dataSource: app.get(DataSource),
-      groupId: env.CONSUMER_GROUP ?? serviceConsumerGroup(def),
-      topics: def.consumes,
-      registry: app.get<Registry>(METRICS_REGISTRY),
-      stallAfterMs: env.CONSUMER_STALL_AFTER_MS,
-      sessionTimeoutMs: env.CONSUMER_SESSION_TIMEOUT_MS,
-      // A new group normally reads the whole retained stream; a throwaway group (tests, a
-      // replay tool) may start at the end instead.
-      fromBeginning: env.CONSUMER_FROM_BEGINNING,
-      heartbeatIntervalMs: Math.max(500, Math.floor(env.CONSUMER_SESSION_TIMEOUT_MS / 10)),
-      logger: createLogger('consumer'),
-    });
-    app.connectMicroservice({ strategy: transport }, { inheritAppConfig: true });
-    app.get(MessagingRuntime).attachConsumer(() => {
+  // Topics come from the service's @EventPattern handlers; without handlers the
+  // transport starts no consumer.
+  const transport = new CitKafkaTransport({
+    kafka: app.get<KafkaClient>(KAFKA),
+    dataSource: app.get(DataSource),
+    groupId: env.CONSUMER_GROUP ?? serviceConsumerGroup(def),
+    // Stable across group changes: a new group replaying history skips what was applied.
+    inboxConsumer: serviceConsumerGroup(def),
+    registry: app.get<Registry>(METRICS_REGISTRY),
+    stallAfterMs: env.CONSUMER_STALL_AFTER_MS,
+    sessionTimeoutMs: env.CONSUMER_SESSION_TIMEOUT_MS,
+    // A new group normally reads the whole retained stream; a throwaway group (tests, a
+    // replay tool) may start at the end instead.
+    fromBeginning: env.CONSUMER_FROM_BEGINNING,
+    heartbeatIntervalMs: Math.max(500, Math.floor(env.CONSUMER_SESSION_TIMEOUT_MS / 10)),
+    logger: createLogger('consumer'),
+  });
+  app.connectMicroservice({ strategy: transport }, { inheritAppConfig: true });
+  app.get(MessagingRuntime).attachConsumer(
+    () => {
       try {
         return transport.unwrap<EventConsumer>();
       } catch {
         return undefined;
       }
-    });
-  }
+    },
+    () => transport.expectsConsumer(),
+  );
   return app;
 }
 
 /** Starts a service: validated configuration, consumer, HTTP on PORT; exits with a clear message on bad config. */
 export async function bootstrapService(def: ServiceDefinition, feature: Type<unknown>): Promise<INestApplication | undefined> {
   loadLocalEnvFile();
-  const workers = Number(process.env.HTTP_WORKERS ?? 1);
-  if (workers > 1 && cluster.isPrimary) {
-    superviseWorkers(def, workers);
-    return undefined;
-  }
-  process.env.SERVICE_NAME ??= def.name;
-  const logger = createLogger('bootstrap');
   let env: ServiceEnv;
   try {
-    env = loadServiceEnv();
+    env = loadServiceEnv(process.env, def);
   } catch (err) {
-    logger.fatal({ err: { message: (err as Error).message } }, 'configuration invalid; not starting');
+    configureLogging({ level: 'info', service: def.name });
+    createLogger('bootstrap').fatal({ err: { message: (err as Error).message } }, 'configuration invalid; not starting');
     process.stderr.write(`${def.name}: ${(err as Error).message}\n`);
     process.exit(1);
   }
+  configureLogging({ level: env.LOG_LEVEL, service: def.name });
+  if (env.HTTP_WORKERS > 1 && cluster.isPrimary) {
+    superviseWorkers(def, env.HTTP_WORKERS);
+    return undefined;
+  }
+  const logger = createLogger('bootstrap');
   const app = await createServiceApp(def, feature, env);
-  const port = env.PORT ?? Number(process.env[`${def.name.toUpperCase()}_PORT`] ?? def.defaultPort);
+  const port = env.SERVICE_PORT ?? def.defaultPort;
   // HTTP first: liveness answers while the consumer joins its group, and readiness says why it is not ready yet.
   if (def.httpRequestTimeoutMs) (app.getHttpServer() as import('node:http').Server).requestTimeout = def.httpRequestTimeoutMs;
   await app.listen(port, '0.0.0.0');

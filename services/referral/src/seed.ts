@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createDataSource } from '@cit/persistence';
-import { loadLocalEnvFile, serviceDatabaseName } from '@cit/service-kit';
+import { loadDatabaseEnv, loadLocalEnvFile, serviceDatabaseName } from '@cit/service-kit';
 import { PartnerAgencyEntity } from './partner-directory/partner-agency.entity';
 import { referralService } from './referral.definition';
 
@@ -13,11 +13,12 @@ interface DemoDepartment {
 
 async function seed(): Promise<void> {
   loadLocalEnvFile();
+  const env = loadDatabaseEnv();
   const demo = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'infra', 'local', 'demo', 'department.json'), 'utf8')) as DemoDepartment;
   const ds = await createDataSource({
     serviceName: 'referral-seed',
-    url: process.env.DATABASE_URL ?? '',
-    database: serviceDatabaseName(referralService, process.env.DATABASE_NAME),
+    url: env.DATABASE_URL,
+    database: serviceDatabaseName(referralService, env.DATABASE_NAME),
     entities: referralService.entities,
     migrations: [],
   }).initialize();

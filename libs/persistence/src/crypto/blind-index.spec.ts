@@ -4,8 +4,9 @@ import {
   KeyRingConfigError,
   encryptedTransformer,
   FieldCipher,
-  KeyRing,
   generateDevKeyMaterial,
+  parseBlindIndexKey,
+  parsePhiKeys,
   normalizeDateOfBirth,
   normalizeName,
   normalizePhone,
@@ -37,6 +38,11 @@ describe('BlindIndex', () => {
     expect(() => BlindIndex.fromEnv({})).toThrow(/^BLIND_INDEX_KEY/);
     expect(() => BlindIndex.fromEnv({ BLIND_INDEX_KEY: randomBytes(8).toString('base64') })).toThrow(/at least 32/);
     expect(BlindIndex.fromEnv({ BLIND_INDEX_KEY: randomBytes(48).toString('base64') })).toBeInstanceOf(BlindIndex);
+    const raw = randomBytes(32);
+    const parsed = parseBlindIndexKey(raw.toString('base64'));
+    expect(new BlindIndex(parsed).compute('x', 'd')).toBe(new BlindIndex(raw).compute('x', 'd'));
+    expect(JSON.stringify({ key: parsed })).not.toContain(raw.toString('base64'));
+    expect(() => parseBlindIndexKey('!!!')).toThrow(expect.objectContaining({ variable: 'BLIND_INDEX_KEY', message: expect.not.stringContaining('!!!') }));
   });
 });
 
@@ -74,8 +80,8 @@ describe('normalizers', () => {
 describe('encryptedTransformer and dev key material', () => {
   it('encrypts on write, decrypts on read, passes null through, and the dev keys load', () => {
     const env: NodeJS.ProcessEnv = { ...generateDevKeyMaterial() };
-    const cipher = new FieldCipher(KeyRing.fromEnv(env));
-    BlindIndex.fromEnv(env);
+    const cipher = FieldCipher.fromConfig({ keys: parsePhiKeys(env.PHI_KEYS ?? ''), activeKeyId: env.PHI_ACTIVE_KEY_ID ?? '' });
+    new BlindIndex(parseBlindIndexKey(env.BLIND_INDEX_KEY ?? ''));
     const t = encryptedTransformer(cipher, { aad: 'person.name' });
     const stored = t.to('Jane');
     expect(stored).toMatch(/^enc:v1:dev1:/);

@@ -3,6 +3,18 @@ import { inspect } from 'node:util';
 import { KeyRingConfigError } from './phi-crypto.errors';
 import { decodeBase64Strict } from './key-ring';
 import { personMatchKey } from './normalizers';
+import { SecretBytes } from './secret-bytes';
+
+/** Parses BLIND_INDEX_KEY (base64, at least 32 bytes); errors name the variable, never the value. */
+export function parseBlindIndexKey(raw: string): SecretBytes {
+  if (!raw) throw new KeyRingConfigError('BLIND_INDEX_KEY', 'is required (base64, at least 32 bytes)');
+  const key = decodeBase64Strict(raw);
+  if (!key) throw new KeyRingConfigError('BLIND_INDEX_KEY', 'is not valid base64');
+  if (key.length < 32) throw new KeyRingConfigError('BLIND_INDEX_KEY', `must be at least 32 bytes, got ${key.length}`);
+  const secret = new SecretBytes(key);
+  key.fill(0);
+  return secret;
+}
 
 /** Domain of the person match index (name + date of birth). */
 export const PERSON_MATCH_DOMAIN = 'person.match.v1';
@@ -14,21 +26,17 @@ export const PERSON_MATCH_DOMAIN = 'person.match.v1';
 export class BlindIndex {
   readonly #key: Buffer;
 
-  constructor(key: Buffer) {
-    if (!Buffer.isBuffer(key) || key.length < 32) {
+  constructor(key: Buffer | SecretBytes) {
+    const bytes = key instanceof SecretBytes ? key.reveal() : key;
+    if (!Buffer.isBuffer(bytes) || bytes.length < 32) {
       throw new KeyRingConfigError('BLIND_INDEX_KEY', 'must be at least 32 bytes');
     }
-    this.#key = Buffer.from(key);
+    this.#key = Buffer.from(bytes);
   }
 
-  /** Builds the index from BLIND_INDEX_KEY (base64, at least 32 bytes). */
+  /** Thin wrapper for tests and scripts; services get the key from their validated configuration. */
   static fromEnv(env: NodeJS.ProcessEnv = process.env): BlindIndex {
-    const raw = env.BLIND_INDEX_KEY;
-    if (!raw) throw new KeyRingConfigError('BLIND_INDEX_KEY', 'is required (base64, at least 32 bytes)');
-    const key = decodeBase64Strict(raw);
-    if (!key) throw new KeyRingConfigError('BLIND_INDEX_KEY', 'is not valid base64');
-    if (key.length < 32) throw new KeyRingConfigError('BLIND_INDEX_KEY', `must be at least 32 bytes, got ${key.length}`);
-    return new BlindIndex(key);
+    return new BlindIndex(parseBlindIndexKey(env.BLIND_INDEX_KEY ?? ''));
   }
 
   /** Hex HMAC-SHA256 of domain + '\0' + normalized. Normalize first (see normalizers). */

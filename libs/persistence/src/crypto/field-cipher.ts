@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { KeyRing, KEY_ID_PATTERN } from './key-ring';
 import { PhiCryptoError } from './phi-crypto.errors';
+import type { SecretBytes } from './secret-bytes';
 
 /** Every serialized PHI value starts with this prefix (contracts validate /^enc:v1:/). */
 export const PHI_TOKEN_PREFIX = 'enc:v1:';
@@ -49,9 +50,9 @@ function open(key: Buffer, iv: Buffer, tag: Buffer, ct: Buffer, aad: Buffer): Bu
 export class FieldCipher {
   constructor(private readonly keyRing: KeyRing) {}
 
-  /** Builds a cipher from PHI_KEYS and PHI_ACTIVE_KEY_ID. */
-  static fromEnv(env: NodeJS.ProcessEnv = process.env): FieldCipher {
-    return new FieldCipher(KeyRing.fromEnv(env));
+  /** Builds a cipher from parsed configuration (the service chassis passes PHI_KEYS and PHI_ACTIVE_KEY_ID). */
+  static fromConfig(config: { keys: ReadonlyMap<string, Buffer | SecretBytes>; activeKeyId: string }): FieldCipher {
+    return new FieldCipher(new KeyRing(config.keys, config.activeKeyId));
   }
 
   /** The id of the KEK that wraps new data keys. */

@@ -37,42 +37,6 @@ export function defaultDatabaseName(serviceName: string): string {
   return name;
 }
 
-/** Database settings of a service read from the environment, validated at boot. */
-export interface DatabaseConfig {
-  /** Server URL without a meaningful database (DATABASE_URL). */
-  baseUrl: string;
-  /** The service's own database (DATABASE_NAME, default cit_<service>). */
-  database: string;
-  /** baseUrl pointed at database. */
-  url: string;
-  poolSize: number;
-}
-
-/** Reads DATABASE_URL (required), DATABASE_NAME and DATABASE_POOL_SIZE; errors name the variable. */
-export function databaseConfigFromEnv(
-  serviceName: string,
-  env: NodeJS.ProcessEnv = process.env,
-): DatabaseConfig {
-  const baseUrl = env.DATABASE_URL;
-  if (!baseUrl) throw new Error('DATABASE_URL is required (e.g. postgresql://user@host:5432/postgres)');
-  try {
-    new URL(baseUrl);
-  } catch {
-    // The URL may hold a password, so it is never echoed back.
-    throw new Error('DATABASE_URL is not a valid URL');
-  }
-  const database = env.DATABASE_NAME || defaultDatabaseName(serviceName);
-  if (!DATABASE_NAME.test(database)) {
-    throw new Error(`DATABASE_NAME "${database}" is invalid: expected ${DATABASE_NAME.source}`);
-  }
-  const rawPool = env.DATABASE_POOL_SIZE ?? '10';
-  const poolSize = Number(rawPool);
-  if (!Number.isInteger(poolSize) || poolSize < 1 || poolSize > 200) {
-    throw new Error(`DATABASE_POOL_SIZE must be an integer between 1 and 200, got "${rawPool}"`);
-  }
-  return { baseUrl, database, url: databaseUrlFor(baseUrl, database), poolSize };
-}
-
 /**
  * Creates dbName on the server of baseUrl unless it exists. Returns true when this call
  * created it. Safe when several processes race: the loser's duplicate error is swallowed.

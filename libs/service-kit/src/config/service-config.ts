@@ -1,3 +1,4 @@
+import { KeyRingConfigError, parseBlindIndexKey, parsePhiKeys } from '@cit/persistence';
 import { z } from 'zod';
 
 const csv = z
@@ -5,30 +6,70 @@ const csv = z
   .min(1)
   .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
 
-/** Environment every service needs; read once at boot, a missing or bad variable stops the service. */
-export const serviceEnvSchema = z.object({
-  PORT: z.coerce.number().int().min(1).max(65535).optional(),
+const port = z.coerce.number().int().min(1).max(65535);
+
+const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
+
+const databaseShape = {
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL'),
   DATABASE_NAME: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lowercase PostgreSQL identifier').optional(),
-  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL'),
-  KAFKA_BROKERS: csv,
-  KAFKA_CLIENT_ID: z.string().optional(),
-  AUTH_JWKS_URL: z.url(),
-  AUTH_ISSUER: z.string().min(1),
-  AUTH_AUDIENCE: z.string().min(1).default('cit-platform'),
-  PHI_KEYS: z.string().min(1),
-  PHI_ACTIVE_KEY_ID: z.string().min(1),
-  BLIND_INDEX_KEY: z.string().min(1),
-  HTTP_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/, 'must be a size such as 256kb').default('256kb'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  CONSUMER_STALL_AFTER_MS: z.coerce.number().int().positive().default(60000),
-  CONSUMER_GROUP: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, 'must be a Kafka group id').optional(),
-  CONSUMER_FROM_BEGINNING: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
-  CONSUMER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(3000).max(300000).default(30000),
-});
+};
 
-export type ServiceEnv = z.infer<typeof serviceEnvSchema>;
+/** Runs a lib's parser inside the schema, so a bad value is one more named issue (its message never holds the value). */
+function parsedWith<T>(parse: (raw: string) => T) {
+  return (raw: string, ctx: z.core.$RefinementCtx<string>): T => {
+    try {
+      return parse(raw);
+    } catch (err) {
+      if (!(err instanceof KeyRingConfigError)) throw err;
+      // KeyRingConfigError prefixes the variable; the issue path names it already.
+      ctx.issues.push({ code: 'custom', message: err.message.slice(err.variable.length + 2), input: undefined });
+      return z.NEVER;
+    }
+  };
+}
+
+/** Environment every service needs; read once at boot, a missing or bad variable stops the service. */
+export const serviceEnvSchema = z
+  .object({
+    PORT: port.optional(),
+    HTTP_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
+    ...databaseShape,
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL'),
+    KAFKA_BROKERS: csv,
+    KAFKA_CLIENT_ID: z.string().optional(),
+    AUTH_JWKS_URL: z.url(),
+    AUTH_ISSUER: z.string().min(1),
+    AUTH_AUDIENCE: z.string().min(1).default('cit-platform'),
+    PHI_KEYS: z.string().transform(parsedWith(parsePhiKeys)),
+    PHI_ACTIVE_KEY_ID: z.string().min(1),
+    BLIND_INDEX_KEY: z.string().transform(parsedWith(parseBlindIndexKey)),
+    HTTP_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/, 'must be a size such as 256kb').default('256kb'),
+    LOG_LEVEL: logLevel,
+    CONSUMER_STALL_AFTER_MS: z.coerce.number().int().positive().default(60000),
+    CONSUMER_GROUP: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, 'must be a Kafka group id').optional(),
+    CONSUMER_FROM_BEGINNING: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+    CONSUMER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(3000).max(300000).default(30000),
+    // Inbox rows must outlive the topics' retention, or a replay from the earliest offset
+    // would apply events a second time; published outbox rows are only needed for forensics.
+    OUTBOX_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
+    INBOX_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  })
+  .superRefine((env, ctx) => {
+    if (env.PHI_KEYS instanceof Map && !env.PHI_KEYS.has(env.PHI_ACTIVE_KEY_ID)) {
+      ctx.addIssue({ code: 'custom', path: ['PHI_ACTIVE_KEY_ID'], message: 'is not one of the key ids in PHI_KEYS', input: undefined });
+    }
+  });
+
+/** Validated configuration of a service; SERVICE_PORT is PORT, else <NAME>_PORT, else the service's default port. */
+export type ServiceEnv = z.infer<typeof serviceEnvSchema> & { SERVICE_PORT?: number };
+
+/** What loadServiceEnv needs to know of the service (a ServiceDefinition fits). */
+export interface ServiceIdentity {
+  name: string;
+  defaultPort?: number;
+}
 
 /** Thrown when the environment is incomplete; the message names every bad variable (never its value). */
 export class ConfigError extends Error {
@@ -38,13 +79,64 @@ export class ConfigError extends Error {
   }
 }
 
-/** Validates the environment for a service, naming each missing or malformed variable. */
-export function loadServiceEnv(env: NodeJS.ProcessEnv = process.env): ServiceEnv {
-  const result = serviceEnvSchema.safeParse(env);
-  if (!result.success) {
-    throw new ConfigError(
-      result.error.issues.map((i) => `${i.path.join('.')} ${i.message === 'Invalid input: expected string, received undefined' ? 'is required' : i.message}`),
-    );
+/** The variable of the per-service port: INTAKE_PORT for intake. */
+export function servicePortVariable(serviceName: string): string {
+  return `${serviceName.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_PORT`;
+}
+
+/**
+ * One problem line for a zod issue, decided by the issue's code (zod's English text is not
+ * a contract). Issues are produced with reportInput, so an absent variable is told apart by
+ * its input; the input itself never reaches the line.
+ */
+export function describeEnvIssue(issue: z.core.$ZodIssue): string {
+  const name = issue.path.map(String).join('.') || '(environment)';
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.input === undefined ? `${name} is required` : `${name} must be a ${issue.expected}`;
+    case 'too_small':
+      return `${name} must be at least ${String(issue.minimum)}${issue.origin === 'string' ? ' characters' : ''}`;
+    case 'too_big':
+      return `${name} must be at most ${String(issue.maximum)}${issue.origin === 'string' ? ' characters' : ''}`;
+    case 'invalid_value':
+      return `${name} must be one of ${issue.values.map(String).join(', ')}`;
+    case 'invalid_format':
+      // Formats of this schema carry their own message ("must be a postgresql:// URL"); a
+      // built-in format (url) has none and gets a generic line.
+      return `${name} ${issue.format === 'url' ? 'must be a URL' : issue.message}`;
+    default:
+      // custom issues: the lib parsers' messages, which name positions, never contents.
+      return `${name} ${issue.message}`;
   }
+}
+
+/** Parses an environment with a schema, or throws ConfigError naming each missing or malformed variable. */
+export function parseEnv<T extends z.ZodType>(schema: T, env: NodeJS.ProcessEnv): z.infer<T> {
+  const result = schema.safeParse(env, { reportInput: true });
+  if (!result.success) throw new ConfigError(result.error.issues.map(describeEnvIssue));
   return result.data;
+}
+
+/**
+ * Validates the environment for a service, naming each missing or malformed variable.
+ * With the service given, its own port variable (INTAKE_PORT) is validated and resolved too.
+ */
+export function loadServiceEnv(env: NodeJS.ProcessEnv = process.env, service?: ServiceIdentity): ServiceEnv {
+  if (!service) return parseEnv(serviceEnvSchema, env);
+  const portVariable = servicePortVariable(service.name);
+  const parsed = parseEnv(serviceEnvSchema.and(z.object({ [portVariable]: port.optional() })), env) as z.infer<typeof serviceEnvSchema> &
+    Record<string, unknown>;
+  const own = parsed[portVariable] as number | undefined;
+  return { ...parsed, SERVICE_PORT: parsed.PORT ?? own ?? service.defaultPort };
+}
+
+/** The database part of the environment (and the log level), for tools that only migrate or seed a database. */
+export const databaseEnvSchema = z.object({ ...databaseShape, LOG_LEVEL: logLevel });
+
+/** Validated database configuration of a migration or seed script. */
+export type DatabaseEnv = z.infer<typeof databaseEnvSchema>;
+
+/** Validates DATABASE_URL, DATABASE_NAME and LOG_LEVEL for a migration or seed script. */
+export function loadDatabaseEnv(env: NodeJS.ProcessEnv = process.env): DatabaseEnv {
+  return parseEnv(databaseEnvSchema, env);
 }
