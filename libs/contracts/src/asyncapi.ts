@@ -1,4 +1,5 @@
 import { eventCatalog } from './catalog';
+import { eventSource } from './envelope';
 import type { EventDefinition } from './event-definition';
 import { eventJsonSchema, type JsonSchema } from './json-schema';
 import { dlqTopicFor, topicManifest } from './topics';
@@ -14,7 +15,7 @@ function exampleEvent(def: EventDefinition): Record<string, unknown> {
   return {
     specversion: '1.0',
     id: '3f0e8f0c-3a43-4d1c-9e4b-5c2d7b1f9a10',
-    source: `/cit/${def.producer}`,
+    source: eventSource(def.producer),
     type: def.type,
     subject: Object.values(def.example as Record<string, unknown>)[0],
     time: '2026-11-27T07:16:31.000Z',

@@ -58,6 +58,12 @@ describe('event catalog', () => {
     }
   });
 
+  it('takes the source from the contract producer unless one is given', () => {
+    const { source: _given, ...noSource } = ctx;
+    const event = buildEvent('cit.incident.reported.v1', 'inc-1', findEventDefinition('cit.incident.reported.v1')!.example as never, noSource);
+    expect(event.source).toBe('/cit/intake');
+  });
+
   it('refuses to build an event whose data breaks its schema', () => {
     expect(() => buildEvent('cit.incident.updated.v1', 'inc-1', { incidentId: 'inc-1' } as never, ctx)).toThrow(
       /changedFields/,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { findEventDefinition, type EventData, type EventType } from './catalog';
-import { cloudEventEnvelopeSchema, type CloudEvent } from './envelope';
+import { cloudEventEnvelopeSchema, eventSource, type CloudEvent } from './envelope';
 
 export type ParseResult = { ok: true; event: CloudEvent } | { ok: false; error: string; field?: string };
 
@@ -39,8 +39,8 @@ export function decodeCloudEvent(value: Buffer | string | null): ParseResult {
 }
 
 export interface EventContext {
-  /** The emitting service, used as the CloudEvents source (e.g. /cit/intake). */
-  source: string;
+  /** The CloudEvents source; by default the contract's producer (eventSource(def.producer), e.g. /cit/intake). */
+  source?: string;
   departmentId: string;
   correlationId: string;
   causationId?: string;
@@ -59,7 +59,7 @@ export function buildEvent<T extends EventType>(
   const event = {
     specversion: '1.0' as const,
     id: opts.id ?? randomUUID(),
-    source: ctx.source,
+    source: ctx.source ?? eventSource(def.producer),
     type,
     subject,
     time: (opts.time ?? new Date()).toISOString(),

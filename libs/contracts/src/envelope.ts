@@ -3,6 +3,9 @@ import { z } from 'zod';
 /** Event type names: cit.<aggregate>.<event>.v<major>, e.g. cit.incident.reported.v1. */
 export const EVENT_TYPE_PATTERN = /^cit\.[a-z][a-z-]*\.[a-z][a-z-]*\.v[0-9]+$/;
 
+/** The CloudEvents `source` of every event a service produces, e.g. /cit/intake. */
+export const eventSource = (service: string): string => `/cit/${service}`;
+
 /** Identifiers that may appear in keys, headers and logs: never names or other PHI. */
 export const idSchema = z
   .string()

@@ -6,6 +6,7 @@ export * from './core/messaging-runtime';
 export * from './http/problem-details';
 export * from './http/zod-validation.pipe';
 export * from './http/cursor';
+export * from './http/cursor-page';
 export * from './http/request-context.middleware';
 export * from './bootstrap';
 export * from './migrate';

@@ -7,6 +7,7 @@ import { IncidentSupplementEntity } from './incidents/incident-supplement.entity
 import { IncidentEntity } from './incidents/incident.entity';
 import { IntakeInitial1732700000100 } from './migrations/1732700000100-intake-initial';
 import { IntakeCorrectionsReviewPersonsImports1732700000110 } from './migrations/1732700000110-intake-corrections-review-persons-imports';
+import { IntakeImportScreening1732700000120 } from './migrations/1732700000120-intake-import-screening';
 import { importEntities } from './imports/imports.entities';
 import { personEntities } from './persons/persons.entities';
 import { reviewQueueEntities } from './review-queue/review-queue.entities';
@@ -15,10 +16,8 @@ import { reviewQueueEntities } from './review-queue/review-queue.entities';
 export const intakeService: ServiceDefinition = {
   name: 'intake',
   defaultPort: 3001,
-  // Years of RMS history arrive as one streamed request.
-  httpRequestTimeoutMs: 2 * 60 * 60 * 1000,
   title: 'CIT Platform — incident intake',
   description: 'Calls for service coded for behavioral health. Emits cit.incident.* events through the transactional outbox.',
   entities: [IncidentEntity, IncidentSubjectEntity, IncidentSupplementEntity, IncidentChangeEntity, IdempotencyKeyEntity, ...personEntities, ...reviewQueueEntities, ...importEntities, ...messagingEntities],
-  migrations: [MessagingTables1732700000000, IntakeInitial1732700000100, IntakeCorrectionsReviewPersonsImports1732700000110],
+  migrations: [MessagingTables1732700000000, IntakeInitial1732700000100, IntakeCorrectionsReviewPersonsImports1732700000110, IntakeImportScreening1732700000120],
 };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { bhCodingSchema, subjectFlagsSchema, timestampSchema } from '../common.schemas';
 import example from './create-incident.example.json';
+import { encounterSchema } from '../intake-codes.schemas';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
@@ -33,7 +34,7 @@ export const createIncidentRequestSchema = z.strictObject({
     .default({}),
   callType: text(64),
   disposition: text(64).optional(),
-  encounter: z.enum(['criminal', 'non-criminal']),
+  encounter: encounterSchema,
   narrative: z.string().trim().min(1).max(20000).optional().describe('PHI: stored encrypted'),
   reportingOfficerId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'must be an identifier'),
   behavioralHealth: bhCodingSchema,

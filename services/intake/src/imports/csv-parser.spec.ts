@@ -1,4 +1,4 @@
-import { CsvParser, type CsvRecord } from './csv-parser';
+import { CsvLimitError, CsvParser, type CsvRecord } from './csv-parser';
 
 function parse(text: string, chunkSize = text.length || 1): CsvRecord[] {
   const p = new CsvParser();
@@ -43,10 +43,25 @@ describe('CsvParser', () => {
   });
 
   it('caps a record at maxRecordChars instead of buffering it', () => {
-    const p = new CsvParser(10);
+    const p = new CsvParser({ maxRecordChars: 10 });
     const out = [...p.push(`${'x'.repeat(50)},y\nok\n`), ...p.end()];
     expect(out[0]).toMatchObject({ line: 1, error: 'record longer than 10 characters' });
     expect(out[0]!.fields.join('').length).toBeLessThanOrEqual(10);
     expect(out[1]).toEqual({ line: 2, fields: ['ok'] });
+  });
+
+  it('refuses a record with more than maxFields fields, naming the line, not the values', () => {
+    const p = new CsvParser({ maxFields: 3 });
+    expect(p.push('a,b,c\n')).toHaveLength(1);
+    expect(() => p.push('secret,b,c,d\n')).toThrow(new CsvLimitError('fields', 3, 2));
+    expect(() => new CsvParser({ maxFields: 3 }).push('a,b,c,d')).toThrow('more than 3 fields');
+  });
+
+  it('refuses a field longer than maxFieldChars, also when it straddles chunks', () => {
+    const p = new CsvParser({ maxFieldChars: 5 });
+    expect(p.push('"12345",x\n')).toHaveLength(1);
+    p.push('"123');
+    expect(() => p.push('456"\n')).toThrow(new CsvLimitError('fieldChars', 5, 2));
+    expect(() => new CsvParser({ maxFieldChars: 5 }).push('topsecret\n')).toThrow(/^(?!.*topsecret)/);
   });
 });

@@ -6,6 +6,24 @@ export interface CsvRecord {
   error?: string;
 }
 
+/** A record broke a hard cap of the parser; the whole input is refused (a file this shape is not an RMS export). */
+export class CsvLimitError extends Error {
+  constructor(
+    readonly cap: 'fields' | 'fieldChars',
+    readonly limit: number,
+    readonly line: number,
+  ) {
+    super(cap === 'fields' ? `the record on line ${line} has more than ${limit} fields` : `a field of the record on line ${line} is longer than ${limit} characters`);
+  }
+}
+
+/** Caps of one record: characters in all (reported per record), and fields and characters per field (CsvLimitError). */
+export interface CsvParserLimits {
+  maxRecordChars?: number;
+  maxFields?: number;
+  maxFieldChars?: number;
+}
+
 const QUOTE = 0x22;
 const COMMA = 0x2c;
 const CR = 0x0d;
@@ -23,7 +41,13 @@ const enum State {
  * Incremental RFC 4180 parser: text goes in chunk by chunk (a record, a quote pair or a CRLF
  * may straddle chunks), complete records come out. Quoted fields may hold commas, "" and
  * line breaks; records end at CRLF, LF or CR; blank lines are skipped. Memory is one record,
- * capped at maxRecordChars (a longer record is reported, not buffered).
+ * capped at maxRecordChars (a longer record is reported, not buffered); more than maxFields
+ * fields or a field over maxFieldChars throws CsvLimitError.
+ *
+ * Kept rather than csv-parse on purpose: it is about 150 lines with a table-driven spec, it
+ * already streams with bounded memory and line numbers, and its messages never quote input,
+ * whereas csv-parse's error messages embed the offending characters and field (PHI here)
+ * and would each need re-mapping; csv-parse would add a dependency for no new capability.
  */
 export class CsvParser {
   private state = State.FieldStart;
@@ -36,7 +60,15 @@ export class CsvParser {
   private error: string | undefined;
   private afterCR = false;
 
-  constructor(private readonly maxRecordChars = 1_000_000) {}
+  private readonly maxRecordChars: number;
+  private readonly maxFields: number;
+  private readonly maxFieldChars: number;
+
+  constructor({ maxRecordChars = 1_000_000, maxFields = Infinity, maxFieldChars = Infinity }: CsvParserLimits = {}) {
+    this.maxRecordChars = maxRecordChars;
+    this.maxFields = maxFields;
+    this.maxFieldChars = maxFieldChars;
+  }
 
   /** Feeds the next chunk of text; returns the records it completed. */
   push(chunk: string): CsvRecord[] {
@@ -119,6 +151,7 @@ export class CsvParser {
 
   private append(text: string): void {
     this.recordChars += text.length;
+    if (this.field.length + text.length > this.maxFieldChars) throw new CsvLimitError('fieldChars', this.maxFieldChars, this.recordLine);
     if (this.recordChars > this.maxRecordChars) {
       this.error ??= `record longer than ${this.maxRecordChars} characters`;
       return;
@@ -128,6 +161,8 @@ export class CsvParser {
 
   private endField(): void {
     this.fields.push(this.field);
+    // A separator means one more field follows.
+    if (this.fields.length >= this.maxFields) throw new CsvLimitError('fields', this.maxFields, this.recordLine);
     this.field = '';
     this.state = State.FieldStart;
   }

@@ -1,3 +1,4 @@
+import type { ImportFormat, ImportStatus } from '@cit/contracts';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /** A bulk RMS import: counters are committed with every batch, so they show progress while it runs. */
@@ -5,9 +6,11 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 export class ImportJobEntity {
   @PrimaryColumn('text') id!: string;
   @Column('text', { name: 'department_id' }) departmentId!: string;
-  @Column('text') format!: 'ndjson' | 'csv';
+  @Column('text') format!: ImportFormat;
   @Column('boolean', { name: 'emit_events' }) emitEvents!: boolean;
-  @Column('text') status!: 'running' | 'completed' | 'failed';
+  /** Whether imported incidents were screened into the behavioral-health review queue. */
+  @Column('boolean') screen!: boolean;
+  @Column('text') status!: ImportStatus;
   @Column('integer', { name: 'rows_read' }) rowsRead!: number;
   @Column('integer', { name: 'rows_imported' }) rowsImported!: number;
   @Column('integer', { name: 'rows_duplicate' }) rowsDuplicate!: number;

@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { buildEvent, type BhCoding, type EventData } from '@cit/contracts';
+import { buildEvent, newId, type BhCoding, type EventData, type IncidentUpdateKind } from '@cit/contracts';
 import { OutboxWriter } from '@cit/messaging';
 import { currentContext } from '@cit/observability';
 import { FieldCipher } from '@cit/persistence';
 import type { EntityManager } from 'typeorm';
 import { IncidentChangeEntity } from './incident-change.entity';
-import { newId } from './incident.mapper';
 
 /** One versioned change of an incident. */
 export interface IncidentChange {
@@ -13,7 +12,7 @@ export interface IncidentChange {
   departmentId: string;
   /** The version the change produced (already written to the incident row). */
   version: number;
-  kind: 'correction' | 'supplement' | 'reclassification';
+  kind: IncidentUpdateKind | 'reclassification';
   /** Field names only: the history and the event never carry the values. */
   changedFields: string[];
   reasonCode: string;
@@ -52,7 +51,6 @@ export class IncidentHistory {
     await this.outbox.append(
       em,
       buildEvent(type, change.incidentId, data, {
-        source: '/cit/intake',
         departmentId: change.departmentId,
         correlationId: ctx?.correlationId ?? change.incidentId,
         causationId: ctx?.requestId,

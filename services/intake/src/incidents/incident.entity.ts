@@ -1,3 +1,4 @@
+import type { BhCoding, Encounter, IncidentSource } from '@cit/contracts';
 import { Column, Entity, OneToMany, PrimaryColumn } from 'typeorm';
 import type { IncidentSubjectEntity } from './incident-subject.entity';
 
@@ -12,17 +13,17 @@ export class IncidentEntity {
   @Column('timestamptz', { name: 'received_at' }) receivedAt!: Date;
   @Column('text', { name: 'call_type' }) callType!: string;
   @Column('text', { nullable: true }) disposition!: string | null;
-  @Column('text') encounter!: 'criminal' | 'non-criminal';
+  @Column('text') encounter!: Encounter;
   @Column('text', { nullable: true }) district!: string | null;
   @Column('text', { name: 'location_address', nullable: true }) locationAddress!: string | null;
   @Column('double precision', { nullable: true }) latitude!: number | null;
   @Column('double precision', { nullable: true }) longitude!: number | null;
-  @Column('text', { name: 'bh_related_to' }) bhRelatedTo!: 'mental-health' | 'narcotics' | 'both' | 'neither';
+  @Column('text', { name: 'bh_related_to' }) bhRelatedTo!: BhCoding['relatedTo'];
   @Column('text', { name: 'bh_observations', array: true }) bhObservations!: string[];
   @Column('text', { name: 'bh_suspected_using', array: true }) bhSuspectedUsing!: string[];
   @Column('text', { nullable: true }) narrative!: string | null;
   @Column('text', { name: 'reporting_officer_id' }) reportingOfficerId!: string;
-  @Column('text') source!: 'api' | 'import';
+  @Column('text') source!: IncidentSource;
   @Column('integer') version!: number;
   @Column('text', { name: 'created_by' }) createdBy!: string;
   @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;

@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import type { CreateIncidentRequest, IncidentReported } from '@cit/contracts';
+import { buildEvent, newId, type CloudEvent, type CreateIncidentRequest, type IncidentReported, type IncidentSource } from '@cit/contracts';
 
 /** Field encryption and blind indexing, as the mapper needs them (no framework types). */
 export interface PhiProtection {
@@ -10,17 +9,12 @@ export interface PhiProtection {
   phoneMatch(name: string, phone: string): string | null;
 }
 
-/** Prefixed random ids: readable in logs, never derived from PHI. */
-export function newId(prefix: 'inc' | 'sub' | 'chg' | 'sup' | 'idk'): string {
-  return `${prefix}_${randomUUID().replace(/-/g, '')}`;
-}
-
 const optional = (value: string | undefined, protect: PhiProtection): string | null => (value === undefined ? null : protect.encrypt(value));
 
 /** The stored shape of a new incident: PHI encrypted, codes in the clear. */
 export function incidentRecordFromRequest(
   req: CreateIncidentRequest,
-  ids: { incidentId: string; departmentId: string; createdBy: string; now: Date; source?: 'api' | 'import' },
+  ids: { incidentId: string; departmentId: string; createdBy: string; now: Date; source?: IncidentSource },
   protect: PhiProtection,
 ) {
   const subjects = req.subjects.map((s, ordinal) => ({
@@ -60,7 +54,7 @@ export function incidentRecordFromRequest(
     bhSuspectedUsing: req.behavioralHealth.suspectedUsing,
     narrative: optional(req.narrative, protect),
     reportingOfficerId: req.reportingOfficerId,
-    source: ids.source ?? ('api' as const),
+    source: ids.source ?? ('api' satisfies IncidentSource),
     version: 1,
     createdBy: ids.createdBy,
     createdAt: ids.now,
@@ -104,4 +98,19 @@ export function incidentReportedData(record: IncidentRecord): IncidentReported {
     ...(record.narrative ? { narrative: record.narrative } : {}),
     source: record.source,
   };
+}
+
+/** Who caused an event: the flow it belongs to and the request that triggered it. */
+export interface EventCause {
+  correlationId: string;
+  causationId?: string;
+}
+
+/** cit.incident.reported.v1 of a stored incident: the one builder for single reports and imports (source from the contract). */
+export function incidentReportedEvent(record: IncidentRecord, cause: EventCause): CloudEvent<IncidentReported> {
+  return buildEvent('cit.incident.reported.v1', record.id, incidentReportedData(record), {
+    departmentId: record.departmentId,
+    correlationId: cause.correlationId,
+    causationId: cause.causationId,
+  });
 }

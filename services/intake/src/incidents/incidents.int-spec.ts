@@ -202,7 +202,9 @@ describe('incidents API (real PostgreSQL, outbox)', () => {
           .set('authorization', `Bearer ${officer}`)
           .expect(200);
         seen.push(...page.body.items.map((i: { id: string }) => i.id));
-        cursor = page.body.nextCursor;
+        // One convention for every listing: null, never absent, on the last page.
+        if (!page.body.nextCursor) expect(page.body.nextCursor).toBeNull();
+        cursor = page.body.nextCursor ?? undefined;
       } while (cursor);
       expect(seen).toHaveLength(7);
       expect(new Set(seen).size).toBe(7);

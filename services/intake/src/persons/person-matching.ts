@@ -1,4 +1,5 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { newId } from '@cit/contracts';
 
 /** A subject as person matching sees it: ids and blind indexes only, never PHI. */
 export interface SubjectIndexes {
@@ -21,9 +22,7 @@ export interface PersonDecision {
 }
 
 /** Random person id (never derived from PHI). */
-export function newPersonId(): string {
-  return `per_${randomUUID().replace(/-/g, '')}`;
-}
+export const newPersonId = (): string => newId('per');
 
 /**
  * The matching rule, applied to subjects in order as if each were committed before the next:

@@ -176,14 +176,14 @@ describe('persons (integration)', () => {
       do {
         const res = await api('GET', `/v1/persons/${first.personId}/incidents?limit=2${cursor ? `&cursor=${cursor}` : ''}`, tokens.clinician!);
         expect(res.status).toBe(200);
-        const body = (await res.json()) as { items: { id: string; occurredAt: string; callType: string }[]; nextCursor?: string };
+        const body = (await res.json()) as { items: { id: string; occurredAt: string; callType: string }[]; nextCursor: string | null };
         expect(body.items.length).toBeLessThanOrEqual(2);
         for (const item of body.items) {
           expect(item.callType).toBe('welfare-check');
           expect(JSON.stringify(item)).not.toContain('enc:v1');
         }
         seen.push(...body.items);
-        cursor = body.nextCursor;
+        cursor = body.nextCursor ?? undefined;
         pages++;
       } while (cursor && pages < 10);
       expect(pages).toBe(3);

@@ -1,7 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { ReviewItemStatus } from '@cit/contracts';
 import type { ScreeningReason } from './screening';
-
-export type ReviewItemStatus = 'pending' | 'accepted' | 'dismissed' | 'superseded';
 
 /** A call screening found possibly behavioral-health related; at most one pending per incident. */
 @Entity({ name: 'review_item' })

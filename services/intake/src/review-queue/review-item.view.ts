@@ -1,5 +1,5 @@
 import { PHI_TOKEN_PREFIX, type FieldCipher } from '@cit/persistence';
-import type { ReviewItemStatus } from './review-item.entity';
+import type { ReviewItemStatus } from '@cit/contracts';
 import type { ScreeningReason } from './screening';
 
 /** A review item as the API returns it. */

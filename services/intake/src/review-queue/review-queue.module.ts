@@ -10,8 +10,9 @@ import { ScreeningConfigService } from './screening-config/screening-config.serv
 import { ScreeningRulesStore } from './screening-rules.store';
 
 /**
- * The behavioral-health review queue: screening of every call for service (ReviewScreener,
- * called by the incident use cases in their transaction), the queue, and per-department rules.
+ * The behavioral-health review queue: screening of every reported call for service and of
+ * imported ones when the import asks for it (ReviewScreener, called by the incident use cases
+ * and the import batch writer in their transaction), the queue, and per-department rules.
  */
 @Module({
   imports: [IncidentsCoreModule],

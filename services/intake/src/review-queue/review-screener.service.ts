@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { BhCoding } from '@cit/contracts';
+import { newId, type BhCoding, type ReviewItemStatus } from '@cit/contracts';
 import { createLogger } from '@cit/observability';
 import type { EntityManager } from 'typeorm';
-import { newReviewItemId } from './review-item.ids';
 import { ReviewItemEntity } from './review-item.entity';
 import { coveredCategories, screenIncident, uncoveredReasons, type ScreeningReason } from './screening';
 import { ScreeningRulesStore } from './screening-rules.store';
@@ -21,7 +20,7 @@ export interface IncidentToScreen {
 export interface ReclassifyResolution {
   itemId: string;
   /** superseded: the new coding answers every reason; pending: some reasons are still open (the answered ones were removed). */
-  status: 'pending' | 'superseded';
+  status: Extract<ReviewItemStatus, 'pending' | 'superseded'>;
 }
 
 /** Decision reason recorded when re-flagging by other means answered an item. */
@@ -64,7 +63,7 @@ export class ReviewScreener {
                   GROUP BY e.r) m)
        WHERE review_item.department_id = EXCLUDED.department_id
        RETURNING id, (xmax = 0) AS inserted`,
-      [newReviewItemId(), incident.incidentId, incident.departmentId, JSON.stringify(reasons), covered],
+      [newId('rvw'), incident.incidentId, incident.departmentId, JSON.stringify(reasons), covered],
     );
     const row = rows[0];
     this.logger.info(

@@ -18,8 +18,9 @@ export interface DepartmentScreeningRules {
 export const SCREENING_RULES_CACHE_TTL_MS = 5_000;
 
 /**
- * Every call for service is screened, so rules are cached per department for a few
- * seconds; a saved configuration invalidates its department in this process at once, and
+ * Every reported call for service is screened (single reports, supplements and corrections;
+ * imported ones when the import asks for it with screen=true), so rules are cached per
+ * department for a few seconds; a saved configuration invalidates its department in this process at once, and
  * other replicas pick it up within SCREENING_RULES_CACHE_TTL_MS.
  */
 @Injectable()

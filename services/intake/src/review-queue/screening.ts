@@ -3,10 +3,10 @@
  * related to mental health or narcotics although the officer's coding does not say so.
  * Plain TypeScript (no framework): the rules are data, the matching is a pure function.
  */
-import { bhObservationSchema, type BhCoding } from '@cit/contracts';
+import { bhObservationSchema, bhRelatedToSchema, type BhCoding } from '@cit/contracts';
 
 /** What a rule hints at; the two NIBRS-based categories an officer can flag. */
-export const SCREENING_CATEGORIES = ['mental-health', 'narcotics'] as const;
+export const SCREENING_CATEGORIES = bhRelatedToSchema.exclude(['both', 'neither']).options;
 export type ScreeningCategory = (typeof SCREENING_CATEGORIES)[number];
 
 /** Observation codes of the BH coding, from the contract that defines them. */

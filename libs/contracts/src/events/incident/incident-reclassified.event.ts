@@ -1,14 +1,15 @@
 import { z } from 'zod';
 import { defineEvent } from '../../event-definition';
 import { bhCodingSchema, idSchema } from '../../common.schemas';
+import { reclassificationOriginSchema, reclassificationReasonCodeSchema } from '../../intake-codes.schemas';
 
 export const incidentReclassifiedData = z.strictObject({
   incidentId: idSchema,
   previous: bhCodingSchema,
   current: bhCodingSchema,
-  origin: z.enum(['manual', 'review-queue', 'import']).describe('manual: PUT /v1/incidents/{id}/indicators; review-queue: an accepted review item'),
+  origin: reclassificationOriginSchema.describe('manual: PUT /v1/incidents/{id}/indicators; review-queue: an accepted review item'),
   reclassifiedBy: idSchema,
-  reasonCode: z.enum(['new-information', 'clinical-review', 'review-queue', 'data-entry-error', 'supervisor-correction', 'other']),
+  reasonCode: reclassificationReasonCodeSchema,
   version: z.number().int().positive(),
 });
 

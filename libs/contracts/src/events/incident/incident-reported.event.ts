@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineEvent } from '../../event-definition';
 import { bhCodingSchema, encryptedValueSchema, idSchema, subjectFlagsSchema, timestampSchema } from '../../common.schemas';
+import { encounterSchema, incidentSourceSchema } from '../../intake-codes.schemas';
 
 export const incidentSubjectSchema = z.strictObject({
   subjectId: idSchema,
@@ -24,12 +25,12 @@ export const incidentReportedData = z.strictObject({
   district: z.string().min(1).max(64).optional(),
   callType: z.string().min(1).max(64),
   disposition: z.string().min(1).max(64).optional(),
-  encounter: z.enum(['criminal', 'non-criminal']),
+  encounter: encounterSchema,
   behavioralHealth: bhCodingSchema,
   reportingOfficerId: idSchema,
   subjects: z.array(incidentSubjectSchema).max(20),
   narrative: encryptedValueSchema.optional(),
-  source: z.enum(['api', 'import']),
+  source: incidentSourceSchema,
 });
 
 export const incidentReported = defineEvent({

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { defineEvent } from '../../event-definition';
 import { idSchema } from '../../common.schemas';
+import { incidentUpdateKindSchema, incidentUpdateReasonCodeSchema } from '../../intake-codes.schemas';
 
 export const incidentUpdatedData = z.strictObject({
   incidentId: idSchema,
   changedFields: z.array(z.string().min(1).max(64)).min(1).describe('Names of the corrected fields, never their values'),
-  kind: z.enum(['correction', 'supplement']),
-  reasonCode: z.enum(['data-entry-error', 'new-information', 'supplement', 'supervisor-correction', 'other']),
+  kind: incidentUpdateKindSchema,
+  reasonCode: incidentUpdateReasonCodeSchema,
   updatedBy: idSchema,
   version: z.number().int().positive(),
 });

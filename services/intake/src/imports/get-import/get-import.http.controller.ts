@@ -2,7 +2,7 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '@cit/auth';
 import { ZodValidationPipe } from '@cit/service-kit';
-import { getImportQuerySchema, type GetImportQuery } from './get-import.request';
+import { getImportQuerySchema, type GetImportQuery } from './get-import.query';
 import { GetImportService } from './get-import.service';
 
 @ApiTags('imports')
@@ -13,8 +13,8 @@ export class GetImportController {
 
   @Get(':id')
   @Roles('admin', 'supervisor')
-  @ApiQuery({ name: 'errorLimit', required: false, description: 'error rows per page, 0..1000 (default 1000)' })
-  @ApiQuery({ name: 'errorsAfterLine', required: false, description: 'errors.nextAfterLine of the previous page' })
+  @ApiQuery({ name: 'errorLimit', required: false, description: 'lines of the error report per page (all problems of a line together), 0..1000 (default 1000)' })
+  @ApiQuery({ name: 'errorsCursor', required: false, description: 'errors.nextCursor of the previous page (null on the last page)' })
   @ApiResponse({ status: 200, description: 'Status, counters and the error report (line, field, rule; never values)' })
   @ApiResponse({ status: 404, description: 'No such import in the caller’s department' })
   get(@Param('id') id: string, @Query(new ZodValidationPipe(getImportQuerySchema)) query: GetImportQuery, @CurrentPrincipal() principal: Principal) {

@@ -1,11 +1,20 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import type { Principal } from '@cit/auth';
+import { cursorPage, decodeCursor, encodeCursor, RequestValidationError } from '@cit/service-kit';
 import { DataSource } from 'typeorm';
+import { z } from 'zod';
 import { ImportJobEntity } from '../import-job.entity';
 import { summaryOf } from '../run-import/run-import.service';
-import type { GetImportQuery } from './get-import.request';
+import type { GetImportQuery } from './get-import.query';
 
-/** An import's status and counters (live while it runs) and its error report, a page at a time. */
+const cursorShape = z.tuple([z.number().int().min(0)]);
+
+interface LineErrors {
+  line: number;
+  problems: { field: string | null; reason: string }[];
+}
+
+/** An import's status and counters (live while it runs) and its error report, a page of lines at a time. */
 @Injectable()
 export class GetImportService {
   constructor(private readonly dataSource: DataSource) {}
@@ -13,28 +22,28 @@ export class GetImportService {
   async get(id: string, query: GetImportQuery, principal: Principal) {
     const job = await this.dataSource.getRepository(ImportJobEntity).findOneBy({ id, departmentId: principal.departmentId });
     if (!job) throw new NotFoundException('import not found');
+    let afterLine = 0;
+    if (query.errorsCursor) {
+      const key = decodeCursor(query.errorsCursor, cursorShape);
+      if (!key) throw new RequestValidationError([{ field: 'errorsCursor', detail: 'must be a cursor returned by a previous page' }]);
+      afterLine = key[0];
+    }
     const [{ total }] = await this.dataSource.query<{ total: number }[]>('SELECT count(*)::int AS total FROM import_row_error WHERE import_id = $1', [id]);
-    // Pages end on a line boundary so a line's problems never split across pages.
-    const items = await this.dataSource.query<{ line: number; field: string | null; reason: string }[]>(
-      `SELECT line, field, reason FROM import_row_error
-        WHERE import_id = $1 AND line > $2 AND line <= (
-          SELECT coalesce(max(line), $2) FROM (SELECT line FROM import_row_error WHERE import_id = $1 AND line > $2 ORDER BY line LIMIT $3) l)
-        ORDER BY line, reason`,
-      [id, query.errorsAfterLine, query.errorLimit],
+    // Pages are whole lines, so a line's problems never split across pages.
+    const lines = await this.dataSource.query<LineErrors[]>(
+      `SELECT line, jsonb_agg(jsonb_build_object('field', field, 'reason', reason) ORDER BY reason) AS problems
+         FROM import_row_error WHERE import_id = $1 AND line > $2
+        GROUP BY line ORDER BY line LIMIT $3`,
+      [id, afterLine, query.errorLimit + 1],
     );
-    const last = items[items.length - 1];
+    const page = cursorPage(lines, query.errorLimit, (last) => encodeCursor([last.line]));
     return {
       ...summaryOf(job),
       errors: {
         total,
-        items: items.map((e) => ({ line: e.line, field: e.field ?? undefined, reason: e.reason })),
-        nextAfterLine: last && (await this.hasMore(id, last.line)) ? last.line : undefined,
+        items: page.items.flatMap((l) => l.problems.map((p) => ({ line: l.line, field: p.field ?? undefined, reason: p.reason }))),
+        nextCursor: page.nextCursor,
       },
     };
-  }
-
-  private async hasMore(id: string, afterLine: number): Promise<boolean> {
-    const rows = await this.dataSource.query('SELECT 1 FROM import_row_error WHERE import_id = $1 AND line > $2 LIMIT 1', [id, afterLine]);
-    return rows.length > 0;
   }
 }

@@ -1,15 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { buildEvent, type CloudEvent } from '@cit/contracts';
 import { OutboxWriter } from '@cit/messaging';
 import { DataSource } from 'typeorm';
-import type { IncidentRecord } from '../../incidents/incident.mapper';
-import { incidentReportedData } from '../../incidents/incident.mapper';
+import { incidentReportedEvent, type IncidentRecord } from '../../incidents/incident.mapper';
 import { IncidentStore } from '../../incidents/incident-store';
+import { ReviewScreener, type IncidentToScreen } from '../../review-queue/review-screener.service';
 
-/** A valid row, already mapped: PHI encrypted, blind indexes computed. */
+/** A valid row, already mapped: PHI encrypted, blind indexes computed; what screening needs when the import asks for it. */
 export interface PreparedRow {
   line: number;
   record: IncidentRecord;
+  screening?: IncidentToScreen;
 }
 
 /** One stored line of the error report. */
@@ -32,6 +32,8 @@ export interface BatchTarget {
   departmentId: string;
   createdBy: string;
   emitEvents: boolean;
+  /** Screen imported incidents into the behavioral-health review queue, as single reports are. */
+  screen: boolean;
   correlationId: string;
   causationId?: string;
 }
@@ -44,7 +46,8 @@ export interface BatchOutcome {
 /**
  * Commits one batch of an import in one transaction with a handful of set-based statements
  * (unnest inserts): incidents (existing CAD/RMS numbers skipped by the unique indexes),
- * persons, subjects, outbox events when asked, the error report and the job counters.
+ * persons, subjects, review items and outbox events when asked, the error report and the
+ * job counters.
  */
 @Injectable()
 export class ImportBatchWriter {
@@ -52,6 +55,7 @@ export class ImportBatchWriter {
     private readonly dataSource: DataSource,
     private readonly store: IncidentStore,
     private readonly outbox: OutboxWriter,
+    private readonly screener: ReviewScreener,
   ) {}
 
   async commit(target: BatchTarget, batch: PreparedBatch): Promise<BatchOutcome> {
@@ -59,8 +63,11 @@ export class ImportBatchWriter {
       // A re-run skips what an earlier run stored: the department's CAD and RMS numbers are unique.
       const inserted = await this.store.insert(em, batch.rows.map((r) => r.record), { skipDuplicates: true });
       const rows = batch.rows.filter((r) => inserted.has(r.record.id));
+      if (target.screen) {
+        for (const r of rows) if (r.screening) await this.screener.screenIncident(em, r.screening);
+      }
       if (target.emitEvents && rows.length) {
-        await this.outbox.appendMany(em, rows.map((r) => this.reportedEvent(target, r)));
+        await this.outbox.appendMany(em, rows.map((r) => incidentReportedEvent(r.record, target)));
       }
       if (batch.errors.length) {
         await em.query(
@@ -79,14 +86,5 @@ export class ImportBatchWriter {
       );
       return outcome;
     });
-  }
-
-  private reportedEvent(target: BatchTarget, row: PreparedRow): CloudEvent {
-    return buildEvent(
-      'cit.incident.reported.v1',
-      row.record.id,
-      incidentReportedData(row.record),
-      { source: '/cit/intake', departmentId: target.departmentId, correlationId: target.correlationId, causationId: target.causationId },
-    );
   }
 }

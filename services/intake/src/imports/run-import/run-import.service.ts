@@ -1,19 +1,19 @@
-import { randomUUID } from 'node:crypto';
 import { StringDecoder } from 'node:string_decoder';
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '@cit/auth';
+import { newId } from '@cit/contracts';
 import { createLogger, currentContext } from '@cit/observability';
-import { BlindIndex, FieldCipher } from '@cit/persistence';
 import { ProblemException, ProblemType, RequestValidationError } from '@cit/service-kit';
 import { DataSource } from 'typeorm';
-import { incidentRecordFromRequest, newId, type PhiProtection } from '../../incidents/incident.mapper';
-import { subjectIndexes } from '../../incidents/subject-indexes';
-import { CsvParser } from '../csv-parser';
+import { incidentRecordFromRequest, type PhiProtection } from '../../incidents/incident.mapper';
+import { IncidentPhiProtection } from '../../incidents/phi-protection.service';
+import { CsvLimitError, CsvParser } from '../csv-parser';
+import { IMPORT_LIMITS, ImportLimitError, type ImportLimits } from '../import-limits';
 import { ImportJobEntity } from '../import-job.entity';
 import { csvFieldOf, csvHeaderIssues, csvRowToRequestInput, groupIssues, normalizeCsvHeader, validateImportRow, type RowIssue } from '../import-row';
 import { NdjsonLineSplitter } from '../ndjson-lines';
 import { ImportBatchWriter, type BatchTarget, type PreparedBatch } from './import-batch.writer';
-import type { RunImportQuery } from './run-import.request';
+import type { RunImportQuery } from './run-import.query';
 
 /** Rows per transaction: large enough to amortize round trips, small enough to keep memory and lock time flat. */
 export const IMPORT_BATCH_ROWS = 1000;
@@ -33,6 +33,7 @@ export interface ImportSummary {
   status: ImportJobEntity['status'];
   format: ImportJobEntity['format'];
   emitEvents: boolean;
+  screen: boolean;
   rowsRead: number;
   rowsImported: number;
   rowsDuplicate: number;
@@ -48,6 +49,8 @@ type Row = { line: number; value: unknown; fieldOf?: (path: string) => string } 
  * Streams an RMS export into incidents: rows are validated one by one, bad ones go to the
  * error report, good ones are encrypted and committed in batches while the next batch is
  * parsed. Reading pauses while two batches are pending, so memory stays flat for any size.
+ * Caps (ImportLimits) stop an import as a whole with a problem naming the cap; batches
+ * committed before a cap was hit stay (a re-run skips them as duplicates).
  */
 @Injectable()
 export class RunImportService {
@@ -56,29 +59,47 @@ export class RunImportService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly writer: ImportBatchWriter,
-    private readonly blindIndex: BlindIndex,
-    private readonly cipher: FieldCipher,
+    private readonly phi: IncidentPhiProtection,
+    @Inject(IMPORT_LIMITS) readonly limits: ImportLimits,
   ) {}
 
-  /** The same protection as single reports, so imported subjects match reported ones; one data key serves many values. */
-  private protection(): PhiProtection {
-    const session = this.cipher.session();
-    return {
-      encrypt: (v) => session.encrypt(v),
-      personMatch: (n, d) => subjectIndexes(this.blindIndex, n, d, null).personMatchIndex,
-      phoneMatch: (n, p) => subjectIndexes(this.blindIndex, n, null, p).personPhoneIndex,
-    };
-  }
-
-  /** Creates the job (committed at once, so GET shows it) and returns its id. */
-  async start(query: RunImportQuery, principal: Principal): Promise<string> {
-    const importId = `imp_${randomUUID().replace(/-/g, '')}`;
-    await this.dataSource.query(
-      `INSERT INTO import_job (id, department_id, format, emit_events, status, created_by) VALUES ($1, $2, $3, $4, 'running', $5)`,
-      [importId, principal.departmentId, query.format, query.emitEvents, principal.subject],
-    );
-    this.logger.info({ importId, departmentId: principal.departmentId, format: query.format, emitEvents: query.emitEvents }, 'import started');
-    return importId;
+  /**
+   * Creates the job (committed at once, so GET shows it) and returns its id; refuses a body
+   * declared larger than maxBytes, or a department already running its maximum of imports,
+   * before anything is stored.
+   */
+  async start(query: RunImportQuery, principal: Principal, declaredBytes?: number): Promise<string> {
+    try {
+      if (declaredBytes !== undefined && declaredBytes > this.limits.maxBytes) {
+        throw new ImportLimitError('maxBytes', this.limits.maxBytes, `the body is ${declaredBytes} bytes`);
+      }
+      const importId = newId('imp');
+      await this.dataSource.transaction(async (em) => {
+        // Serializes starts per department across replicas, so two cannot both see a free slot.
+        await em.query(`SELECT pg_advisory_xact_lock(hashtext('import-start|' || $1))`, [principal.departmentId]);
+        // A job left running by a crashed replica stops counting once no request could still be feeding it.
+        const [{ running }] = await em.query<{ running: number }[]>(
+          `SELECT count(*)::int AS running FROM import_job
+            WHERE department_id = $1 AND status = 'running' AND started_at > now() - make_interval(secs => $2)`,
+          [principal.departmentId, this.limits.requestTimeoutMs / 1000],
+        );
+        if (running >= this.limits.maxConcurrentPerDepartment) {
+          throw new ImportLimitError('maxConcurrentPerDepartment', this.limits.maxConcurrentPerDepartment, `${running} imports of the department are running`);
+        }
+        await em.query(
+          `INSERT INTO import_job (id, department_id, format, emit_events, screen, status, created_by) VALUES ($1, $2, $3, $4, $5, 'running', $6)`,
+          [importId, principal.departmentId, query.format, query.emitEvents, query.screen, principal.subject],
+        );
+      });
+      this.logger.info({ importId, departmentId: principal.departmentId, format: query.format, emitEvents: query.emitEvents, screen: query.screen }, 'import started');
+      return importId;
+    } catch (err) {
+      if (err instanceof ImportLimitError) {
+        this.logger.warn({ departmentId: principal.departmentId, cap: err.cap }, 'import refused');
+        throw err.toProblem();
+      }
+      throw err;
+    }
   }
 
   /**
@@ -94,25 +115,34 @@ export class RunImportService {
       departmentId: principal.departmentId,
       createdBy: principal.subject,
       emitEvents: query.emitEvents,
+      screen: query.screen,
       correlationId: ctx?.correlationId ?? importId,
       causationId: ctx?.requestId,
     };
-    const pipeline = new BatchPipeline(this.writer, target);
-    const protect = this.protection();
+    const limits = this.limits;
+    const pipeline = new BatchPipeline(this.writer, target, limits.maxRows);
+    // Imports never answer with the values, so no plaintext is kept.
+    const { protect } = this.phi.session();
+    const add = async (row: Row) => pipeline.add(this.prepare(row, principal, protect, query.screen));
     try {
-      const rows = query.format === 'csv' ? new CsvRows() : new NdjsonRows();
+      const rows = query.format === 'csv' ? new CsvRows(limits) : new NdjsonRows();
       const decoder = new StringDecoder('utf8');
+      let bytes = 0;
       for await (const chunk of body) {
-        for (const row of rows.push(typeof chunk === 'string' ? chunk : decoder.write(chunk))) await pipeline.add(this.prepare(row, principal, protect));
+        bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+        if (bytes > limits.maxBytes) throw new ImportLimitError('maxBytes', limits.maxBytes, `the body is larger`);
+        for (const row of rows.push(typeof chunk === 'string' ? chunk : decoder.write(chunk))) await add(row);
       }
-      for (const row of rows.push(decoder.end())) await pipeline.add(this.prepare(row, principal, protect));
-      for (const row of rows.end()) await pipeline.add(this.prepare(row, principal, protect));
+      for (const row of rows.push(decoder.end())) await add(row);
+      for (const row of rows.end()) await add(row);
       await pipeline.finish();
-    } catch (err) {
+    } catch (caught) {
+      const err = caught instanceof CsvLimitError ? csvLimit(caught, limits) : caught;
       await pipeline.abandon();
       const reason = failureReason(err);
       await this.dataSource.query(`UPDATE import_job SET status = 'failed', failure = $2, finished_at = now() WHERE id = $1`, [importId, reason]);
       this.logger.warn({ importId, departmentId: principal.departmentId, reason }, 'import failed');
+      if (err instanceof ImportLimitError) throw err.toProblem();
       if (err instanceof ImportAbortedError && err.issues) throw new RequestValidationError(err.issues.map((i) => ({ field: i.field, detail: i.reason })));
       // Nobody is left to answer; a 400 keeps the client's own disconnect out of the error log.
       if (isDisconnect(err)) throw new ProblemException(ProblemType.validation, HttpStatus.BAD_REQUEST, 'Request body incomplete', reason);
@@ -130,13 +160,18 @@ export class RunImportService {
   }
 
   /** Validates and maps one row: CPU work done before the batch transaction, so transactions stay short. */
-  private prepare(row: Row, principal: Principal, protect: PhiProtection): PreparedOrRejected {
+  private prepare(row: Row, principal: Principal, protect: PhiProtection, screen: boolean): PreparedOrRejected {
     if ('issues' in row) return { line: row.line, issues: row.issues };
     const checked = validateImportRow(row.value, row.fieldOf);
     if (!checked.ok) return { line: row.line, issues: checked.issues };
     const req = checked.request;
-    const record = incidentRecordFromRequest(req, { incidentId: newId('inc'), departmentId: principal.departmentId, createdBy: principal.subject, now: new Date(), source: 'import' }, protect);
-    return { line: row.line, row: { line: row.line, record } };
+    const incidentId = newId('inc');
+    const record = incidentRecordFromRequest(req, { incidentId, departmentId: principal.departmentId, createdBy: principal.subject, now: new Date(), source: 'import' }, protect);
+    // The plaintext narrative is kept only for screening, only when asked, and only until the batch commits.
+    const screening = screen
+      ? { incidentId, departmentId: principal.departmentId, callType: req.callType, narrative: req.narrative, observations: req.behavioralHealth.observations, coding: req.behavioralHealth }
+      : undefined;
+    return { line: row.line, row: { line: row.line, record, screening } };
   }
 }
 
@@ -146,6 +181,7 @@ export function summaryOf(job: ImportJobEntity): ImportSummary {
     status: job.status,
     format: job.format,
     emitEvents: job.emitEvents,
+    screen: job.screen,
     rowsRead: job.rowsRead,
     rowsImported: job.rowsImported,
     rowsDuplicate: job.rowsDuplicate,
@@ -160,8 +196,14 @@ function isDisconnect(err: unknown): boolean {
   return (err as { code?: unknown } | null)?.code === 'ECONNRESET' || (err as Error | null)?.message === 'aborted';
 }
 
+function csvLimit(err: CsvLimitError, limits: ImportLimits): ImportLimitError {
+  return err.cap === 'fields'
+    ? new ImportLimitError('maxFieldsPerRecord', limits.maxFieldsPerRecord, `the CSV record on line ${err.line} has more fields`)
+    : new ImportLimitError('maxFieldChars', limits.maxFieldChars, `a field of the CSV record on line ${err.line} is longer`);
+}
+
 function failureReason(err: unknown): string {
-  if (err instanceof ImportAbortedError) return err.message;
+  if (err instanceof ImportAbortedError || err instanceof ImportLimitError) return err.message;
   const code = (err as { code?: unknown } | null)?.code;
   if (isDisconnect(err)) return 'the request stream ended early (client disconnected)';
   // Driver messages can quote values (e.g. a duplicate key); keep only the SQLSTATE.
@@ -174,13 +216,16 @@ type PreparedOrRejected = { line: number; row: PreparedBatch['rows'][number] } |
 class BatchPipeline {
   private batch = emptyBatch();
   private inFlight: Promise<unknown> | undefined;
+  private rowsRead = 0;
 
   constructor(
     private readonly writer: ImportBatchWriter,
     private readonly target: BatchTarget,
+    private readonly maxRows: number,
   ) {}
 
   async add(item: PreparedOrRejected): Promise<void> {
+    if (++this.rowsRead > this.maxRows) throw new ImportLimitError('maxRows', this.maxRows, `the body has more rows (line ${item.line})`);
     this.batch.rowsRead++;
     if ('row' in item) this.batch.rows.push(item.row);
     else {
@@ -241,8 +286,12 @@ function toRow(l: { line: number; text: string; tooLong?: boolean }): Row {
 
 /** CSV body → rows: the first record is the header; each later record is mapped to a request. */
 class CsvRows {
-  private readonly parser = new CsvParser();
+  private readonly parser: CsvParser;
   private header: string[] | undefined;
+
+  constructor(limits: Pick<ImportLimits, 'maxFieldsPerRecord' | 'maxFieldChars'>) {
+    this.parser = new CsvParser({ maxFields: limits.maxFieldsPerRecord, maxFieldChars: limits.maxFieldChars });
+  }
 
   push(text: string): Row[] {
     return this.toRows(this.parser.push(text));

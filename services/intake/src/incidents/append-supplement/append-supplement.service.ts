@@ -1,5 +1,6 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import type { Principal } from '@cit/auth';
+import { newId } from '@cit/contracts';
 import { FieldCipher } from '@cit/persistence';
 import { DataSource } from 'typeorm';
 import { ReviewScreener } from '../../review-queue/review-screener.service';
@@ -7,7 +8,6 @@ import { codingOf } from '../bh-coding';
 import { IncidentHistory } from '../incident-history.service';
 import { IncidentSupplementEntity } from '../incident-supplement.entity';
 import { IncidentEntity } from '../incident.entity';
-import { newId } from '../incident.mapper';
 
 /** Appends narrative (never overwrites it), screens the new text, and emits cit.incident.updated.v1. */
 @Injectable()

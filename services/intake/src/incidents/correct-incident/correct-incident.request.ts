@@ -1,4 +1,4 @@
-import { incidentSubjectInputSchema } from '@cit/contracts';
+import { encounterSchema, incidentSubjectInputSchema, incidentUpdateReasonCodeSchema } from '@cit/contracts';
 import { z } from 'zod';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -21,7 +21,7 @@ export const correctIncidentRequestSchema = z.strictObject({
       receivedAt: z.iso.datetime({ offset: true }).optional(),
       callType: text(64).optional(),
       disposition: text(64).optional(),
-      encounter: z.enum(['criminal', 'non-criminal']).optional(),
+      encounter: encounterSchema.optional(),
       district: text(64).optional(),
       locationAddress: text(300).optional().describe('PHI: stored encrypted'),
       latitude: z.number().min(-90).max(90).optional(),
@@ -32,7 +32,8 @@ export const correctIncidentRequestSchema = z.strictObject({
     })
     .refine((c) => Object.keys(c).length > 0, 'at least one field must change'),
   reason: z.strictObject({
-    code: z.enum(['data-entry-error', 'new-information', 'supervisor-correction', 'other']),
+    // supplement is the reason of an appended supplement, never of a correction.
+    code: incidentUpdateReasonCodeSchema.exclude(['supplement']),
     note: z.string().trim().min(1).max(2000).optional().describe('May hold PHI: stored encrypted'),
   }),
 });

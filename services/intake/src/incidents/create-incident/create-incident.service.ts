@@ -1,16 +1,15 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { buildEvent, type CreateIncidentRequest } from '@cit/contracts';
+import { newId, type CreateIncidentRequest } from '@cit/contracts';
 import type { Principal } from '@cit/auth';
 import { OutboxWriter } from '@cit/messaging';
 import { createLogger, currentContext } from '@cit/observability';
-import { BlindIndex, FieldCipher } from '@cit/persistence';
 import { MicroBatcher, ProblemException, ProblemType, type BatchResult } from '@cit/service-kit';
 import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
 import { ReviewScreener } from '../../review-queue/review-screener.service';
 import { IdempotencyKeyEntity } from '../idempotency-key.entity';
 import { IncidentStore } from '../incident-store';
-import { incidentRecordFromRequest, incidentReportedData, newId, type IncidentRecord, type PhiProtection } from '../incident.mapper';
-import { subjectIndexes } from '../subject-indexes';
+import { incidentRecordFromRequest, incidentReportedEvent, type IncidentRecord } from '../incident.mapper';
+import { IncidentPhiProtection } from '../phi-protection.service';
 import { requestFingerprint } from './request-fingerprint';
 
 /** A new incident comes back with the plaintext of its encrypted fields, so the response needs no decryption. */
@@ -49,27 +48,8 @@ export class CreateIncidentService {
     private readonly outbox: OutboxWriter,
     private readonly incidents: IncidentStore,
     private readonly screener: ReviewScreener,
-    private readonly cipher: FieldCipher,
-    private readonly blindIndex: BlindIndex,
+    private readonly phi: IncidentPhiProtection,
   ) {}
-
-  /** Encryption for one batch: one data key for all its values, and the plaintext of each token kept for the response. */
-  private protection(): { protect: PhiProtection; plaintext: Map<string, string> } {
-    const session = this.cipher.session();
-    const plaintext = new Map<string, string>();
-    return {
-      plaintext,
-      protect: {
-        encrypt: (v) => {
-          const token = session.encrypt(v);
-          plaintext.set(token, v);
-          return token;
-        },
-        personMatch: (n, d) => subjectIndexes(this.blindIndex, n, d, null).personMatchIndex,
-        phoneMatch: (n, p) => subjectIndexes(this.blindIndex, n, null, p).personPhoneIndex,
-      },
-    };
-  }
 
   create(req: CreateIncidentRequest, principal: Principal, idempotencyKey?: string): Promise<CreateIncidentResult> {
     const ctx = currentContext();
@@ -78,7 +58,7 @@ export class CreateIncidentService {
       principal,
       key: idempotencyKey,
       fingerprint: idempotencyKey ? requestFingerprint(req) : '',
-      correlationId: ctx?.correlationId ?? newId('inc'),
+      correlationId: ctx?.correlationId ?? newId('corr'),
       causationId: ctx?.requestId,
     });
   }
@@ -109,7 +89,8 @@ export class CreateIncidentService {
     const created: { cmd: CreateCommand; record: IncidentRecord }[] = [];
     const newKeys: IdempotencyKeyEntity[] = [];
     const now = new Date();
-    const { protect, plaintext } = this.protection();
+    // One data key for the batch; the plaintext of each token is kept for the response.
+    const { protect, plaintext } = this.phi.session({ keepPlaintext: true });
 
     for (const cmd of cmds) {
       const departmentId = cmd.principal.departmentId;
@@ -154,14 +135,7 @@ export class CreateIncidentService {
     if (created.length) {
       await this.outbox.appendMany(
         em,
-        created.map(({ cmd, record }) =>
-          buildEvent('cit.incident.reported.v1', record.id, incidentReportedData(record), {
-            source: '/cit/intake',
-            departmentId: record.departmentId,
-            correlationId: cmd.correlationId,
-            causationId: cmd.causationId,
-          }),
-        ),
+        created.map(({ cmd, record }) => incidentReportedEvent(record, cmd)),
       );
       this.logger.info({ incidentIds: created.map((c) => c.record.id), batch: cmds.length }, 'incidents reported');
     }

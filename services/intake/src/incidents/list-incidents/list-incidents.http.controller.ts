@@ -2,7 +2,8 @@ import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '@cit/auth';
 import { ApiZodBody, ZodValidationPipe } from '@cit/service-kit';
-import { incidentFiltersSchema, searchIncidentsRequestSchema, type IncidentFilters, type SearchIncidentsRequest } from './list-incidents.query';
+import { listIncidentsQuerySchema, type ListIncidentsQuery } from './list-incidents.query';
+import { searchIncidentsRequestSchema, type SearchIncidentsRequest } from './search-incidents.request';
 import { ListIncidentsService } from './list-incidents.service';
 
 @ApiTags('incidents')
@@ -14,7 +15,7 @@ export class ListIncidentsController {
   /** Incidents by time range, BH flag, district and person, newest first. */
   @Get()
   @Roles('officer', 'clinician', 'coordinator', 'supervisor', 'admin')
-  list(@Query(new ZodValidationPipe(incidentFiltersSchema)) filters: IncidentFilters, @CurrentPrincipal() principal: Principal) {
+  list(@Query(new ZodValidationPipe(listIncidentsQuerySchema)) filters: ListIncidentsQuery, @CurrentPrincipal() principal: Principal) {
     return this.incidents.list(filters, principal);
   }
 

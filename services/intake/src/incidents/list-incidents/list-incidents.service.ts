@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '@cit/auth';
 import { BlindIndex } from '@cit/persistence';
-import { decodeCursor, encodeCursor, RequestValidationError } from '@cit/service-kit';
+import { cursorPage, decodeCursor, encodeCursor, RequestValidationError } from '@cit/service-kit';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { subjectIndexes } from '../subject-indexes';
-import type { IncidentFilters, SearchIncidentsRequest } from './list-incidents.query';
+import type { ListIncidentsQuery } from './list-incidents.query';
+import type { SearchIncidentsRequest } from './search-incidents.request';
 
 // The timestamp travels in PostgreSQL's own text form, so microseconds survive the round trip
 // (a JS Date would drop them and a page could skip rows).
@@ -39,8 +40,8 @@ export class ListIncidentsService {
     private readonly blindIndex: BlindIndex,
   ) {}
 
-  /** One page of incidents matching the filters (SearchIncidentsRequest adds a subject identity). */
-  async list(filters: IncidentFilters | SearchIncidentsRequest, principal: Principal) {
+  /** One page of incidents matching the filters (SearchIncidentsRequest adds a subject identity); nextCursor null on the last page. */
+  async list(filters: ListIncidentsQuery | SearchIncidentsRequest, principal: Principal) {
     const where = ['i.department_id = $1'];
     const params: unknown[] = [principal.departmentId];
     const add = (sql: (p: string) => string, value: unknown) => {
@@ -91,10 +92,11 @@ export class ListIncidentsService {
         LIMIT $${params.length}`,
       params,
     );
-    const page = rows.slice(0, filters.limit);
-    const last = page[page.length - 1];
-    return {
-      items: page.map((r) => ({
+    return cursorPage(
+      rows,
+      filters.limit,
+      (last) => encodeCursor([last.occurred_key, last.id]),
+      (r) => ({
         id: r.id,
         externalIds: { cadCallNumber: r.cad_call_number ?? undefined, rmsIncidentNumber: r.rms_incident_number ?? undefined },
         occurredAt: r.occurred_at.toISOString(),
@@ -105,8 +107,7 @@ export class ListIncidentsService {
         behavioralHealth: { relatedTo: r.bh_related_to, observations: r.bh_observations, suspectedUsing: r.bh_suspected_using },
         subjectCount: r.subject_count,
         version: r.version,
-      })),
-      nextCursor: rows.length > filters.limit && last ? encodeCursor([last.occurred_key, last.id]) : undefined,
-    };
+      }),
+    );
   }
 }

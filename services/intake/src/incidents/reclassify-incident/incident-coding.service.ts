@@ -1,19 +1,17 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import type { BhCoding } from '@cit/contracts';
+import type { BhCoding, ReclassificationOrigin, ReclassificationReasonCode } from '@cit/contracts';
 import type { EntityManager } from 'typeorm';
 import { codingOf, normalizeCoding, sameCoding } from '../bh-coding';
 import { IncidentHistory } from '../incident-history.service';
 import { IncidentEntity } from '../incident.entity';
 
-export type ReclassifyReasonCode = 'new-information' | 'clinical-review' | 'review-queue' | 'data-entry-error' | 'supervisor-correction' | 'other';
-
 export interface ReclassifyCommand {
   departmentId: string;
   incidentId: string;
   coding: BhCoding;
-  origin: 'manual' | 'review-queue' | 'import';
+  origin: ReclassificationOrigin;
   actorId: string;
-  reasonCode: ReclassifyReasonCode;
+  reasonCode: ReclassificationReasonCode;
   /** Free text, may hold PHI: stored encrypted, never put in events. */
   reasonNote?: string;
 }

@@ -1,11 +1,12 @@
-import { bhCodingSchema } from '@cit/contracts';
+import { bhCodingSchema, reclassificationReasonCodeSchema } from '@cit/contracts';
 import { z } from 'zod';
 
 /** PUT /v1/incidents/{id}/indicators: the full new behavioral-health coding and why it changed. */
 export const reclassifyIncidentRequestSchema = z.strictObject({
   behavioralHealth: bhCodingSchema,
   reason: z.strictObject({
-    code: z.enum(['new-information', 'clinical-review', 'data-entry-error', 'supervisor-correction', 'other']),
+    // review-queue is set by accepting a review item, never sent by a client.
+    code: reclassificationReasonCodeSchema.exclude(['review-queue']),
     note: z.string().trim().min(1).max(2000).optional(),
   }),
 });

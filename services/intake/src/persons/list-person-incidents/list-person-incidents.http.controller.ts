@@ -2,7 +2,7 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '@cit/auth';
 import { ZodValidationPipe } from '@cit/service-kit';
-import { listPersonIncidentsQuerySchema, type ListPersonIncidentsQuery } from './list-person-incidents.request';
+import { listPersonIncidentsQuerySchema, type ListPersonIncidentsQuery } from './list-person-incidents.query';
 import { ListPersonIncidentsService } from './list-person-incidents.service';
 
 @ApiTags('persons')

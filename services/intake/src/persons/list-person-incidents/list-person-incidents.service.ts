@@ -2,7 +2,7 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import type { Principal } from '@cit/auth';
 import { DataSource } from 'typeorm';
 import { ListIncidentsService } from '../../incidents/list-incidents/list-incidents.service';
-import type { ListPersonIncidentsQuery } from './list-person-incidents.request';
+import type { ListPersonIncidentsQuery } from './list-person-incidents.query';
 
 /** Repeat contacts: a person's incidents (and those of persons merged into it), newest first. Codes only, no PHI. */
 @Injectable()

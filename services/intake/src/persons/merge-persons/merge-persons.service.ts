@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { HttpStatus, Injectable, NotFoundException } from '@nestjs/common';
 import type { Principal } from '@cit/auth';
+import { newId } from '@cit/contracts';
 import { createLogger } from '@cit/observability';
 import { ProblemException, ProblemType, RequestValidationError } from '@cit/service-kit';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -38,7 +38,7 @@ export class MergePersonsService {
       );
       const movedIds = moved.map((r) => r.id);
       await em.query('UPDATE person SET merged_into = $2 WHERE id = $1', [sourceId, req.intoPersonId]);
-      const mergeId = `pmg_${randomUUID().replace(/-/g, '')}`;
+      const mergeId = newId('pmg');
       const [row]: { merged_at: Date }[] = await em.query(
         `INSERT INTO person_merge (id, department_id, source_person_id, target_person_id, moved_subject_ids, reason, merged_by)
          VALUES ($1, $2, $3, $4, $5::text[], $6, $7) RETURNING merged_at`,

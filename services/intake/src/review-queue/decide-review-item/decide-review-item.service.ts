@@ -1,6 +1,6 @@
 import { HttpStatus, Injectable, NotFoundException } from '@nestjs/common';
 import type { Principal } from '@cit/auth';
-import type { BhCoding } from '@cit/contracts';
+import { problemType, type BhCoding } from '@cit/contracts';
 import { createLogger } from '@cit/observability';
 import { FieldCipher } from '@cit/persistence';
 import { ProblemException } from '@cit/service-kit';
@@ -12,7 +12,7 @@ import { DECISION_REASON_AAD, type ReviewItemView } from '../review-item.view';
 import type { AcceptReviewItemRequest, DismissReviewItemRequest } from './decide-review-item.request';
 
 /** Stable problem type of a decision on an item that is no longer pending. */
-export const REVIEW_ITEM_DECIDED_PROBLEM = 'https://cit-platform.org/problems/review-item-already-decided';
+export const REVIEW_ITEM_DECIDED_PROBLEM = problemType('review-item-already-decided');
 
 export interface AcceptResult extends ReviewItemView {
   incident: { behavioralHealth: BhCoding; version: number; changed: boolean };

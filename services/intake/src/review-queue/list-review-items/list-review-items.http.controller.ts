@@ -1,6 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '@cit/auth';
+import { reviewItemStatusSchema } from '@cit/contracts';
 import { ZodValidationPipe } from '@cit/service-kit';
 import { listReviewItemsQuerySchema, type ListReviewItemsQuery } from './list-review-items.query';
 import { ListReviewItemsService } from './list-review-items.service';
@@ -14,7 +15,7 @@ export class ListReviewItemsController {
   /** Calls screening found possibly behavioral-health related although the officer did not flag them. */
   @Get()
   @Roles('supervisor', 'clinician', 'coordinator', 'admin')
-  @ApiQuery({ name: 'status', required: false, enum: ['pending', 'accepted', 'dismissed', 'superseded'] })
+  @ApiQuery({ name: 'status', required: false, enum: reviewItemStatusSchema.options })
   @ApiQuery({ name: 'limit', required: false, type: Number })
   @ApiQuery({ name: 'cursor', required: false, type: String })
   list(@Query(new ZodValidationPipe(listReviewItemsQuerySchema)) query: ListReviewItemsQuery, @CurrentPrincipal() principal: Principal) {

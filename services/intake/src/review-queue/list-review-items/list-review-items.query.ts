@@ -1,7 +1,6 @@
+import { reviewItemStatusSchema } from '@cit/contracts';
 import { cursorParamSchema, limitParamSchema } from '@cit/service-kit';
 import { z } from 'zod';
-
-export const reviewItemStatusSchema = z.enum(['pending', 'accepted', 'dismissed', 'superseded']);
 
 /** GET /v1/review-queue query string. */
 export const listReviewItemsQuerySchema = z.strictObject({

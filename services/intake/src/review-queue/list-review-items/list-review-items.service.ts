@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '@cit/auth';
+import { reviewItemStatusSchema, type ReviewItemStatus } from '@cit/contracts';
 import { FieldCipher } from '@cit/persistence';
-import { decodeCursor, encodeCursor, RequestValidationError } from '@cit/service-kit';
+import { cursorPage, decodeCursor, encodeCursor, RequestValidationError, type CursorPage } from '@cit/service-kit';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
-import type { ReviewItemStatus } from '../review-item.entity';
 import { openDecisionReason, type ReviewItemView } from '../review-item.view';
 import type { ScreeningReason } from '../screening';
-import { reviewItemStatusSchema, type ListReviewItemsQuery } from './list-review-items.query';
+import { type ListReviewItemsQuery } from './list-review-items.query';
 
 // The status travels in the cursor so a page of one list cannot continue another.
 const cursorShape = z.tuple([reviewItemStatusSchema, z.iso.datetime(), z.string().min(1).max(64)]);
@@ -43,7 +43,7 @@ export class ListReviewItemsService {
     private readonly cipher: FieldCipher,
   ) {}
 
-  async list(query: ListReviewItemsQuery, principal: Principal): Promise<{ items: ReviewQueueItem[]; nextCursor: string | null }> {
+  async list(query: ListReviewItemsQuery, principal: Principal): Promise<CursorPage<ReviewQueueItem>> {
     const ascending = query.status === 'pending';
     const params: unknown[] = [principal.departmentId, query.status];
     let after = '';
@@ -68,10 +68,11 @@ export class ListReviewItemsService {
         LIMIT $${params.length}`,
       params,
     );
-    const page = rows.slice(0, query.limit);
-    const last = page[page.length - 1];
-    return {
-      items: page.map((r) => ({
+    return cursorPage(
+      rows,
+      query.limit,
+      (last) => encodeCursor([query.status, last.created_key, last.id]),
+      (r) => ({
         id: r.id,
         incidentId: r.incident_id,
         reasons: r.reasons,
@@ -81,8 +82,7 @@ export class ListReviewItemsService {
         decidedAt: r.decided_at?.toISOString() ?? null,
         decisionReason: openDecisionReason(this.cipher, r.decision_reason),
         incident: { callType: r.call_type, occurredAt: r.occurred_at.toISOString() },
-      })),
-      nextCursor: rows.length > query.limit && last ? encodeCursor([query.status, last.created_key, last.id]) : null,
-    };
+      }),
+    );
   }
 }

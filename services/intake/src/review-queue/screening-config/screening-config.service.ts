@@ -1,5 +1,6 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import type { Principal } from '@cit/auth';
+import { problemType } from '@cit/contracts';
 import { createLogger } from '@cit/observability';
 import { ProblemException, RequestValidationError } from '@cit/service-kit';
 import { DataSource } from 'typeorm';
@@ -9,7 +10,7 @@ import { ScreeningRulesStore, type DepartmentScreeningRules } from '../screening
 import type { PutScreeningConfigRequest } from './screening-config.request';
 
 /** Stable problem type of a configuration saved over someone else's newer edit. */
-export const SCREENING_CONFIG_VERSION_PROBLEM = 'https://cit-platform.org/problems/screening-config-version-conflict';
+export const SCREENING_CONFIG_VERSION_PROBLEM = problemType('screening-config-version-conflict');
 
 export interface ScreeningConfigView extends ScreeningRules {
   departmentId: string;
