@@ -21,7 +21,8 @@ import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const { expandTopics, agencyIdsFrom } = require('../local/lib/topics.cjs');
+// The one topic expansion, shared with libs/contracts and the local broker (plain CommonJS, no build).
+const { expandTopics, agencyIdsFrom } = require('../../libs/contracts/src/topic-expansion.cjs');
 
 function parseArgs(argv) {
   const opts = {

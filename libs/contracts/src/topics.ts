@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { expandTopics, partnerTopicName } from './topic-expansion.cjs';
 import manifestJson from './topics.manifest.json';
 
 const topicSchema = z.object({
@@ -32,8 +33,6 @@ export interface TopicSpec {
   retentionMs: number;
 }
 
-const AGENCY_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
-
 /** The dead-letter topic of a topic. */
 export function dlqTopicFor(topic: string): string {
   return `${topic}${topicManifest.dlqSuffix}`;
@@ -41,20 +40,18 @@ export function dlqTopicFor(topic: string): string {
 
 /** The per-agency referral delivery topic, e.g. cit.partner.metro-mobile-crisis.referrals.v1. */
 export function partnerReferralTopic(agencyId: string): string {
-  if (!AGENCY_ID.test(agencyId)) throw new Error('agency id must be lowercase letters, digits and dashes');
-  return topicManifest.partnerReferralTopic.pattern.replace('{agencyId}', agencyId);
+  return partnerTopicName(topicManifest.partnerReferralTopic.pattern, agencyId);
 }
 
-/** Every topic to provision (stream topics, partner topics for the given agencies, and all their DLQs). */
+/**
+ * Every topic to provision (stream topics, partner topics for the given agencies, and all their DLQs),
+ * through the same expansion infra/local and infra/provision use (topic-expansion.cjs).
+ */
 export function topicsToProvision(agencyIds: readonly string[] = []): TopicSpec[] {
-  const m = topicManifest;
-  const base: TopicSpec[] = [
-    ...m.topics.map((t) => ({ name: t.name, partitions: t.partitions, retentionMs: t.retentionMs })),
-    ...agencyIds.map((a) => ({
-      name: partnerReferralTopic(a),
-      partitions: m.partnerReferralTopic.partitions,
-      retentionMs: m.partnerReferralTopic.retentionMs,
-    })),
-  ];
-  return base.flatMap((t) => [t, { name: dlqTopicFor(t.name), partitions: m.dlqPartitions, retentionMs: t.retentionMs }]);
+  return expandTopics(topicManifest, agencyIds).map((t) => ({
+    name: t.name,
+    partitions: t.partitions,
+    // The validated manifest gives every topic a retention, and dead-letter topics inherit it.
+    retentionMs: t.retentionMs ?? topicManifest.partnerReferralTopic.retentionMs,
+  }));
 }

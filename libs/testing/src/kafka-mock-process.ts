@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { kafkaControl, type KafkaControl } from './kafka-control';
-import { parseDotenv, repoRoot } from './local-env';
+import { readEnvFile, repoRoot } from './local-env';
 import { waitFor } from './wait-for';
 
 /** A Kafka-protocol broker of the test's own, for fault tests that must not disturb others. */
@@ -26,7 +26,7 @@ export async function startKafkaMock(brokerCount = 3): Promise<KafkaMockProcess>
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const vars = await waitFor('the private Kafka mock to be ready', () => {
     if (child.exitCode !== null) throw new Error(`cit-kafka-mock exited with ${child.exitCode}`);
-    return existsSync(readyFile) ? parseDotenv(readFileSync(readyFile, 'utf8')) : undefined;
+    return existsSync(readyFile) ? readEnvFile(readyFile) : undefined;
   }, { timeoutMs: 10000, intervalMs: 50 });
   return {
     brokers: vars.KAFKA_BROKERS.split(','),

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { parseEnv } from 'node:util';
 
 /** Finds the repository root (the folder holding nx.json) from a starting folder. */
 export function repoRoot(from: string = __dirname): string {
@@ -12,29 +13,17 @@ export function repoRoot(from: string = __dirname): string {
   }
 }
 
-/** Parses dotenv text (KEY=VALUE lines, # comments, optional quotes). */
-export function parseDotenv(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const raw of text.split('\n')) {
-    const line = raw.trim();
-    if (!line || line.startsWith('#')) continue;
-    const eq = line.indexOf('=');
-    if (eq <= 0) continue;
-    const key = line.slice(0, eq).trim();
-    let value = line.slice(eq + 1).trim();
-    if ((value.startsWith('"') && value.endsWith('"')) || (value.startsWith("'") && value.endsWith("'"))) {
-      value = value.slice(1, -1);
-    }
-    out[key] = value;
-  }
-  return out;
+/** The variables of an env file, read with Node's own parser (the one process.loadEnvFile uses). */
+export function readEnvFile(file: string): Record<string, string> {
+  return parseEnv(readFileSync(file, 'utf8')) as Record<string, string>;
 }
 
 /** Loads .local/env into process.env without overriding variables already set. */
 export function loadLocalEnv(root: string = repoRoot()): Record<string, string> {
   const file = join(root, '.local', 'env');
   if (!existsSync(file)) return {};
-  const vars = parseDotenv(readFileSync(file, 'utf8'));
+  // Not process.loadEnvFile: under jest it would fill the real process.env, not the test sandbox's copy.
+  const vars = readEnvFile(file);
   for (const [k, v] of Object.entries(vars)) {
     if (process.env[k] === undefined) process.env[k] = v;
   }

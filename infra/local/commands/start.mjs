@@ -1,0 +1,161 @@
+// `start`: up, build, migrate and seed, then supervise the five services until Ctrl-C.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { seedDemoIncidents } from '../lib/demo.mjs';
+import { issueToken, issuerBase, stopIssuer } from '../lib/dev-issuer.mjs';
+import { readText } from '../lib/files.mjs';
+import { stopKafka } from '../lib/kafka-mock.mjs';
+import { c, fail, info, warn } from '../lib/log.mjs';
+import { httpOk } from '../lib/net.mjs';
+import { DIR, FILES, ROOT, SERVICES } from '../lib/paths.mjs';
+import { pipeLines } from '../lib/pretty-log.mjs';
+import { buildAll, childEnv, signalGroup, sleep } from '../lib/process.mjs';
+import { up } from './up.mjs';
+
+const SVC_COLOR = ['35', '34', '36', '33', '32'];
+
+function runNodeScript(file, env, label) {
+  info(`${label}: node ${path.relative(ROOT, file)}`);
+  const r = spawnSync(process.execPath, [file], { cwd: ROOT, env, stdio: 'inherit' });
+  if (r.status !== 0) fail(`${label} failed (exit ${r.status ?? r.signal})`);
+}
+
+function migrateAndSeed(services, env) {
+  for (const s of services) {
+    const dist = path.join(ROOT, 'services', s.name, 'dist');
+    if (!fs.existsSync(path.join(dist, 'main.js'))) fail(`services/${s.name}/dist/main.js not found after the build`);
+    const svcEnv = { ...env, PORT: String(s.port) };
+    const migrate = path.join(dist, 'migrate.js');
+    if (fs.existsSync(migrate)) runNodeScript(migrate, svcEnv, `${s.name} migrate`);
+    else warn(`services/${s.name}/dist/migrate.js not found: migrations skipped`);
+    const seed = path.join(dist, 'seed.js');
+    if (fs.existsSync(seed)) runNodeScript(seed, { ...svcEnv, SEED_DEPARTMENT: 'demo' }, `${s.name} seed`);
+  }
+}
+
+function printWelcome(services, token) {
+  console.log('');
+  console.log(c('1', 'CIT Platform is running (Ctrl-C stops it)'));
+  for (const s of services) {
+    const base = `http://127.0.0.1:${s.port}`;
+    console.log(`  ${s.name.padEnd(11)} API ${base}/v1   docs ${base}/docs   metrics ${base}/metrics   ready ${base}/health/ready`);
+  }
+  console.log(`  dev issuer  ${issuerBase()}/.well-known/jwks.json   logs .local/logs/`);
+  console.log('');
+  if (token) {
+    console.log(c('1', 'Development token (role coordinator, department demo):'));
+    console.log(`TOKEN=${token}`);
+  } else {
+    console.log('TOKEN=<run: node --import tsx libs/auth/src/dev-issuer/token.cli.ts --role coordinator --department demo>');
+  }
+  console.log('');
+  const intake = services[0];
+  const body = readText(FILES.incidentExample);
+  if (body) {
+    let json = body;
+    try {
+      json = JSON.stringify(JSON.parse(body));
+    } catch {
+      /* print as is */
+    }
+    console.log(c('1', 'Sample request:'));
+    console.log(`curl -sS -X POST http://127.0.0.1:${intake.port}/v1/incidents \\
+  -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\
+  -d '${json.replace(/'/g, "'\\''")}'`);
+  } else {
+    console.log(`Sample request: ${path.relative(ROOT, FILES.incidentExample)} not found yet; POST it to http://127.0.0.1:${intake.port}/v1/incidents with -H "Authorization: Bearer $TOKEN" once it exists.`);
+  }
+  console.log('');
+}
+
+export async function start() {
+  const { env: localEnv, started } = await up();
+  const env = childEnv(localEnv);
+  const b = await buildAll(env);
+  if (b.code !== 0) fail('build failed: fix the errors above and rerun npm start');
+
+  const services = SERVICES.map(([name, port], idx) => ({
+    name,
+    port: Number(process.env[`${name.toUpperCase()}_PORT`] || port),
+    color: SVC_COLOR[idx % SVC_COLOR.length],
+  }));
+  migrateAndSeed(services, env);
+
+  let stopping = false;
+  const children = new Map();
+  for (const s of services) {
+    const logStream = fs.createWriteStream(path.join(DIR.logs, `${s.name}.log`), { flags: 'a' });
+    const child = spawn(process.execPath, [path.join('services', s.name, 'dist', 'main.js')], {
+      cwd: ROOT,
+      env: { ...env, PORT: String(s.port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true, // own process group: Ctrl-C reaches only this script, which stops services in order
+    });
+    const prefix = c(s.color, s.name.padEnd(10));
+    pipeLines(child.stdout, prefix, logStream);
+    pipeLines(child.stderr, prefix, logStream);
+    s.exited = null;
+    // 'close' (not 'exit'): fires once the output pipes are drained, so no last log line is lost.
+    child.once('close', (code, sig) => {
+      s.exited = sig || `code ${code}`;
+      children.delete(s.name);
+      if (!stopping) console.log(c('31', `[cit] ${s.name} exited (${s.exited})`));
+    });
+    children.set(s.name, child);
+  }
+
+  const shutdown = async (why, code = 0) => {
+    if (stopping) return;
+    stopping = true;
+    info(`${why}: stopping services`);
+    for (const ch of children.values()) signalGroup(ch.pid, 'SIGTERM');
+    const deadline = Date.now() + 15_000;
+    while (children.size && Date.now() < deadline) await sleep(100);
+    for (const [name, ch] of children) {
+      warn(`${name} did not stop within 15 s: SIGKILL`);
+      signalGroup(ch.pid, 'SIGKILL');
+    }
+    if (started.kafka) await stopKafka().then(() => info('Kafka mock stopped (started by this run)'));
+    if (started.issuer) await stopIssuer().then(() => info('dev issuer stopped (started by this run)'));
+    process.exit(code);
+  };
+  process.on('SIGINT', () => shutdown('interrupted'));
+  process.on('SIGTERM', () => shutdown('terminated'));
+  process.on('exit', () => {
+    for (const ch of children.values()) signalGroup(ch.pid, 'SIGTERM');
+  });
+
+  const timeoutS = Number(process.env.CIT_READY_TIMEOUT_S || 120);
+  const deadline = Date.now() + timeoutS * 1000;
+  const pending = new Set(services);
+  while (pending.size) {
+    for (const s of [...pending]) {
+      if (s.exited) {
+        await shutdown(`${s.name} exited before becoming ready (${s.exited}); see .local/logs/${s.name}.log`, 1);
+        return;
+      }
+      if (await httpOk(`http://127.0.0.1:${s.port}/health/ready`, 1500)) {
+        pending.delete(s);
+        info(`${s.name} ready on ${s.port}`);
+      }
+    }
+    if (!pending.size) break;
+    if (Date.now() > deadline) {
+      await shutdown(`not ready after ${timeoutS}s: ${[...pending].map((s) => `${s.name} (http://127.0.0.1:${s.port}/health/ready)`).join(', ')} — see .local/logs/<service>.log; CIT_READY_TIMEOUT_S raises the limit`, 1);
+      return;
+    }
+    await sleep(500);
+  }
+
+  let token = '';
+  if (fs.existsSync(FILES.tokenCli)) {
+    const r = issueToken(env, 'coordinator', 'demo');
+    if (r.token) token = r.token;
+    else warn(`token.cli.ts failed: ${r.error}`);
+  } else warn(`${path.relative(ROOT, FILES.tokenCli)} not found: no development token`);
+
+  await seedDemoIncidents(env, services[0].port);
+  printWelcome(services, token);
+  await new Promise(() => {}); // run until a signal
+}
