@@ -19,6 +19,8 @@ import { ProblemDetailsFilter } from './http/problem-details';
 import { requestContextMiddleware } from './http/request-context.middleware';
 import { httpMetricsMiddleware } from './http/http-metrics.middleware';
 import { jsonBodyParser } from './http/body-parser';
+import { textGuardMiddleware } from './http/text-guard';
+import { answerClientErrorsWithProblems } from './http/client-error';
 
 /** Loads .local/env (written by infra/local) when present; variables already set win. */
 export function loadLocalEnvFile(start = process.cwd()): void {
@@ -53,6 +55,10 @@ export async function createServiceApp(
   app.use(httpMetricsMiddleware(app.get<Registry>(METRICS_REGISTRY)));
   // Bodies beyond the limit get 413, malformed JSON 400, both problem+json before any handler runs.
   app.use(...jsonBodyParser(env.HTTP_BODY_LIMIT));
+  // Text PostgreSQL cannot store (NUL, unpaired surrogates) is refused here, for every route
+  // of every service: 404 in the path, 400 naming the field in headers, query and body.
+  app.use(textGuardMiddleware);
+  answerClientErrorsWithProblems(app.getHttpServer() as import('node:http').Server);
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.enableShutdownHooks();
 

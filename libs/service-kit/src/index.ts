@@ -5,6 +5,8 @@ export * from './core/service-core.module';
 export * from './core/messaging-runtime';
 export * from './http/problem-details';
 export * from './http/zod-validation.pipe';
+export * from './http/id-param';
+export * from './http/text-guard';
 export * from './http/cursor';
 export * from './http/cursor-page';
 export * from './http/request-context.middleware';

@@ -1,6 +1,10 @@
-import { NotFoundException } from '@nestjs/common';
+import { NotFoundException, type ArgumentsHost } from '@nestjs/common';
+import { setRootLogger } from '@cit/observability';
+import pino from 'pino';
+import { QueryFailedError } from 'typeorm';
 import { z } from 'zod';
-import { ProblemType, RequestValidationError, toProblem } from './problem-details';
+import { clientErrorProblem } from './client-error';
+import { databaseErrorCode, ProblemDetailsFilter, ProblemType, RequestValidationError, toProblem } from './problem-details';
 import { ZodValidationPipe } from './zod-validation.pipe';
 
 describe('problem details', () => {
@@ -36,5 +40,81 @@ describe('problem details', () => {
     expect(toProblem(new RequestValidationError([]))).toMatchObject({ status: 400 });
     const internal = toProblem(new Error('password=hunter2'));
     expect(internal).toEqual({ type: ProblemType.internal, title: 'Internal server error', status: 500 });
+  });
+});
+
+describe('database errors', () => {
+  // What pg raises: the message quotes the offending value, the query carries parameters.
+  const pgError = (code: string, message = 'invalid input syntax for type uuid: "Jane Doe 1980-02-03"') =>
+    Object.assign(new Error(message), { code, severity: 'ERROR', detail: 'Key (name)=(Jane Doe) already exists.' });
+  const failed = (code: string) => new QueryFailedError('SELECT * FROM person WHERE name = $1', ['Jane Doe'], pgError(code));
+
+  it('reads the SQLSTATE of TypeORM and pg errors only', () => {
+    expect(databaseErrorCode(failed('23505'))).toBe('23505');
+    expect(databaseErrorCode(pgError('22021'))).toBe('22021');
+    expect(databaseErrorCode(Object.assign(new Error('x'), { code: 'ERR_SOMETHING' }))).toBeUndefined();
+    expect(databaseErrorCode(new Error('plain'))).toBeUndefined();
+  });
+
+  it.each([
+    ['22P05', 400],
+    ['22021', 400],
+    ['22P02', 400],
+    ['23505', 500],
+    ['42P01', 500],
+    ['08006', 503],
+    ['57P01', 503],
+    ['53300', 503],
+  ])('maps SQLSTATE %s to %i without any driver text', (code, status) => {
+    for (const error of [failed(code), pgError(code)]) {
+      const problem = toProblem(error);
+      expect(problem.status).toBe(status);
+      const shown = JSON.stringify(problem);
+      expect(shown).not.toMatch(/Jane|uuid|SELECT|person|Key \(/);
+    }
+  });
+
+  it('answers an unreachable database with 503', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:5432'), { code: 'ECONNREFUSED' });
+    expect(toProblem(refused)).toMatchObject({ status: 503, type: ProblemType.unavailable });
+    expect(JSON.stringify(toProblem(refused))).not.toContain('10.0.0.5');
+  });
+
+  it('logs the SQLSTATE and never the message or the query parameters', () => {
+    const lines: string[] = [];
+    setRootLogger(pino({ level: 'info' }, { write: (line: string) => lines.push(line) }));
+    const filter = new ProblemDetailsFilter();
+    const sent: { status?: number; body?: string } = {};
+    const res = {
+      headersSent: false,
+      status(code: number) {
+        sent.status = code;
+        return this;
+      },
+      type() {
+        return this;
+      },
+      send(body: string) {
+        sent.body = body;
+      },
+    };
+    const host = {
+      getType: () => 'http',
+      switchToHttp: () => ({ getRequest: () => ({ originalUrl: '/v1/persons' }), getResponse: () => res }),
+    } as unknown as ArgumentsHost;
+    filter.catch(failed('23505'), host);
+    filter.catch(failed('22021'), host);
+    expect(sent.status).toBe(400);
+    expect(lines.join('\n')).toContain('"sqlState":"23505"');
+    expect(lines.join('\n')).toContain('"sqlState":"22021"');
+    expect(lines.join('\n')).not.toMatch(/Jane|uuid|SELECT/);
+  });
+});
+
+describe('requests the HTTP parser refuses', () => {
+  it('get a problem of their own status', () => {
+    expect(clientErrorProblem('HPE_INVALID_HEADER_TOKEN')).toMatchObject({ status: 400, type: ProblemType.validation });
+    expect(clientErrorProblem('HPE_HEADER_OVERFLOW')).toMatchObject({ status: 431 });
+    expect(clientErrorProblem('ERR_HTTP_REQUEST_TIMEOUT')).toMatchObject({ status: 408 });
   });
 });

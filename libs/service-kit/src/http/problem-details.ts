@@ -1,6 +1,8 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, type ExceptionFilter } from '@nestjs/common';
 import { createLogger, currentContext } from '@cit/observability';
+import { problemType } from '@cit/contracts';
 import type { Request, Response } from 'express';
+import { QueryFailedError } from 'typeorm';
 
 /** One invalid field of a request. */
 export interface FieldError {
@@ -19,21 +21,20 @@ export interface ProblemDetails {
   correlationId?: string;
 }
 
-const TYPE_BASE = 'https://cit-platform.org/problems/';
-
 /** Stable problem types: clients switch on these, never on the title text. */
 export const ProblemType = {
-  validation: `${TYPE_BASE}validation-error`,
-  malformedJson: `${TYPE_BASE}malformed-json`,
-  tooLarge: `${TYPE_BASE}payload-too-large`,
-  unsupportedMediaType: `${TYPE_BASE}unsupported-media-type`,
-  unauthorized: `${TYPE_BASE}unauthorized`,
-  forbidden: `${TYPE_BASE}forbidden`,
-  notFound: `${TYPE_BASE}not-found`,
-  conflict: `${TYPE_BASE}conflict`,
-  unprocessable: `${TYPE_BASE}unprocessable`,
-  internal: `${TYPE_BASE}internal-error`,
-  http: `${TYPE_BASE}http-error`,
+  validation: problemType('validation-error'),
+  malformedJson: problemType('malformed-json'),
+  tooLarge: problemType('payload-too-large'),
+  unsupportedMediaType: problemType('unsupported-media-type'),
+  unauthorized: problemType('unauthorized'),
+  forbidden: problemType('forbidden'),
+  notFound: problemType('not-found'),
+  conflict: problemType('conflict'),
+  unprocessable: problemType('unprocessable'),
+  internal: problemType('internal-error'),
+  unavailable: problemType('service-unavailable'),
+  http: problemType('http-error'),
 } as const;
 
 /** A 400 whose body names the invalid fields. */
@@ -72,8 +73,48 @@ interface BodyParserError {
   limit?: number;
 }
 
-/** Maps any error to a problem; the body never echoes request content (it may be PHI). */
+// SQLSTATEs of text the database could not take (NUL, invalid byte sequence, untranslatable
+// character, invalid text representation): the request's fault, should any pass the guards.
+const BAD_INPUT_SQLSTATES = new Set(['22P05', '22021', '22P02']);
+// Connection exceptions (class 08), too many connections, shutdown and "cannot connect now".
+const UNAVAILABLE_SQLSTATE = /^(08...|53300|57P0[123])$/;
+const UNAVAILABLE_NET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH']);
+
+/**
+ * The SQLSTATE (or network code) of a database error: TypeORM's QueryFailedError or a pg
+ * DatabaseError; undefined for anything else. Only this code is ever logged or mapped: the
+ * driver's message can quote values and the query's parameters are request data.
+ */
+export function databaseErrorCode(error: unknown): string | undefined {
+  const candidate = error instanceof QueryFailedError ? (error.driverError as unknown) : error;
+  if (!candidate || typeof candidate !== 'object') return undefined;
+  const { code, severity } = candidate as { code?: unknown; severity?: unknown };
+  if (typeof code !== 'string') return undefined;
+  if (error instanceof QueryFailedError || (typeof severity === 'string' && /^[0-9A-Z]{5}$/.test(code))) return code;
+  return undefined;
+}
+
+function databaseProblem(code: string): ProblemDetails {
+  if (BAD_INPUT_SQLSTATES.has(code)) {
+    return {
+      type: ProblemType.validation,
+      title: 'Request validation failed',
+      status: 400,
+      detail: 'A value of the request cannot be stored as text.',
+      errors: [{ field: '(request)', detail: 'contains characters that cannot be stored' }],
+    };
+  }
+  if (UNAVAILABLE_SQLSTATE.test(code) || UNAVAILABLE_NET_CODES.has(code)) {
+    return { type: ProblemType.unavailable, title: 'Service unavailable', status: 503, detail: 'The database is not reachable; retry later.' };
+  }
+  return { type: ProblemType.internal, title: 'Internal server error', status: 500 };
+}
+
+/** Maps any error to a problem; the body never echoes request content (it may be PHI) nor database text. */
 export function toProblem(error: unknown): ProblemDetails {
+  const sqlState = databaseErrorCode(error);
+  if (sqlState !== undefined) return databaseProblem(sqlState);
+  if (isConnectionError(error)) return databaseProblem((error as { code: string }).code);
   if (error instanceof RequestValidationError) {
     return {
       type: ProblemType.validation,
@@ -108,6 +149,12 @@ export function toProblem(error: unknown): ProblemDetails {
   return { type: ProblemType.internal, title: 'Internal server error', status: 500 };
 }
 
+// pg raises a plain Error with a network code when the server cannot be reached at all.
+function isConnectionError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return error instanceof Error && typeof code === 'string' && UNAVAILABLE_NET_CODES.has(code);
+}
+
 /** Global filter: every error leaves as application/problem+json; unexpected ones are logged (without PHI). */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
@@ -119,7 +166,12 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const req = http.getRequest<Request>();
     const res = http.getResponse<Response>();
     const problem = { ...toProblem(error), instance: req.originalUrl?.split('?')[0], correlationId: currentContext()?.correlationId };
-    if (problem.status >= 500) {
+    const sqlState = databaseErrorCode(error) ?? (isConnectionError(error) ? (error as { code: string }).code : undefined);
+    if (sqlState !== undefined) {
+      // The code alone: driver messages quote values, and QueryFailedError carries the parameters.
+      const log = problem.status >= 500 ? this.logger.error.bind(this.logger) : this.logger.warn.bind(this.logger);
+      log({ sqlState, status: problem.status, route: problem.instance }, 'database refused the request');
+    } else if (problem.status >= 500) {
       this.logger.error({ err: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error), route: problem.instance }, 'request failed');
     }
     if (res.headersSent) return;
