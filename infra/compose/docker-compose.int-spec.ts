@@ -95,7 +95,7 @@ describe('docker-compose.yml', () => {
 
   it.each(apps)('%s is built from the Dockerfile, waits for its dependencies and reaches Kafka inside the network', (name) => {
     const svc = config.services[name];
-    expect(svc.build).toMatchObject({ args: { SERVICE: name } });
+    expect(svc.build).toMatchObject({ target: 'runtime', args: { SERVICE: name } });
     expect(svc.depends_on).toMatchObject({
       postgres: { condition: 'service_healthy' },
       redis: { condition: 'service_healthy' },
@@ -106,6 +106,11 @@ describe('docker-compose.yml', () => {
     expect(String(svc.environment?.DATABASE_URL)).toMatch(/@postgres:5432\//);
     expect(svc.environment?.PHI_KEYS).toBeTruthy();
     expect(svc.environment?.BLIND_INDEX_KEY).toBeTruthy();
+  });
+
+  it.each(['dev-issuer', 'topics-init'])('%s runs from the tools image, never from a service image', (name) => {
+    expect(config.services[name].build).toMatchObject({ target: 'tools' });
+    expect(config.services[name].image).toBe('cit-platform/tools:local');
   });
 
   it('provisions topics with the production provisioning script', () => {
