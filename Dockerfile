@@ -42,6 +42,8 @@ FROM ${NODE_IMAGE} AS base
 ENV NODE_ENV=production NPM_CONFIG_UPDATE_NOTIFIER=false
 WORKDIR /app
 COPY --from=prod-deps /app/node_modules ./node_modules
+# Workspace manifests (and any workspace-local production node_modules npm had to nest), then dist.
+COPY --from=prod-deps /app/libs ./libs
 COPY --from=build /out/libs ./libs
 COPY infra/docker/healthcheck.cjs infra/docker/
 
@@ -60,6 +62,7 @@ USER node
 # The service image (default target, so it stays last).
 FROM base AS runtime
 ARG SERVICE=intake
+COPY --from=prod-deps /app/services/${SERVICE} ./services/${SERVICE}
 COPY --from=build /out/services/${SERVICE} ./services/${SERVICE}
 USER node
 ENV SERVICE=${SERVICE}
