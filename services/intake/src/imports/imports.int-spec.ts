@@ -142,7 +142,38 @@ describe('imports (integration)', () => {
       expect(e.payload.data.subjects[0].personId).toMatch(/^per_/);
       expect(e.payload.data.subjects[0].name).toMatch(/^enc:v1:/);
       expect(e.payload.departmentid).toBe(DEPT);
+      expect(e.payload.source).toBe('/cit/intake');
     }
+  });
+
+  it('screens imported incidents into the review queue only when screen=true (default off), and says so on the job', async () => {
+    // Unflagged, but the call type and the narrative both suggest behavioral health.
+    const unflagged = (cad: string) =>
+      row(cad, {
+        narrative: 'Neighbor says he took fentanyl and is not answering.',
+        behavioralHealth: { relatedTo: 'neither', observations: [], suspectedUsing: ['N'] },
+      });
+    const queued = (cads: string[]) =>
+      ds.query<{ cad: string; status: string; reasons: { suggests: string }[] }[]>(
+        `SELECT i.cad_call_number AS cad, r.status, r.reasons FROM review_item r JOIN incident i ON i.id = r.incident_id
+          WHERE i.department_id = $1 AND i.cad_call_number = ANY($2) ORDER BY cad`,
+        [DEPT, cads],
+      );
+
+    const quiet = (await (await post([unflagged(`S-${run}-off`)].join('\n'), 'format=ndjson')).json()) as Summary & { screen: boolean };
+    expect(quiet).toMatchObject({ status: 'completed', rowsImported: 1, screen: false });
+    expect(await queued([`S-${run}-off`])).toEqual([]);
+
+    const screened = (await (await post([unflagged(`S-${run}-on`), unflagged(`S-${run}-off`)].join('\n'), 'format=ndjson&screen=true')).json()) as Summary & {
+      screen: boolean;
+    };
+    expect(screened).toMatchObject({ status: 'completed', rowsImported: 1, rowsDuplicate: 1, screen: true });
+    const items = await queued([`S-${run}-on`, `S-${run}-off`]);
+    // The duplicate row stored nothing, so it screened nothing either.
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({ cad: `S-${run}-on`, status: 'pending' });
+    expect(items[0]!.reasons.map((r) => r.suggests).sort()).toEqual(['mental-health', 'narcotics']);
+    expect(JSON.stringify(items[0]!.reasons)).not.toContain('Neighbor');
   });
 
   it('imports CSV with quotes, embedded newlines and CRLF; bad rows by their starting line and column', async () => {
