@@ -24,7 +24,9 @@ const REASON: Record<number, string> = { 400: 'Bad Request', 408: 'Request Timeo
  */
 export function answerClientErrorsWithProblems(server: Server): void {
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
-    if (err.code === 'ECONNRESET' || !socket.writable) {
+    // As Node's own handler: nothing is written on a dead socket or after a response began on it.
+    const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+    if (err.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
       socket.destroy();
       return;
     }
