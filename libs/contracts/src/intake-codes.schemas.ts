@@ -34,6 +34,10 @@ export type IncidentUpdateReasonCode = z.infer<typeof incidentUpdateReasonCodeSc
 export const incidentUpdateKindSchema = z.enum(['correction', 'supplement']);
 export type IncidentUpdateKind = z.infer<typeof incidentUpdateKindSchema>;
 
+/** Kinds of an incident's change history: the updates above and re-flags of the behavioral-health coding. */
+export const incidentChangeKindSchema = z.enum([...incidentUpdateKindSchema.options, 'reclassification']);
+export type IncidentChangeKind = z.infer<typeof incidentChangeKindSchema>;
+
 /** States of a behavioral-health review item: pending until a supervisor decides or a reclassification answers it. */
 export const reviewItemStatusSchema = z.enum(['pending', 'accepted', 'dismissed', 'superseded']);
 export type ReviewItemStatus = z.infer<typeof reviewItemStatusSchema>;

@@ -1,3 +1,4 @@
+import type { IncidentChangeKind } from '@cit/contracts';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /** One versioned change of an incident: who changed what and why (reason_note is ciphertext). */
@@ -7,7 +8,7 @@ export class IncidentChangeEntity {
   @Column('text', { name: 'incident_id' }) incidentId!: string;
   @Column('text', { name: 'department_id' }) departmentId!: string;
   @Column('integer') version!: number;
-  @Column('text') kind!: 'correction' | 'supplement' | 'reclassification';
+  @Column('text') kind!: IncidentChangeKind;
   @Column('text', { name: 'changed_fields', array: true }) changedFields!: string[];
   @Column('text', { name: 'reason_code' }) reasonCode!: string;
   @Column('text', { name: 'reason_note', nullable: true }) reasonNote!: string | null;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { buildEvent, newId, type BhCoding, type EventData, type IncidentUpdateKind } from '@cit/contracts';
+import { buildEvent, newId, type BhCoding, type EventData, type IncidentChangeKind } from '@cit/contracts';
 import { OutboxWriter } from '@cit/messaging';
 import { currentContext } from '@cit/observability';
 import { FieldCipher } from '@cit/persistence';
@@ -12,7 +12,7 @@ export interface IncidentChange {
   departmentId: string;
   /** The version the change produced (already written to the incident row). */
   version: number;
-  kind: IncidentUpdateKind | 'reclassification';
+  kind: IncidentChangeKind;
   /** Field names only: the history and the event never carry the values. */
   changedFields: string[];
   reasonCode: string;

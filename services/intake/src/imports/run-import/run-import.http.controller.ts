@@ -1,6 +1,7 @@
 import { Controller, HttpStatus, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '@cit/auth';
+import { importFormatSchema } from '@cit/contracts';
 import { ProblemException, ProblemType, ZodValidationPipe } from '@cit/service-kit';
 import type { Request, Response } from 'express';
 import { setRequestDeadline } from '../../http/request-deadline';
@@ -17,7 +18,7 @@ export class RunImportController {
   @Post()
   @Roles('admin', 'supervisor')
   @ApiConsumes(...IMPORT_CONTENT_TYPES.ndjson, ...IMPORT_CONTENT_TYPES.csv)
-  @ApiQuery({ name: 'format', enum: ['ndjson', 'csv'] })
+  @ApiQuery({ name: 'format', enum: importFormatSchema.options })
   @ApiQuery({ name: 'emitEvents', enum: ['true', 'false'], required: false, description: 'append cit.incident.reported.v1 per imported incident (default false)' })
   @ApiQuery({
     name: 'screen',

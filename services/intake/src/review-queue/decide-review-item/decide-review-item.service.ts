@@ -1,6 +1,6 @@
 import { HttpStatus, Injectable, NotFoundException } from '@nestjs/common';
 import type { Principal } from '@cit/auth';
-import { problemType, type BhCoding } from '@cit/contracts';
+import { problemType, type BhCoding, type ReviewItemStatus } from '@cit/contracts';
 import { createLogger } from '@cit/observability';
 import { FieldCipher } from '@cit/persistence';
 import { ProblemException } from '@cit/service-kit';
@@ -86,7 +86,7 @@ export class DecideReviewItemService {
   private async decide(
     em: EntityManager,
     item: ReviewItemEntity,
-    status: 'accepted' | 'dismissed',
+    status: Extract<ReviewItemStatus, 'accepted' | 'dismissed'>,
     reason: string,
     principal: Principal,
   ): Promise<ReviewItemView> {
