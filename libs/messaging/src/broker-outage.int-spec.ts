@@ -107,6 +107,9 @@ describe('all brokers down for 5 seconds', () => {
     const rows: { event_id: string; n: string }[] = await db.dataSource.query('SELECT event_id, count(*) AS n FROM test_effect GROUP BY event_id');
     expect(rows.map((r) => r.event_id).sort()).toEqual([...written].sort());
     expect(rows.filter((r) => Number(r.n) !== 1)).toEqual([]);
+    // An outage is nobody's row: no row was charged a failed attempt (or set aside) for it.
+    const charged: { n: string }[] = await db.dataSource.query(`SELECT count(*) AS n FROM outbox WHERE attempts <> 1 OR status <> 'published'`);
+    expect(Number(charged[0]!.n)).toBe(0);
     expect(await registry.getSingleMetricAsString('cit_outbox_backlog')).toContain('cit_outbox_backlog{service="outage-test"} 0');
     expect(await registry.getSingleMetricAsString('cit_outbox_published_total')).toContain(`cit_outbox_published_total{service="outage-test"} ${total}`);
     const status = await relay.status();
@@ -144,12 +147,16 @@ describe('all brokers down for 5 seconds', () => {
     } finally {
       await collector.stop();
     }
-    const rows: { attempts: number; last_error: string | null }[] = await db.dataSource.query(
-      'SELECT attempts, last_error FROM outbox WHERE id = ANY($1::uuid[])',
+    const rows: { id: string; attempts: number; last_error: string | null; status: string }[] = await db.dataSource.query(
+      'SELECT id, attempts, last_error, status FROM outbox WHERE id = ANY($1::uuid[]) ORDER BY seq',
       [events.map((e) => e.id)],
     );
-    expect(rows.every((r) => r.attempts === 3 && r.last_error === null)).toBe(true);
-    expect(logger.lines.filter((l) => l.msg === 'outbox relay cycle failed; retrying')).toHaveLength(2);
+    // The refused batch is charged to no row; the row-by-row retry that met the second
+    // injected error is charged to the one row it sent (then the publish counts as an attempt).
+    expect(rows.map((r) => r.attempts)).toEqual([2, 1, 1, 1, 1, 1, 1, 1, 1, 1]);
+    expect(rows.every((r) => r.last_error === null && r.status === 'published')).toBe(true);
+    expect(logger.lines.filter((l) => l.msg?.startsWith('outbox batch refused'))).toHaveLength(1);
+    expect(logger.lines.filter((l) => l.msg === 'outbox row failed to publish; will retry')).toHaveLength(1);
   });
 });
 

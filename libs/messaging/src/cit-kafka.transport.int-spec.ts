@@ -38,6 +38,9 @@ class TestItemsController {
 @Module({ controllers: [TestItemsController] })
 class TestItemsModule {}
 
+@Module({})
+class NoHandlersModule {}
+
 describe('CitKafkaTransport (Nest microservice)', () => {
   const { brokers, control } = requireBrokerEnv();
   const kafka = testKafka(brokers, 'nest-transport-test');
@@ -58,15 +61,19 @@ describe('CitKafkaTransport (Nest microservice)', () => {
       kafka,
       dataSource: db.dataSource,
       groupId: `nest-${randomSuffix()}`,
-      topics: [topic],
+      // Subscriptions come from the @EventPattern types (both test types live on this topic).
+      topicFor: () => topic,
       validate: testValidator,
       retry: { attempts: 2, baseMs: 10, maxMs: 50 },
       logger: quietLogger(),
       registry: new Registry(),
     });
     const app = await NestFactory.createMicroservice<MicroserviceOptions>(TestItemsModule, { strategy: transport, logger: false });
+    expect(transport.expectsConsumer()).toBe(true);
     await app.listen();
     try {
+      expect(transport.unwrap<EventConsumer>().subscribedTopics()).toEqual([topic]);
+      expect(transport.expectsConsumer()).toBe(true);
       const ok = testEvent('agg-n', 1);
       const bad = testEvent('agg-n', 2, TEST_FAILING);
       const last = testEvent('agg-n', 3);
@@ -91,6 +98,24 @@ describe('CitKafkaTransport (Nest microservice)', () => {
       await app.close();
     }
     expect(() => transport.unwrap()).toThrow(/not listening/);
+  });
+
+  it('starts no consumer when the service has no event handlers', async () => {
+    const transport = new CitKafkaTransport({
+      kafka,
+      dataSource: db.dataSource,
+      groupId: `nest-none-${randomSuffix()}`,
+      logger: quietLogger(),
+      registry: new Registry(),
+    });
+    const app = await NestFactory.createMicroservice<MicroserviceOptions>(NoHandlersModule, { strategy: transport, logger: false });
+    await app.listen();
+    try {
+      expect(transport.expectsConsumer()).toBe(false);
+      expect(() => transport.unwrap()).toThrow(/not listening/);
+    } finally {
+      await app.close();
+    }
   });
 });
 

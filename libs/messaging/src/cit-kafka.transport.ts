@@ -2,7 +2,10 @@ import { Server, type CustomTransportStrategy, type MessageHandler } from '@nest
 import { isObservable, lastValueFrom } from 'rxjs';
 import { EventConsumer, type EventConsumerOptions, type EventHandler } from './event-consumer';
 
-/** Options of the Nest transport: those of EventConsumer minus handlers (they come from @EventPattern). */
+/**
+ * Options of the Nest transport: those of EventConsumer minus handlers (they come from
+ * @EventPattern). Leave topics out: they are derived from the handled event types.
+ */
 export type CitKafkaTransportOptions = Omit<EventConsumerOptions, 'handlers'>;
 
 /**
@@ -12,6 +15,8 @@ export type CitKafkaTransportOptions = Omit<EventConsumerOptions, 'handlers'>;
  */
 export class CitKafkaTransport extends Server implements CustomTransportStrategy {
   private consumer: EventConsumer | null = null;
+  private listened = false;
+  private handled = 0;
 
   constructor(private readonly options: CitKafkaTransportOptions) {
     super();
@@ -28,8 +33,14 @@ export class CitKafkaTransport extends Server implements CustomTransportStrategy
         }
         handlers.set(pattern, toEventHandler(handler));
       }
-      this.consumer = new EventConsumer({ ...this.options, handlers });
-      await this.consumer.start();
+      this.handled = handlers.size;
+      // No handlers, no consumer: a group member that applies nothing would only record
+      // offsets past events a later handler needs.
+      if (handlers.size > 0) {
+        this.consumer = new EventConsumer({ ...this.options, handlers });
+        await this.consumer.start();
+      }
+      this.listened = true;
       callback();
     } catch (err) {
       callback(err);
@@ -40,6 +51,11 @@ export class CitKafkaTransport extends Server implements CustomTransportStrategy
   async close(): Promise<void> {
     await this.consumer?.stop();
     this.consumer = null;
+  }
+
+  /** Whether readiness should wait for a consumer: true until listen() ran, then only when there are handlers. */
+  expectsConsumer(): boolean {
+    return !this.listened || this.handled > 0;
   }
 
   /** Not supported: consumer health is read through unwrap<EventConsumer>().status(). */

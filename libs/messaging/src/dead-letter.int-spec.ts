@@ -118,6 +118,78 @@ describe('dead letters: poison messages and failing handlers do not block the pa
     await waitFor('lag 0 after the partition moved past the poison', () => consumer!.status().lag[`${topic}/0`] === 0);
     expect(consumer.status().healthy).toBe(true);
   });
+
+  it('applies once a handler that fails fewer times than attempts; dead-letters exactly the one that always fails', async () => {
+    const { topic, dlq } = await createTestTopic(control, 1);
+    const transient = testEvent('agg-t', 1);
+    const failing = testEvent('agg-t', 2, TEST_FAILING);
+    const after = testEvent('agg-t', 3);
+    await produceRaw(kafka, topic, [transient, failing, after].map((e) => ({ key: e.subject, value: JSON.stringify(e) })));
+
+    const transientFailures = 2;
+    const attemptsSeen: number[] = [];
+    const registry = new Registry();
+    const group = `dlq-transient-${randomSuffix()}`;
+    await consumer?.stop();
+    consumer = new EventConsumer({
+      kafka,
+      dataSource: db.dataSource,
+      groupId: group,
+      topics: [topic],
+      validate: testValidator,
+      retry: { attempts: 4, baseMs: 20, maxMs: 100 },
+      logger: quietLogger(),
+      registry,
+      handlers: {
+        [TEST_CREATED]: async (event, ctx) => {
+          await ctx.manager.query('INSERT INTO test_effect (event_id, subject, n) VALUES ($1, $2, $3)', [event.id, event.subject, event.data.n]);
+          if (event.id === transient.id) {
+            attemptsSeen.push(ctx.attempt);
+            // The insert above is rolled back with each failed attempt.
+            if (ctx.attempt <= transientFailures) throw new Error('downstream busy');
+          }
+        },
+        [TEST_FAILING]: async () => {
+          throw new Error('always refused');
+        },
+      },
+    });
+    await consumer.start();
+
+    await waitFor('the event after the failing one applied', async () => (await effectIds(db)).includes(after.id), 30_000);
+    const counts: { event_id: string; n: string }[] = await db.dataSource.query(
+      'SELECT event_id, count(*) AS n FROM test_effect WHERE event_id = ANY($1) GROUP BY event_id',
+      [[transient.id, failing.id, after.id]],
+    );
+    expect(Object.fromEntries(counts.map((r) => [r.event_id, Number(r.n)]))).toEqual({ [transient.id]: 1, [after.id]: 1 });
+    expect(attemptsSeen).toEqual([1, 2, 3]);
+
+    const collector = await collectTopic(kafka, dlq);
+    try {
+      await waitFor('the dead letter', () => collector.messages.length >= 1, 20_000);
+      // Time for a second (wrong) dead letter to show up.
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(collector.messages).toHaveLength(1);
+      const letter = collector.messages[0]!;
+      expect(JSON.parse(letter.value!.toString()).id).toBe(failing.id);
+      expect(letter.key).toBe('agg-t');
+      expect({
+        topic: headerString(letter.headers, 'dlq-original-topic'),
+        partition: headerString(letter.headers, 'dlq-original-partition'),
+        offset: headerString(letter.headers, 'dlq-original-offset'),
+        group: headerString(letter.headers, 'dlq-consumer-group'),
+      }).toEqual({ topic, partition: '0', offset: '1', group });
+      expect(headerString(letter.headers, 'dlq-error')).toMatch(/^failed: .*always refused/);
+    } finally {
+      await collector.stop();
+    }
+    const dlqMetric = await registry.getSingleMetric('cit_dlq_messages_total')!.get();
+    expect(dlqMetric.values.map((v) => [v.labels.reason, v.value])).toEqual([['failed', 1]]);
+    // 2 retries of the transient event + 3 of the failing one.
+    const retries = await registry.getSingleMetric('cit_handler_retries_total')!.get();
+    expect(retries.values.reduce((s, v) => s + v.value, 0)).toBe(5);
+    await waitFor('lag 0', () => consumer!.status().lag[`${topic}/0`] === 0);
+  });
 });
 
 async function effectIds(db: TestDatabase): Promise<string[]> {

@@ -1,4 +1,4 @@
-import { dlqTopicFor as defaultDlqTopicFor, parseCloudEvent, type CloudEvent } from '@cit/contracts';
+import { dlqTopicFor as defaultDlqTopicFor, parseCloudEvent, topicForEventType, type CloudEvent } from '@cit/contracts';
 import type { Batch, Consumer, KafkaMessage, Producer } from 'kafkajs';
 import { runWithContext } from '@cit/observability';
 import type { Registry } from 'prom-client';
@@ -6,6 +6,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { backoffDelay, sleep } from './backoff';
 import { assessConsumerHealth, partitionLag, type ConsumerStatus } from './consumer-health';
 import type { EventValidator } from './event-validator';
+import { topicsForHandlers } from './handler-topics';
 import { createProducer, KAFKA_RETRY, type KafkaClient } from './kafka-client';
 import { deadLetterHeaders } from './kafka-message';
 import { defaultLogger, errorFields, errorMessage, type MessagingLogger } from './logger';
@@ -43,9 +44,18 @@ export interface EventConsumerOptions {
   kafka: KafkaClient;
   dataSource: DataSource;
   groupId: string;
-  topics: string[];
+  /**
+   * Topics to subscribe to (default: the topics of the handled event types, through
+   * topicFor). Give them only for topics outside the catalog's streams.
+   */
+  topics?: string[];
   handlers: EventHandlers;
-  /** Name recorded in inbox.consumer (default: groupId). */
+  /** Maps a handled event type to its topic (default: topicForEventType from the contracts catalog). */
+  topicFor?: (eventType: string) => string;
+  /**
+   * Name recorded in inbox.consumer (default: groupId). Keep it stable when the group
+   * changes (a new group replaying history must find what the old one applied).
+   */
   inboxConsumer?: string;
   /** Envelope and data validation (default: parseCloudEvent). */
   validate?: EventValidator;
@@ -103,6 +113,7 @@ export class EventConsumer {
   private readonly dlqTopicFor: (topic: string) => string;
   private readonly inboxConsumer: string;
   private readonly retry: Required<HandlerRetryOptions>;
+  private readonly topics: string[];
   private readonly producer: Producer;
   private readonly ownsProducer: boolean;
   private consumer: Consumer | null = null;
@@ -112,10 +123,11 @@ export class EventConsumer {
   private state: ConsumerStatus = { connected: false, running: false, startedAt: null, lastProgressAt: null, lag: {} };
 
   constructor(private readonly options: EventConsumerOptions) {
-    if (options.topics.length === 0) throw new Error('EventConsumer: topics is empty');
+    this.handlers = new Map(options.handlers instanceof Map ? options.handlers : Object.entries(options.handlers));
+    this.topics = options.topics ?? topicsForHandlers(this.handlers.keys(), options.topicFor ?? topicForEventType);
+    if (this.topics.length === 0) throw new Error('EventConsumer: no topics (a service without handlers starts no consumer)');
     this.log = options.logger ?? defaultLogger('event-consumer');
     this.metrics = messagingMetrics(options.registry);
-    this.handlers = new Map(options.handlers instanceof Map ? options.handlers : Object.entries(options.handlers));
     this.validate = options.validate ?? parseCloudEvent;
     this.dlqTopicFor = options.dlqTopicFor ?? defaultDlqTopicFor;
     this.inboxConsumer = options.inboxConsumer ?? options.groupId;
@@ -160,7 +172,7 @@ export class EventConsumer {
       await this.producer.connect();
       this.producerConnected = true;
       await consumer.connect();
-      await consumer.subscribe({ topics: o.topics, fromBeginning: o.fromBeginning ?? true });
+      await consumer.subscribe({ topics: this.topics, fromBeginning: o.fromBeginning ?? true });
       await consumer.run({
         autoCommit: true,
         // Offsets are committed every commitThreshold messages and at the end of each batch;
@@ -177,7 +189,7 @@ export class EventConsumer {
     }
     this.state.running = true;
     this.state.startedAt = new Date();
-    this.log.info({ group: o.groupId, topics: o.topics }, 'consumer started');
+    this.log.info({ group: o.groupId, topics: this.topics }, 'consumer started');
   }
 
   /**
@@ -200,6 +212,11 @@ export class EventConsumer {
       this.producerConnected = false;
     }
     this.log.info({ group: this.options.groupId }, 'consumer stopped');
+  }
+
+  /** The topics this consumer subscribes to. */
+  subscribedTopics(): readonly string[] {
+    return this.topics;
   }
 
   /** Connection, progress, lag and crash state, for readiness probes. */
@@ -256,7 +273,7 @@ export class EventConsumer {
         try {
           const outcome = await this.applyOnce(event, batch, message, attempt);
           this.metrics.eventsConsumed.inc({ group: this.options.groupId, type: event.type, outcome });
-          if (outcome === 'ignored') this.log.debug(ids, 'no handler for event type; recorded and ignored');
+          if (outcome === 'ignored') this.log.debug(ids, 'no handler for event type; skipped, not recorded');
           else if (outcome === 'duplicate') this.log.debug(ids, 'duplicate event skipped');
           return;
         } catch (err) {
@@ -279,16 +296,20 @@ export class EventConsumer {
     }
   }
 
-  /** One inbox transaction: claim the event id, run the handler, commit both or neither. */
-  private applyOnce(event: CloudEvent, batch: Batch, message: KafkaMessage, attempt: number): Promise<Outcome> {
+  /**
+   * One inbox transaction: claim the event id, run the handler, commit both or neither.
+   * An event without a handler is skipped before the inbox is touched: recording it would
+   * mark it applied forever, and a handler shipped later could never catch up on it.
+   */
+  private async applyOnce(event: CloudEvent, batch: Batch, message: KafkaMessage, attempt: number): Promise<Outcome> {
+    const handler = this.handlers.get(event.type);
+    if (!handler) return 'ignored';
     return this.options.dataSource.transaction(async (manager) => {
       const claimed: unknown[] = await manager.query(
         'INSERT INTO inbox (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING event_id',
         [this.inboxConsumer, event.id],
       );
       if (claimed.length === 0) return 'duplicate';
-      const handler = this.handlers.get(event.type);
-      if (!handler) return 'ignored';
       // Log lines and events the handler writes carry the flow's correlation id and this event as their cause.
       const context = { correlationId: event.correlationid, departmentId: event.departmentid, eventId: event.id, requestId: event.id };
       await runWithContext(context, () => handler(event, {

@@ -14,9 +14,16 @@ export interface OutboxRecord {
   payload: Record<string, unknown>;
   createdAt: Date;
   publishedAt: Date | null;
+  /** pending → published, or failed (set aside after repeated failures; ops can retry it). */
+  status: OutboxStatus;
+  /** Failed publish attempts since the row was written or last retried (+1 for the publish itself). */
   attempts: number;
   lastError: string | null;
+  failedAt: Date | null;
 }
+
+/** Delivery status of an outbox row (column added by MessagingOutboxStatus1764633600000). */
+export type OutboxStatus = 'pending' | 'published' | 'failed';
 
 /** One processed event per consumer: the dedupe record committed with the handler's effects. */
 export interface InboxRecord {
@@ -41,8 +48,10 @@ export const OutboxEntity = new EntitySchema<OutboxRecord>({
     payload: { type: 'jsonb' },
     createdAt: { type: 'timestamptz', name: 'created_at', createDate: true },
     publishedAt: { type: 'timestamptz', name: 'published_at', nullable: true },
+    status: { type: 'text', default: 'pending' },
     attempts: { type: 'int', default: 0 },
     lastError: { type: 'text', name: 'last_error', nullable: true },
+    failedAt: { type: 'timestamptz', name: 'failed_at', nullable: true },
   },
 });
 

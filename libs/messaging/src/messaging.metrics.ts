@@ -1,13 +1,21 @@
 import { Counter, Gauge, register as globalRegister, type Registry } from 'prom-client';
 
+type CountSources = WeakMap<Registry, Map<string, () => Promise<number>>>;
+
 /** Backlog sources per registry: every relay registers a counter of its unpublished rows. */
-const backlogSources = new WeakMap<Registry, Map<string, () => Promise<number>>>();
+const backlogSources: CountSources = new WeakMap();
+/** Set-aside sources per registry: every relay registers a counter of its failed rows. */
+const setAsideSources: CountSources = new WeakMap();
 
 /** The messaging metrics of one registry; creating them twice returns the same instances. */
 export interface MessagingMetrics {
   consumerLag: Gauge<'group' | 'topic' | 'partition'>;
   outboxBacklog: Gauge<'service'>;
   outboxPublished: Counter<'service'>;
+  outboxSetAside: Gauge<'service'>;
+  outboxSetAsideTotal: Counter<'service'>;
+  outboxRowFailures: Counter<'service'>;
+  retentionDeleted: Counter<'service' | 'table'>;
   eventsConsumed: Counter<'group' | 'type' | 'outcome'>;
   dlqMessages: Counter<'group' | 'topic' | 'reason'>;
   handlerRetries: Counter<'group' | 'type'>;
@@ -25,22 +33,19 @@ export function messagingMetrics(registry: Registry = globalRegister): Messaging
       new Gauge({ name: 'cit_consumer_lag', help: 'Messages behind the high watermark per partition', labelNames: ['group', 'topic', 'partition'], registers }),
     ),
     outboxBacklog: single(registry, 'cit_outbox_backlog', () =>
-      new Gauge({
-        name: 'cit_outbox_backlog',
-        help: 'Outbox rows not yet published',
-        labelNames: ['service'],
-        registers,
-        async collect() {
-          this.reset();
-          for (const [service, count] of backlogSources.get(registry) ?? []) {
-            try {
-              this.set({ service }, await count());
-            } catch {
-              // Database unreachable: leave the series out rather than report a wrong zero.
-            }
-          }
-        },
-      }),
+      collectedGauge(registry, 'cit_outbox_backlog', 'Outbox rows waiting to be published (pending, including rows held behind a set-aside row)', backlogSources),
+    ),
+    outboxSetAside: single(registry, 'cit_outbox_set_aside', () =>
+      collectedGauge(registry, 'cit_outbox_set_aside', 'Outbox rows set aside after repeated publish failures (alert on > 0; ops retry them)', setAsideSources),
+    ),
+    outboxSetAsideTotal: single(registry, 'cit_outbox_set_aside_total', () =>
+      new Counter({ name: 'cit_outbox_set_aside_total', help: 'Outbox rows set aside after repeated publish failures', labelNames: ['service'], registers }),
+    ),
+    outboxRowFailures: single(registry, 'cit_outbox_row_failures_total', () =>
+      new Counter({ name: 'cit_outbox_row_failures_total', help: 'Publish failures attributed to one outbox row', labelNames: ['service'], registers }),
+    ),
+    retentionDeleted: single(registry, 'cit_messaging_retention_deleted_total', () =>
+      new Counter({ name: 'cit_messaging_retention_deleted_total', help: 'Rows deleted by messaging retention, by table (outbox, inbox)', labelNames: ['service', 'table'], registers }),
     ),
     outboxPublished: single(registry, 'cit_outbox_published_total', () =>
       new Counter({ name: 'cit_outbox_published_total', help: 'Outbox rows published and acknowledged by the broker', labelNames: ['service'], registers }),
@@ -57,12 +62,41 @@ export function messagingMetrics(registry: Registry = globalRegister): Messaging
   };
 }
 
-/** Lets the backlog gauge count `service`'s unpublished rows at scrape time; returns an unregister function. */
-export function registerBacklogSource(registry: Registry, service: string, count: () => Promise<number>): () => void {
-  let sources = backlogSources.get(registry);
-  if (!sources) backlogSources.set(registry, (sources = new Map()));
+/** A gauge whose value is counted at scrape time by the sources registered for its registry. */
+function collectedGauge(registry: Registry, name: string, help: string, sourcesOf: CountSources): Gauge<'service'> {
+  return new Gauge({
+    name,
+    help,
+    labelNames: ['service'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const [service, count] of sourcesOf.get(registry) ?? []) {
+        try {
+          this.set({ service }, await count());
+        } catch {
+          // Database unreachable: leave the series out rather than report a wrong zero.
+        }
+      }
+    },
+  });
+}
+
+function registerSource(sourcesOf: CountSources, registry: Registry, service: string, count: () => Promise<number>): () => void {
+  let sources = sourcesOf.get(registry);
+  if (!sources) sourcesOf.set(registry, (sources = new Map()));
   sources.set(service, count);
   return () => {
     if (sources.get(service) === count) sources.delete(service);
   };
+}
+
+/** Lets the backlog gauge count `service`'s unpublished rows at scrape time; returns an unregister function. */
+export function registerBacklogSource(registry: Registry, service: string, count: () => Promise<number>): () => void {
+  return registerSource(backlogSources, registry, service, count);
+}
+
+/** Lets the set-aside gauge count `service`'s failed outbox rows at scrape time; returns an unregister function. */
+export function registerSetAsideSource(registry: Registry, service: string, count: () => Promise<number>): () => void {
+  return registerSource(setAsideSources, registry, service, count);
 }

@@ -7,7 +7,8 @@ import { createProducer, type KafkaClient } from './kafka-client';
 import { eventHeaders } from './kafka-message';
 import { defaultLogger, errorFields, errorMessage, type MessagingLogger } from './logger';
 import { OUTBOX_NOTIFY_CHANNEL } from './messaging-tables.migration';
-import { messagingMetrics, registerBacklogSource, type MessagingMetrics } from './messaging.metrics';
+import { MESSAGING_RETENTION_DEFAULTS, purgeMessagingTables, type MessagingRetentionOptions } from './messaging-retention';
+import { messagingMetrics, registerBacklogSource, registerSetAsideSource, type MessagingMetrics } from './messaging.metrics';
 import { pgConfigFromDataSource } from './pg-connection';
 
 /** Advisory lock key shared by every relay of one database: one leader publishes at a time. */
@@ -24,6 +25,15 @@ export interface OutboxRelayOptions {
   pollIntervalMs?: number;
   /** Rows per publish (default 200). */
   batchSize?: number;
+  /** Failed attempts after which a row is set aside (status failed) and its key held back (default 10). */
+  maxAttempts?: number;
+  /**
+   * Largest message (key + value + headers, bytes) the relay sends (default 1,000,000, under
+   * Kafka's default message.max.bytes); a larger row fails without a round trip.
+   */
+  maxMessageBytes?: number;
+  /** Deletes old published outbox rows and inbox rows while leader; false turns it off. */
+  retention?: MessagingRetentionOptions | false;
   /** How often a standby tries to become leader (default 2000 ms). */
   lockRetryMs?: number;
   /** Backoff after a failed publish or lost session (default 250 ms doubling to 10 s). */
@@ -38,8 +48,10 @@ export interface OutboxRelayOptions {
 export interface OutboxRelayStatus {
   leader: boolean;
   lastPublishAt: Date | null;
-  /** Unpublished rows, or null when the database could not be asked. */
+  /** Pending rows, or null when the database could not be asked. */
   backlog: number | null;
+  /** Rows set aside after repeated failures (ops retry them), or null when unknown. */
+  setAside: number | null;
   lastError: string | null;
 }
 
@@ -51,19 +63,52 @@ interface OutboxRow {
   payload: Record<string, unknown>;
 }
 
+interface OutgoingRow {
+  row: OutboxRow;
+  message: { key: string; value: string; headers: Record<string, string> };
+}
+
+interface RowFailure {
+  row: OutboxRow;
+  error: string;
+}
+
+/** kafkajs errors that mean the cluster could not be reached, not that this row was refused. */
+const BROKER_UNAVAILABLE = new Set([
+  'KafkaJSConnectionError',
+  'KafkaJSConnectionClosedError',
+  'KafkaJSRequestTimeoutError',
+  'KafkaJSBrokerNotFound',
+  'KafkaJSLockTimeout',
+  'KafkaJSMetadataNotLoaded',
+]);
+
+/** True when err (or an error it wraps) is a connection-level failure nobody's row is to blame for. */
+export function brokerUnavailable(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 5; depth++) {
+    if (e instanceof Error && BROKER_UNAVAILABLE.has(e.name)) return true;
+    e = (e as { cause?: unknown }).cause ?? (e as { originalError?: unknown }).originalError;
+  }
+  return false;
+}
+
 /**
  * Publishes committed outbox rows in seq order and marks them published once the broker
- * acknowledged them. Wakes on NOTIFY and polls; one leader per database (advisory lock);
- * failed publishes are retried forever with capped backoff, so no row is ever dropped.
+ * acknowledged them. Wakes on NOTIFY and polls; one leader per database (advisory lock).
+ * Broker outages are retried forever with capped backoff. A row the broker keeps refusing
+ * (too large, unknown topic) is set aside after maxAttempts with its error, and only later
+ * rows of its key wait behind it; every other key keeps flowing. No row is ever dropped.
  */
 export class OutboxRelay {
-  private readonly o: Required<Omit<OutboxRelayOptions, 'producer' | 'registry' | 'logger'>>;
+  private readonly o: Required<Omit<OutboxRelayOptions, 'producer' | 'registry' | 'logger' | 'retention'>>;
+  private readonly retention: Required<MessagingRetentionOptions> | null;
+  private nextRetentionAt = 0;
   private readonly log: MessagingLogger;
   private readonly metrics: MessagingMetrics;
   private readonly producer: Producer;
   private readonly ownsProducer: boolean;
   private readonly registry: Registry;
-  private unregisterBacklog: (() => void) | null = null;
+  private unregisterGauges: (() => void) | null = null;
   private session: Client | null = null;
   private leader = false;
   private producerConnected = false;
@@ -82,11 +127,14 @@ export class OutboxRelay {
       service: options.service,
       pollIntervalMs: options.pollIntervalMs ?? 500,
       batchSize: options.batchSize ?? 200,
+      maxAttempts: options.maxAttempts ?? 10,
+      maxMessageBytes: options.maxMessageBytes ?? 1_000_000,
       lockRetryMs: options.lockRetryMs ?? 2000,
       backoff: options.backoff ?? { baseMs: 250, maxMs: 10_000, jitter: 0.2 },
       channel: options.channel ?? OUTBOX_NOTIFY_CHANNEL,
       lockKey: options.lockKey ?? OUTBOX_RELAY_LOCK_KEY,
     };
+    this.retention = options.retention === false ? null : { ...MESSAGING_RETENTION_DEFAULTS, ...options.retention };
     this.log = options.logger ?? defaultLogger('outbox-relay');
     this.metrics = messagingMetrics(options.registry);
     this.ownsProducer = !options.producer;
@@ -99,7 +147,12 @@ export class OutboxRelay {
     if (this.loop) return;
     this.stopping = false;
     this.abort = new AbortController();
-    this.unregisterBacklog = registerBacklogSource(this.registry, this.o.service, () => this.countBacklog());
+    const unregisterBacklog = registerBacklogSource(this.registry, this.o.service, () => this.countBacklog());
+    const unregisterSetAside = registerSetAsideSource(this.registry, this.o.service, () => this.countSetAside());
+    this.unregisterGauges = () => {
+      unregisterBacklog();
+      unregisterSetAside();
+    };
     this.loop = this.run();
   }
 
@@ -115,25 +168,24 @@ export class OutboxRelay {
       await this.producer.disconnect().catch(() => undefined);
       this.producerConnected = false;
     }
-    this.unregisterBacklog?.();
-    this.unregisterBacklog = null;
+    this.unregisterGauges?.();
+    this.unregisterGauges = null;
   }
 
   /** Leadership, last publish, backlog and last error, for health endpoints. */
   async status(): Promise<OutboxRelayStatus> {
-    let backlog: number | null = null;
-    try {
-      backlog = await this.countBacklog();
-    } catch {
-      backlog = null;
-    }
-    return { leader: this.leader, lastPublishAt: this.lastPublishAt, backlog, lastError: this.lastError };
+    const backlog = await this.countBacklog().catch(() => null);
+    const setAside = await this.countSetAside().catch(() => null);
+    return { leader: this.leader, lastPublishAt: this.lastPublishAt, backlog, setAside, lastError: this.lastError };
   }
 
   private async countBacklog(): Promise<number> {
-    const rows: { n: string }[] = await this.o.dataSource.query(
-      'SELECT count(*) AS n FROM outbox WHERE published_at IS NULL',
-    );
+    const rows: { n: string }[] = await this.o.dataSource.query(`SELECT count(*) AS n FROM outbox WHERE status = 'pending'`);
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  private async countSetAside(): Promise<number> {
+    const rows: { n: string }[] = await this.o.dataSource.query(`SELECT count(*) AS n FROM outbox WHERE status = 'failed'`);
     return Number(rows[0]?.n ?? 0);
   }
 
@@ -153,6 +205,7 @@ export class OutboxRelay {
         }
         const sent = await this.publishBatch();
         failures = 0;
+        await this.runRetentionIfDue();
         if (sent < this.o.batchSize) await this.waitForWork(this.o.pollIntervalMs);
       } catch (err) {
         failures += 1;
@@ -204,46 +257,142 @@ export class OutboxRelay {
   }
 
   /**
-   * Publishes the oldest unpublished rows. Reads and marks run on the lock session, so a
-   * relay whose session (and with it the lock) is gone cannot mark rows or start a batch.
+   * Publishes the oldest pending rows whose key has no set-aside row; returns how many
+   * were published. Reads and marks run on the lock session, so a relay whose session (and
+   * with it the lock) is gone cannot mark rows or start a batch.
    */
   private async publishBatch(): Promise<number> {
     const session = this.session;
     if (!session) throw new Error('outbox relay has no database session');
     const { rows } = await session.query<OutboxRow>(
-      'SELECT id, seq, topic, message_key, payload FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT $1',
+      `SELECT o.id, o.seq, o.topic, o.message_key, o.payload FROM outbox o
+        WHERE o.status = 'pending'
+          AND NOT EXISTS (SELECT 1 FROM outbox f WHERE f.status = 'failed' AND f.message_key = o.message_key AND f.seq < o.seq)
+        ORDER BY o.seq LIMIT $1`,
       [this.o.batchSize],
     );
     if (rows.length === 0) return 0;
-    const ids = rows.map((r) => r.id);
-    const byTopic = new Map<string, { key: string; value: string; headers: Record<string, string> }[]>();
+    const failures: RowFailure[] = [];
+    // A key whose row failed sends nothing more this cycle: its order must hold.
+    const stoppedKeys = new Set<string>();
+    const outgoing: OutgoingRow[] = [];
     for (const row of rows) {
+      if (stoppedKeys.has(row.message_key)) continue;
+      const message = { key: row.message_key, value: JSON.stringify(row.payload), headers: eventHeaders(row.payload) };
+      const size = messageBytes(message);
+      if (size > this.o.maxMessageBytes) {
+        failures.push({ row, error: `message too large: ${size} bytes > maxMessageBytes ${this.o.maxMessageBytes}` });
+        stoppedKeys.add(row.message_key);
+        continue;
+      }
+      outgoing.push({ row, message });
+    }
+    let published = 0;
+    if (outgoing.length > 0) {
+      try {
+        await this.send(outgoing);
+        await this.markPublished(session, outgoing);
+        published = outgoing.length;
+      } catch (err) {
+        // The whole cluster is away: no row is to blame, retry the cycle with backoff.
+        if (brokerUnavailable(err)) throw err;
+        this.log.warn({ relay: this.o.service, count: outgoing.length, ...errorFields(err) }, 'outbox batch refused; publishing key by key to find the failing rows');
+        published = await this.publishKeyByKey(session, outgoing, failures);
+      }
+    }
+    for (const failure of failures) await this.recordFailure(session, failure);
+    if (published > 0) {
+      this.lastPublishAt = new Date();
+      if (failures.length === 0) this.lastError = null;
+      this.metrics.outboxPublished.inc({ service: this.o.service }, published);
+      this.log.debug({ relay: this.o.service, count: published, fromSeq: rows[0]!.seq, toSeq: rows[rows.length - 1]!.seq }, 'outbox rows published');
+    }
+    return published;
+  }
+
+  /**
+   * After a refused batch: each key's rows one at a time in seq order, so a failure is
+   * charged to the row that caused it and a key stops at its first failure.
+   */
+  private async publishKeyByKey(session: Client, outgoing: OutgoingRow[], failures: RowFailure[]): Promise<number> {
+    const byKey = new Map<string, OutgoingRow[]>();
+    for (const o of outgoing) {
+      const list = byKey.get(o.row.message_key) ?? [];
+      list.push(o);
+      byKey.set(o.row.message_key, list);
+    }
+    let published = 0;
+    for (const rowsOfKey of byKey.values()) {
+      for (const o of rowsOfKey) {
+        try {
+          await this.send([o]);
+        } catch (err) {
+          if (brokerUnavailable(err)) throw err;
+          failures.push({ row: o.row, error: errorMessage(err) });
+          break;
+        }
+        await this.markPublished(session, [o]);
+        published += 1;
+      }
+    }
+    return published;
+  }
+
+  private async send(outgoing: OutgoingRow[]): Promise<void> {
+    const byTopic = new Map<string, OutgoingRow['message'][]>();
+    for (const { row, message } of outgoing) {
       const messages = byTopic.get(row.topic) ?? [];
-      messages.push({ key: row.message_key, value: JSON.stringify(row.payload), headers: eventHeaders(row.payload) });
+      messages.push(message);
       byTopic.set(row.topic, messages);
     }
-    try {
-      await this.producer.sendBatch({
-        acks: -1,
-        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-      });
-    } catch (err) {
-      const reason = errorMessage(err);
-      await session
-        .query('UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::uuid[])', [ids, reason])
-        .catch(() => undefined);
-      throw err;
-    }
-    // Acknowledged: mark. If this fails the rows are sent again later (consumers dedupe).
+    await this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+  }
+
+  /** Acknowledged: mark. If this fails the rows are sent again later (consumers dedupe). */
+  private async markPublished(session: Client, outgoing: OutgoingRow[]): Promise<void> {
     await session.query(
-      'UPDATE outbox SET published_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = ANY($1::uuid[])',
-      [ids],
+      `UPDATE outbox SET status = 'published', published_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = ANY($1::uuid[])`,
+      [outgoing.map((o) => o.row.id)],
     );
-    this.lastPublishAt = new Date();
-    this.lastError = null;
-    this.metrics.outboxPublished.inc({ service: this.o.service }, rows.length);
-    this.log.debug({ relay: this.o.service, count: rows.length, fromSeq: rows[0]!.seq, toSeq: rows[rows.length - 1]!.seq }, 'outbox rows published');
-    return rows.length;
+  }
+
+  /** Charges one failed attempt to a row; at maxAttempts it is set aside and its key held back. */
+  private async recordFailure(session: Client, { row, error }: RowFailure): Promise<void> {
+    const reason = error.slice(0, 1000);
+    this.lastError = reason;
+    this.metrics.outboxRowFailures.inc({ service: this.o.service });
+    const { rows } = await session.query<{ status: string; attempts: number }>(
+      `UPDATE outbox SET attempts = attempts + 1, last_error = $2,
+              status = CASE WHEN attempts + 1 >= $3 THEN 'failed' ELSE status END,
+              failed_at = CASE WHEN attempts + 1 >= $3 THEN now() ELSE failed_at END
+        WHERE id = $1 AND status = 'pending'
+        RETURNING status, attempts`,
+      [row.id, reason, this.o.maxAttempts],
+    );
+    const ids = { relay: this.o.service, outboxId: row.id, seq: row.seq, topic: row.topic, key: row.message_key, attempts: rows[0]?.attempts };
+    if (rows[0]?.status === 'failed') {
+      this.metrics.outboxSetAsideTotal.inc({ service: this.o.service });
+      this.log.error({ ...ids, reason }, 'outbox row set aside after repeated failures; later rows of its key are held until ops retry it');
+    } else {
+      this.log.warn({ ...ids, reason }, 'outbox row failed to publish; will retry');
+    }
+  }
+
+  /** Deletes old published outbox rows and inbox rows, at most every retention.intervalMs, while leader. */
+  private async runRetentionIfDue(): Promise<void> {
+    if (!this.retention || !this.leader || Date.now() < this.nextRetentionAt) return;
+    this.nextRetentionAt = Date.now() + this.retention.intervalMs;
+    try {
+      const result = await purgeMessagingTables(this.o.dataSource, this.retention);
+      this.metrics.retentionDeleted.inc({ service: this.o.service, table: 'outbox' }, result.outboxDeleted);
+      this.metrics.retentionDeleted.inc({ service: this.o.service, table: 'inbox' }, result.inboxDeleted);
+      if (result.outboxDeleted + result.inboxDeleted > 0) {
+        this.log.info({ relay: this.o.service, outboxDeleted: result.outboxDeleted, inboxDeleted: result.inboxDeleted }, 'messaging retention deleted old rows');
+      }
+    } catch (err) {
+      // Retention can wait for the next interval; publishing must not.
+      this.log.warn({ relay: this.o.service, ...errorFields(err) }, 'messaging retention failed');
+    }
   }
 
   private notify(): void {
@@ -267,4 +416,11 @@ export class OutboxRelay {
       this.wake = done;
     });
   }
+}
+
+/** Bytes of a message as the broker counts them, near enough: key, value and headers. */
+function messageBytes(message: { key: string; value: string; headers: Record<string, string> }): number {
+  let n = Buffer.byteLength(message.key) + Buffer.byteLength(message.value);
+  for (const [k, v] of Object.entries(message.headers)) n += Buffer.byteLength(k) + Buffer.byteLength(v);
+  return n;
 }

@@ -1,4 +1,4 @@
-import { messagingEntities, MessagingTables1732700000000 } from '@cit/messaging';
+import { messagingEntities, MessagingOutboxStatus1764633600000, MessagingTables1732700000000 } from '@cit/messaging';
 import type { ServiceDefinition } from '@cit/service-kit';
 import { PartnerAgencyEntity } from './partner-directory/partner-agency.entity';
 import { ReferralInitial1732700000300 } from './migrations/1732700000300-referral-initial';
@@ -10,6 +10,5 @@ export const referralService: ServiceDefinition = {
   title: 'CIT Platform — referral routing',
   description: 'Partner directory (HSDS 3.1), MOUs, referrals and deliveries to partner agencies.',
   entities: [PartnerAgencyEntity, ...messagingEntities],
-  migrations: [MessagingTables1732700000000, ReferralInitial1732700000300],
-  consumes: ['cit.triage.v1', 'cit.case.v1', 'cit.followup.v1'],
+  migrations: [MessagingTables1732700000000, MessagingOutboxStatus1764633600000, ReferralInitial1732700000300],
 };

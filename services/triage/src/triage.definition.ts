@@ -1,4 +1,4 @@
-import { messagingEntities, MessagingTables1732700000000 } from '@cit/messaging';
+import { messagingEntities, MessagingOutboxStatus1764633600000, MessagingTables1732700000000 } from '@cit/messaging';
 import type { ServiceDefinition } from '@cit/service-kit';
 import { TriageIntakeEntity } from './intake-queue/triage-intake.entity';
 import { TriageInitial1732700000200 } from './migrations/1732700000200-triage-initial';
@@ -10,6 +10,5 @@ export const triageService: ServiceDefinition = {
   title: 'CIT Platform — triage and care coordination',
   description: 'Consumes incidents through its inbox; triage queue, decisions and cases.',
   entities: [TriageIntakeEntity, ...messagingEntities],
-  migrations: [MessagingTables1732700000000, TriageInitial1732700000200],
-  consumes: ['cit.incident.v1', 'cit.referral.v1', 'cit.conference.v1'],
+  migrations: [MessagingTables1732700000000, MessagingOutboxStatus1764633600000, TriageInitial1732700000200],
 };

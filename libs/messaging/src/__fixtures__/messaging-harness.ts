@@ -8,6 +8,7 @@ import type { DataSource } from 'typeorm';
 import { createKafka, createProducer, type KafkaClient } from '../kafka-client';
 import type { MessagingLogger } from '../logger';
 import { MessagingTables1732700000000 } from '../messaging-tables.migration';
+import { MessagingOutboxStatus1764633600000 } from '../outbox-status.migration';
 import { messagingEntities } from '../messaging.entities';
 import { OutboxWriter } from '../outbox-writer';
 import { MessagingTestTables1732700000001 } from './test-tables.migration';
@@ -36,7 +37,7 @@ export function messagingTestDatabase(prefix: string): Promise<TestDatabase> {
   return createTestDatabase({
     prefix,
     entities: messagingEntities,
-    migrations: [MessagingTables1732700000000, MessagingTestTables1732700000001],
+    migrations: [MessagingTables1732700000000, MessagingOutboxStatus1764633600000, MessagingTestTables1732700000001],
   });
 }
 

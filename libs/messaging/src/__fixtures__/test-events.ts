@@ -6,10 +6,12 @@ import type { EventValidator } from '../event-validator';
 /** Event types the messaging tests own, so they need no entry in the contracts catalog. */
 export const TEST_CREATED = 'cit.test-item.created.v1';
 export const TEST_FAILING = 'cit.test-item.failing.v1';
+export const TEST_ARCHIVED = 'cit.test-item.archived.v1';
 
 const testDataSchemas: Record<string, z.ZodType> = {
   [TEST_CREATED]: z.strictObject({ n: z.number().int().nonnegative(), note: z.string().optional() }),
   [TEST_FAILING]: z.strictObject({ n: z.number().int().nonnegative() }),
+  [TEST_ARCHIVED]: z.strictObject({ n: z.number().int().nonnegative() }),
 };
 
 /** Validator for the test types: the real envelope schema plus a test data schema. */

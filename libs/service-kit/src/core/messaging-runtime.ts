@@ -19,6 +19,7 @@ export class MessagingRuntime implements OnApplicationBootstrap, BeforeApplicati
   private relay?: OutboxRelay;
   private producer?: Producer;
   private consumer?: () => EventConsumer | undefined;
+  private expectsConsumer: () => boolean = () => false;
   private producerConnected = false;
 
   constructor(
@@ -30,8 +31,9 @@ export class MessagingRuntime implements OnApplicationBootstrap, BeforeApplicati
   ) {}
 
   /** Lets readiness see the consumer the transport runs. */
-  attachConsumer(get: () => EventConsumer | undefined): void {
+  attachConsumer(get: () => EventConsumer | undefined, expected: () => boolean = () => true): void {
     this.consumer = get;
+    this.expectsConsumer = expected;
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -68,7 +70,7 @@ export class MessagingRuntime implements OnApplicationBootstrap, BeforeApplicati
       check: async () => {
         const relay = this.relay ? await this.relay.status() : undefined;
         const consumer = this.consumer?.()?.status();
-        const expectsConsumer = (this.def.consumes?.length ?? 0) > 0;
+        const expectsConsumer = this.expectsConsumer();
         const consumerOk = !expectsConsumer || (consumer?.healthy ?? false);
         return {
           ok: this.producerConnected && consumerOk,

@@ -13,8 +13,6 @@ export interface ServiceDefinition {
   migrations: MixedList<Function | string>;
   /** Longest a request may take (Node's default is 5 minutes; streaming imports need longer). */
   httpRequestTimeoutMs?: number;
-  /** Topics the service consumes through its inbox (none: no consumer). */
-  consumes?: string[];
 }
 
 /** The database a service owns, unless DATABASE_NAME overrides it. */
