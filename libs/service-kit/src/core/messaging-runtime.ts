@@ -5,8 +5,11 @@ import type { Producer } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
+import type { ServiceEnv } from '../config/service-config';
 import type { ServiceDefinition } from './service-definition';
-import { KAFKA, METRICS_REGISTRY, REDIS, SERVICE_DEFINITION } from './tokens';
+import { KAFKA, METRICS_REGISTRY, REDIS, SERVICE_DEFINITION, SERVICE_ENV } from './tokens';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Owns the service's connections and their order: the outbox relay starts after boot;
@@ -24,6 +27,7 @@ export class MessagingRuntime implements OnApplicationBootstrap, BeforeApplicati
 
   constructor(
     @Inject(SERVICE_DEFINITION) private readonly def: ServiceDefinition,
+    @Inject(SERVICE_ENV) private readonly env: ServiceEnv,
     @Inject(KAFKA) private readonly kafka: KafkaClient,
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(METRICS_REGISTRY) private readonly registry: Registry,
@@ -48,6 +52,10 @@ export class MessagingRuntime implements OnApplicationBootstrap, BeforeApplicati
       service: this.def.name,
       registry: this.registry,
       logger: createLogger('outbox-relay'),
+      retention: {
+        publishedOutboxMaxAgeMs: this.env.OUTBOX_RETENTION_DAYS * DAY_MS,
+        inboxMaxAgeMs: this.env.INBOX_RETENTION_DAYS * DAY_MS,
+      },
     });
     this.relay.start();
   }
