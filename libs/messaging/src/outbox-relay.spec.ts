@@ -14,6 +14,8 @@ describe('brokerUnavailable: which publish failures are charged to no row', () =
     ['connection refused', new KafkaJSConnectionError('Connection error: connect ECONNREFUSED')],
     ['retries exhausted on a connection error', new KafkaJSNumberOfRetriesExceeded(new KafkaJSConnectionError('Connection error'), { retryCount: 8, retryTime: 5000 })],
     ['request timeout', new KafkaJSRequestTimeoutError('Request Produce(key: 0, version: 7) timed out')],
+    ['not enough replicas', protocol('NOT_ENOUGH_REPLICAS', 19)],
+    ['leadership moving, after retries', new KafkaJSNumberOfRetriesExceeded(protocol('NOT_LEADER_OR_FOLLOWER', 6), { retryCount: 8, retryTime: 5000 })],
     // The typings declare no constructor argument; kafkajs passes the message.
     ['no broker for the partition', new (KafkaJSBrokerNotFound as unknown as new (message: string) => Error)('Broker 2 not found in the cached metadata')],
   ])('%s: the cluster is away', (_name, err) => {

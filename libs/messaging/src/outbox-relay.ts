@@ -83,10 +83,29 @@ const BROKER_UNAVAILABLE = new Set([
   'KafkaJSMetadataNotLoaded',
 ]);
 
-/** True when err (or an error it wraps) is a connection-level failure nobody's row is to blame for. */
+/**
+ * Broker answers about partition or cluster health (leadership moving, replicas missing), not
+ * about the record. UNKNOWN_TOPIC_OR_PARTITION is not here: a missing topic is the row's fault.
+ */
+const CLUSTER_UNHEALTHY = new Set([
+  'LEADER_NOT_AVAILABLE',
+  'NOT_LEADER_FOR_PARTITION',
+  'NOT_LEADER_OR_FOLLOWER',
+  'NOT_ENOUGH_REPLICAS',
+  'NOT_ENOUGH_REPLICAS_AFTER_APPEND',
+  'REQUEST_TIMED_OUT',
+  'NETWORK_EXCEPTION',
+  'BROKER_NOT_AVAILABLE',
+  'COORDINATOR_NOT_AVAILABLE',
+  'KAFKA_STORAGE_ERROR',
+]);
+
+/** True when err (or an error it wraps) says the cluster is unreachable or unhealthy, which no row is to blame for. */
 export function brokerUnavailable(err: unknown): boolean {
   for (let e: unknown = err, depth = 0; e && depth < 5; depth++) {
     if (e instanceof Error && BROKER_UNAVAILABLE.has(e.name)) return true;
+    const type = (e as { type?: unknown }).type;
+    if (typeof type === 'string' && CLUSTER_UNHEALTHY.has(type)) return true;
     e = (e as { cause?: unknown }).cause ?? (e as { originalError?: unknown }).originalError;
   }
   return false;
