@@ -18,3 +18,11 @@ export { BlindIndex, PERSON_MATCH_DOMAIN, parseBlindIndexKey } from './crypto/bl
 export { normalizeDateOfBirth, normalizeName, normalizePhone, personMatchKey } from './crypto/normalizers';
 export { generateDevKeyMaterial, type DevKeyMaterial } from './crypto/dev-key-material';
 export { createTestDatabase, type TestDatabase, type TestDatabaseOptions } from './testing/test-database';
+export {
+  TENANT_SETTING,
+  TenantError,
+  assertDepartmentId,
+  setTenant,
+  tenantTransaction,
+} from './tenancy/tenant-transaction';
+export { TENANT_POLICY, disableTenantIsolation, enableTenantIsolation } from './tenancy/tenant-isolation.migration';
