@@ -25,6 +25,13 @@ describe('principalFromClaims', () => {
     });
   });
 
+  it('maps the auditor role and assigned districts', () => {
+    expect(principalFromClaims({ sub: 'a1', roles: ['auditor'], department_id: 'd1' }).roles).toEqual(['auditor']);
+    expect(principalFromClaims({ sub: 'u1', roles: ['clinician'], department_id: 'd1', districts: ['sector-3'] }).districts).toEqual(['sector-3']);
+    expect(principalFromClaims({ sub: 'u1', roles: ['clinician'], department_id: 'd1' })).not.toHaveProperty('districts');
+    expect(() => principalFromClaims({ sub: 'u1', roles: ['clinician'], department_id: 'd1', districts: [''] })).toThrow(InvalidClaimsError);
+  });
+
   it('maps partner claims bound to one agency', () => {
     expect(principalFromClaims({ sub: 'c1', roles: ['partner'], department_id: 'd1', agency_id: 'a1' })).toEqual(partner);
   });

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 
-/** Every role a token can carry. Staff roles come from OIDC; partner is for agency clients. */
-export const ROLES = ['officer', 'clinician', 'coordinator', 'supervisor', 'admin', 'ops', 'partner'] as const;
+/**
+ * Every role a token can carry. Staff roles come from OIDC; partner is for agency clients;
+ * auditor is for reading the PHI access audit log (GET /v1/audit).
+ */
+export const ROLES = ['officer', 'clinician', 'coordinator', 'supervisor', 'admin', 'ops', 'auditor', 'partner'] as const;
 /** A platform role. */
 export type Role = (typeof ROLES)[number];
 /** Runtime schema of Role. */
@@ -19,6 +22,9 @@ export const principalSchema = z
     departmentId: idSchema,
     agencyId: idSchema.optional(),
     tokenId: z.string().min(1).max(256).optional(),
+    // Assigned districts/units: the staff member's normal scope inside the department
+    // (absent = the whole department). Records outside it need break-glass (@cit/audit).
+    districts: z.array(z.string().min(1).max(64)).max(64).optional(),
   })
   .superRefine((p, ctx) => {
     if (p.kind === 'partner' && (!p.agencyId || p.roles.length !== 1 || p.roles[0] !== 'partner')) {
@@ -38,6 +44,7 @@ export const tokenClaimsSchema = z.object({
   department_id: z.string(),
   agency_id: z.string().optional(),
   jti: z.string().optional(),
+  districts: z.array(z.string()).max(64).optional(),
 });
 
 /** Token claims that cannot be mapped to a principal; the message lists claim paths, never values. */
@@ -68,6 +75,7 @@ export function principalFromClaims(claims: unknown): Principal {
     departmentId: c.department_id,
     agencyId: c.agency_id,
     tokenId: c.jti,
+    districts: c.districts,
   };
   const result = principalSchema.safeParse(candidate);
   if (!result.success) {

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { EventDefinition } from './event-definition';
+import { breakGlassAccess } from './events/audit/break-glass-access.event';
 import { caseClosed } from './events/case/case-closed.event';
 import { caseOpened } from './events/case/case-opened.event';
 import { caseUpdated } from './events/case/case-updated.event';
@@ -33,6 +34,7 @@ export const eventCatalog = [
   conferenceOutcomeRecorded,
   followupReminderDue,
   followupEscalated,
+  breakGlassAccess,
 ] as const;
 
 type Catalog = (typeof eventCatalog)[number];

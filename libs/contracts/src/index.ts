@@ -27,3 +27,5 @@ export * from './events/conference/conference-outcome-recorded.event';
 export * from './events/followup/followup-reminder-due.event';
 export * from './events/followup/followup-escalated.event';
 export * from './requests/create-incident.request';
+export * from './events/audit/audit-codes.schemas';
+export * from './events/audit/break-glass-access.event';

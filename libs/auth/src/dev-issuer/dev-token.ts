@@ -15,6 +15,8 @@ export interface DevTokenOptions {
   department: string;
   /** Makes a partner token bound to this agency (role partner). */
   agency?: string;
+  /** Assigned districts (the `districts` claim); absent = the whole department. */
+  districts?: string[];
   subject?: string;
   /** Lifetime in seconds (negative gives an already expired token, for tests); default 3600. */
   ttl?: number;
@@ -42,6 +44,7 @@ export async function signDevToken(key: DevSigningKey, options: DevTokenOptions)
     roles,
     department_id: options.department,
     ...(options.agency !== undefined ? { agency_id: options.agency } : {}),
+    ...(options.districts !== undefined ? { districts: options.districts } : {}),
   };
   // Fail here, with the reason, rather than hand out a token every service rejects.
   principalFromClaims(claims);

@@ -5,10 +5,11 @@ import { ROLES, type Role } from '../principal';
 import { issueDevToken } from './dev-token';
 import { loadLocalEnvForCli } from './local-env';
 
-const USAGE = `usage: npm run token -- --role <role> [--role <role>...] --department <id> [--subject <sub>] [--ttl <seconds>]
+const USAGE = `usage: npm run token -- --role <role> [--role <role>...] --department <id> [--district <id>...] [--subject <sub>] [--ttl <seconds>]
        npm run token -- --agency <agency id> --department <id> [--subject <client id>] [--ttl <seconds>]
 roles: ${ROLES.join(', ')}
---agency makes a partner token (role partner) bound to that agency.`;
+--agency makes a partner token (role partner) bound to that agency.
+--district limits the staff member's normal scope to those districts (records elsewhere need break-glass).`;
 
 function usage(problem?: string): never {
   if (problem) process.stderr.write(`token: ${problem}\n`);
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
         role: { type: 'string', multiple: true },
         department: { type: 'string' },
         agency: { type: 'string' },
+        district: { type: 'string', multiple: true },
         subject: { type: 'string' },
         ttl: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -53,7 +55,8 @@ async function main(): Promise<void> {
   loadLocalEnvForCli();
   let token: string;
   try {
-    token = await issueDevToken({ roles: roles as Role[], department, agency, subject: values.subject as string | undefined, ttl });
+    const districts = values.district as string[] | undefined;
+    token = await issueDevToken({ roles: roles as Role[], department, agency, districts, subject: values.subject as string | undefined, ttl });
   } catch (err) {
     usage((err as Error).message);
   }
