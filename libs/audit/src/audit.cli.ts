@@ -11,10 +11,11 @@ import { verifyAuditChain, type AuditVerification } from './audit-verify';
 /** The services whose databases hold an audit log (each its own chain per department). */
 export const AUDITED_SERVICES = ['intake', 'triage', 'referral', 'conference', 'followup'] as const;
 
-const USAGE = `usage: npm run audit -- verify --department <id> [--service <name> ...] [--database-url <server url>]
+const USAGE = `usage: npm run audit -- verify --department <id> [--service <name> ...] [--database <name>] [--database-url <server url>]
   --department    the department (tenant) whose chain to recompute
-  --service       ${AUDITED_SERVICES.join(', ')} (default: all five); each service database is its own chain
-  --database-url  the PostgreSQL server, connecting as the owner (default: DATABASE_URL, .local/env)`;
+  --service       ${AUDITED_SERVICES.join(', ')} (default: all five); each service database cit_<service> is its own chain
+  --database      verify this database instead (a restored backup, a test database)
+  --database-url  the PostgreSQL server (default: DATABASE_MIGRATION_URL, DATABASE_URL, .local/env)`;
 
 function loadLocalEnv(start = process.cwd()): void {
   let dir = start;
@@ -42,12 +43,12 @@ export function describeVerification(service: string, departmentId: string, v: A
 
 /** Runs the CLI; returns the exit code. */
 export async function runAuditCli(argv: string[], out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<number> {
-  let values: { department?: string; service?: string[]; 'database-url'?: string };
+  let values: { department?: string; service?: string[]; database?: string; 'database-url'?: string };
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({
       args: argv,
-      options: { department: { type: 'string' }, service: { type: 'string', multiple: true }, 'database-url': { type: 'string' } },
+      options: { department: { type: 'string' }, service: { type: 'string', multiple: true }, database: { type: 'string' }, 'database-url': { type: 'string' } },
       allowPositionals: true,
     }));
   } catch (err) {
@@ -63,14 +64,15 @@ export async function runAuditCli(argv: string[], out: (line: string) => void = 
     return 2;
   }
   loadLocalEnv();
-  const serverUrl = values['database-url'] ?? process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
+  const serverUrl = values['database-url'] ?? process.env.DATABASE_MIGRATION_URL ?? process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
+  const targets = values.database ? [{ service: values.database, database: values.database }] : services.map((s) => ({ service: s, database: `cit_${s}` }));
   let code = 0;
-  for (const service of services) {
-    const dataSource = new DataSource({ type: 'postgres', url: databaseUrlFor(serverUrl, `cit_${service}`), entities: [], poolSize: 1, applicationName: 'cit-audit-verify' });
+  for (const { service, database } of targets) {
+    const dataSource = new DataSource({ type: 'postgres', url: databaseUrlFor(serverUrl, database), entities: [], poolSize: 1, applicationName: 'cit-audit-verify' });
     try {
       await dataSource.initialize();
     } catch (err) {
-      out(`${service}: database cit_${service} unreachable (${(err as { code?: string }).code ?? 'connection failed'})`);
+      out(`${service}: database ${database} unreachable (${(err as { code?: string }).code ?? 'connection failed'})`);
       code = Math.max(code, 2);
       continue;
     }

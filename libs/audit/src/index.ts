@@ -3,6 +3,7 @@ export * from './audit-chain';
 export * from './audit-rows';
 export * from './audit-trail';
 export * from './audit-verify';
+export { runAuditCli, describeVerification, AUDITED_SERVICES } from './audit.cli';
 export * from './audit-tables.migration';
 export * from './tenant-setting';
 export * from './break-glass/access-scope';

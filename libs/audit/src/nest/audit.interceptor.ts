@@ -16,8 +16,6 @@ import { auditContextFromRequest, breakGlassReasonOf } from './audit-request';
 import { runInAuditWriteScope, type AuditWriteScope } from './audit-write-scope';
 import { AUDIT_SERVICE_NAME } from './audit.tokens';
 
-const logger = createLogger('audit');
-
 /** The answer when an access could not be recorded: the data is withheld. */
 function auditUnavailable(): ProblemException {
   return new ProblemException(ProblemType.unavailable, HttpStatus.SERVICE_UNAVAILABLE, 'Service unavailable', 'The access could not be recorded; try again.');
@@ -26,6 +24,9 @@ function auditUnavailable(): ProblemException {
 /** Records PHI access of routes marked @AuditRead, @AuditWrite or @AuditWriteResult; enforces break-glass. */
 @Injectable()
 export class AuditInterceptor implements NestInterceptor {
+  // Built with the app, after the chassis configured logging (service name, level).
+  private readonly logger = createLogger('audit');
+
   constructor(
     @Inject(Reflector) private readonly reflector: Reflector,
     @Inject(AuditTrail) private readonly trail: AuditTrail,
@@ -77,7 +78,7 @@ export class AuditInterceptor implements NestInterceptor {
         // The refused attempt is recorded too; the refusal stands even if that record fails.
         await this.trail
           .appendNow(this.dataSource, context, entries.map((e) => ({ ...e, fields: [], outcome: 'denied' as const })))
-          .catch((err: Error) => logger.error({ err: { name: err.name } }, 'audit: refused break-glass attempt not recorded'));
+          .catch((err: Error) => this.logger.error({ errorClass: err.constructor.name, sqlState: (err as { code?: string }).code }, 'audit: refused break-glass attempt not recorded'));
         throw new ProblemException(
           problemType(decision.problem),
           HttpStatus.FORBIDDEN,
@@ -126,7 +127,7 @@ export class AuditInterceptor implements NestInterceptor {
     try {
       await this.trail.appendNow(this.dataSource, context, entries, also);
     } catch (err) {
-      logger.error({ err: { name: (err as Error).name, code: (err as { code?: string }).code } }, 'audit: access not recorded; answer withheld');
+      this.logger.error({ errorClass: (err as Error).constructor?.name, sqlState: (err as { code?: string }).code }, 'audit: access not recorded; answer withheld');
       throw auditUnavailable();
     }
   }
