@@ -1,9 +1,11 @@
 import { Body, Controller, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { AuditWrite } from '@cit/audit';
 import { CurrentPrincipal, Roles, type Principal } from '@cit/auth';
 import { ApiZodBody, ZodValidationPipe } from '@cit/service-kit';
 import { appendSupplementRequestSchema, type AppendSupplementRequest } from './append-supplement.request';
 import { AppendSupplementService } from './append-supplement.service';
+import { supplementAppended } from '../../audit/intake-audit';
 
 @ApiTags('incidents')
 @ApiBearerAuth()
@@ -15,6 +17,7 @@ export class AppendSupplementController {
   @Roles('officer', 'clinician', 'coordinator', 'supervisor', 'admin')
   @ApiZodBody(appendSupplementRequestSchema)
   @ApiResponse({ status: 201, description: 'Supplement appended; cit.incident.updated.v1 emitted' })
+  @AuditWrite(supplementAppended)
   append(
     @Param('id') id: string,
     @Body(new ZodValidationPipe(appendSupplementRequestSchema)) body: AppendSupplementRequest,

@@ -1,9 +1,11 @@
 import { Body, Controller, Param, Patch } from '@nestjs/common';
 import { ApiBearerAuth, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { AuditWrite } from '@cit/audit';
 import { CurrentPrincipal, Roles, type Principal } from '@cit/auth';
 import { ApiZodBody, ZodValidationPipe } from '@cit/service-kit';
 import { correctIncidentRequestSchema, type CorrectIncidentRequest } from './correct-incident.request';
 import { CorrectIncidentService } from './correct-incident.service';
+import { incidentCorrected } from '../../audit/intake-audit';
 
 @ApiTags('incidents')
 @ApiBearerAuth()
@@ -15,6 +17,7 @@ export class CorrectIncidentController {
   @Roles('officer', 'supervisor', 'admin')
   @ApiZodBody(correctIncidentRequestSchema)
   @ApiResponse({ status: 200, description: 'Corrected; cit.incident.updated.v1 emitted with the changed field names' })
+  @AuditWrite(incidentCorrected)
   correct(
     @Param('id') id: string,
     @Body(new ZodValidationPipe(correctIncidentRequestSchema)) body: CorrectIncidentRequest,

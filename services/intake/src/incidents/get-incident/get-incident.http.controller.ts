@@ -1,7 +1,9 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { AuditRead } from '@cit/audit';
 import { CurrentPrincipal, Roles, type Principal } from '@cit/auth';
 import { GetIncidentService } from './get-incident.service';
+import { incidentDistrict, incidentRead } from '../../audit/intake-audit';
 
 @ApiTags('incidents')
 @ApiBearerAuth()
@@ -12,6 +14,7 @@ export class GetIncidentController {
   @Get(':id')
   @Roles('officer', 'clinician', 'coordinator', 'supervisor', 'admin')
   @ApiResponse({ status: 404, description: 'No such incident in the caller’s department' })
+  @AuditRead(incidentRead, { breakGlass: { districtOf: incidentDistrict } })
   get(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
     return this.getIncident.get(id, principal);
   }

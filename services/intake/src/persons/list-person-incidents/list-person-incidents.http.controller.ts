@@ -1,9 +1,11 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { AuditRead } from '@cit/audit';
 import { CurrentPrincipal, Roles, type Principal } from '@cit/auth';
 import { ZodValidationPipe } from '@cit/service-kit';
 import { listPersonIncidentsQuerySchema, type ListPersonIncidentsQuery } from './list-person-incidents.query';
 import { ListPersonIncidentsService } from './list-person-incidents.service';
+import { personIncidentsListed } from '../../audit/intake-audit';
 
 @ApiTags('persons')
 @ApiBearerAuth()
@@ -17,6 +19,7 @@ export class ListPersonIncidentsController {
   @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })
   @ApiResponse({ status: 200, description: 'Incidents of the person and of persons merged into it, newest first; codes only' })
   @ApiResponse({ status: 404, description: 'No such person in the caller’s department' })
+  @AuditRead(personIncidentsListed)
   list(
     @Param('id') id: string,
     @Query(new ZodValidationPipe(listPersonIncidentsQuerySchema)) query: ListPersonIncidentsQuery,

@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { AuditWrite } from '@cit/audit';
 import { CurrentPrincipal, Roles, type Principal } from '@cit/auth';
 import { ApiZodBody, ZodValidationPipe } from '@cit/service-kit';
 import {
@@ -9,6 +10,7 @@ import {
   type UndoPersonMergeRequest,
 } from './merge-persons.request';
 import { MergePersonsService } from './merge-persons.service';
+import { personMergeUndone, personsMerged } from '../../audit/intake-audit';
 
 @ApiTags('persons')
 @ApiBearerAuth()
@@ -23,6 +25,7 @@ export class MergePersonsController {
   @ApiResponse({ status: 200, description: 'Merged; the subjects moved are listed so the merge can be undone' })
   @ApiResponse({ status: 404, description: 'Either person is not in the caller’s department' })
   @ApiResponse({ status: 409, description: 'Either person was already merged away' })
+  @AuditWrite(personsMerged)
   merge(
     @Param('id') id: string,
     @Body(new ZodValidationPipe(mergePersonsRequestSchema)) body: MergePersonsRequest,
@@ -38,6 +41,7 @@ export class MergePersonsController {
   @ApiResponse({ status: 200, description: 'Undone; exactly the recorded subjects moved back' })
   @ApiResponse({ status: 404, description: 'No such merge in the caller’s department' })
   @ApiResponse({ status: 409, description: 'Already undone, or the target was merged again later' })
+  @AuditWrite(personMergeUndone)
   undo(
     @Param('mergeId') mergeId: string,
     @Body(new ZodValidationPipe(undoPersonMergeRequestSchema)) body: UndoPersonMergeRequest,

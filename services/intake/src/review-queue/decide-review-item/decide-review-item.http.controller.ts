@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { AuditWrite } from '@cit/audit';
 import { CurrentPrincipal, Roles, type Principal } from '@cit/auth';
 import { ApiZodBody, ZodValidationPipe } from '@cit/service-kit';
 import {
@@ -10,6 +11,7 @@ import {
   type DismissReviewItemRequest,
 } from './decide-review-item.request';
 import { DecideReviewItemService } from './decide-review-item.service';
+import { reviewItemDecided } from '../../audit/intake-audit';
 
 @ApiTags('review-queue')
 @ApiBearerAuth()
@@ -24,6 +26,7 @@ export class DecideReviewItemController {
   @ApiResponse({ status: 200, description: 'Accepted; the incident is re-flagged (cit.incident.reclassified.v1)' })
   @ApiResponse({ status: 404, description: 'No such item in the caller’s department' })
   @ApiResponse({ status: 409, description: 'The item was already decided (problem type review-item-already-decided)' })
+  @AuditWrite(reviewItemDecided)
   accept(
     @Param('itemId') itemId: string,
     @Body(new ZodValidationPipe(acceptReviewItemRequestSchema)) body: AcceptReviewItemRequest,
@@ -39,6 +42,7 @@ export class DecideReviewItemController {
   @ApiResponse({ status: 200, description: 'Dismissed; the incident keeps its coding' })
   @ApiResponse({ status: 404, description: 'No such item in the caller’s department' })
   @ApiResponse({ status: 409, description: 'The item was already decided (problem type review-item-already-decided)' })
+  @AuditWrite(reviewItemDecided)
   dismiss(
     @Param('itemId') itemId: string,
     @Body(new ZodValidationPipe(dismissReviewItemRequestSchema)) body: DismissReviewItemRequest,
