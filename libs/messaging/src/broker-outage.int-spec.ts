@@ -104,11 +104,11 @@ describe('all brokers down for 5 seconds', () => {
     await waitFor('outbox fully published after the outage', async () => (await relay!.status()).backlog === 0, 60_000, 250);
     await waitFor('every event consumed after the outage', async () => (await effectCount(db)) >= total, 60_000, 250);
 
-    const rows: { event_id: string; n: string }[] = await db.dataSource.query('SELECT event_id, count(*) AS n FROM test_effect GROUP BY event_id');
+    const rows: { event_id: string; n: string }[] = await db.ownerDataSource.query('SELECT event_id, count(*) AS n FROM test_effect GROUP BY event_id');
     expect(rows.map((r) => r.event_id).sort()).toEqual([...written].sort());
     expect(rows.filter((r) => Number(r.n) !== 1)).toEqual([]);
     // An outage is nobody's row: no row was charged a failed attempt (or set aside) for it.
-    const charged: { n: string }[] = await db.dataSource.query(`SELECT count(*) AS n FROM outbox WHERE attempts <> 1 OR status <> 'published'`);
+    const charged: { n: string }[] = await db.ownerDataSource.query(`SELECT count(*) AS n FROM outbox WHERE attempts <> 1 OR status <> 'published'`);
     expect(Number(charged[0]!.n)).toBe(0);
     expect(await registry.getSingleMetricAsString('cit_outbox_backlog')).toContain('cit_outbox_backlog{service="outage-test"} 0');
     expect(await registry.getSingleMetricAsString('cit_outbox_published_total')).toContain(`cit_outbox_published_total{service="outage-test"} ${total}`);
@@ -147,7 +147,7 @@ describe('all brokers down for 5 seconds', () => {
     } finally {
       await collector.stop();
     }
-    const rows: { id: string; attempts: number; last_error: string | null; status: string }[] = await db.dataSource.query(
+    const rows: { id: string; attempts: number; last_error: string | null; status: string }[] = await db.ownerDataSource.query(
       'SELECT id, attempts, last_error, status FROM outbox WHERE id = ANY($1::uuid[]) ORDER BY seq',
       [events.map((e) => e.id)],
     );
@@ -161,6 +161,6 @@ describe('all brokers down for 5 seconds', () => {
 });
 
 async function effectCount(db: TestDatabase): Promise<number> {
-  const rows: { n: string }[] = await db.dataSource.query('SELECT count(*) AS n FROM test_effect');
+  const rows: { n: string }[] = await db.ownerDataSource.query('SELECT count(*) AS n FROM test_effect');
   return Number(rows[0]!.n);
 }

@@ -81,7 +81,7 @@ describe('CitKafkaTransport (Nest microservice)', () => {
 
       await waitFor('the event after the failing one to be handled', async () => (await effectIds(db)).includes(last.id));
       expect((await effectIds(db)).sort()).toEqual([ok.id, last.id].sort());
-      const inbox: { event_id: string }[] = await db.dataSource.query('SELECT event_id FROM inbox');
+      const inbox: { event_id: string }[] = await db.ownerDataSource.query('SELECT event_id FROM inbox');
       expect(inbox.map((r) => r.event_id).sort()).toEqual([ok.id, last.id].sort());
       expect(transport.unwrap<EventConsumer>().status().running).toBe(true);
 
@@ -120,6 +120,6 @@ describe('CitKafkaTransport (Nest microservice)', () => {
 });
 
 async function effectIds(db: TestDatabase): Promise<string[]> {
-  const rows: { event_id: string }[] = await db.dataSource.query('SELECT event_id FROM test_effect');
+  const rows: { event_id: string }[] = await db.ownerDataSource.query('SELECT event_id FROM test_effect');
   return rows.map((r) => r.event_id);
 }

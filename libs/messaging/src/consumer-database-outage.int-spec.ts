@@ -115,6 +115,6 @@ describe('consumer: a database outage while consuming holds the partition instea
 });
 
 async function effectCounts(db: TestDatabase): Promise<Record<string, number>> {
-  const rows: { event_id: string; n: string }[] = await db.dataSource.query('SELECT event_id, count(*) AS n FROM test_effect GROUP BY event_id');
+  const rows: { event_id: string; n: string }[] = await db.ownerDataSource.query('SELECT event_id, count(*) AS n FROM test_effect GROUP BY event_id');
   return Object.fromEntries(rows.map((r) => [r.event_id, Number(r.n)]));
 }

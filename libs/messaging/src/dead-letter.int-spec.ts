@@ -76,7 +76,7 @@ describe('dead letters: poison messages and failing handlers do not block the pa
     expect(await effectIds(db)).toEqual(expect.arrayContaining([before.id, after.id]));
     expect(await effectIds(db)).not.toContain(failing.id);
     expect(failingCalls).toBe(3);
-    const inbox: { event_id: string }[] = await db.dataSource.query('SELECT event_id FROM inbox');
+    const inbox: { event_id: string }[] = await db.ownerDataSource.query('SELECT event_id FROM inbox');
     expect(inbox.map((r) => r.event_id).sort()).toEqual([before.id, after.id].sort());
 
     const collector = await collectTopic(kafka, dlq);
@@ -157,7 +157,7 @@ describe('dead letters: poison messages and failing handlers do not block the pa
     await consumer.start();
 
     await waitFor('the event after the failing one applied', async () => (await effectIds(db)).includes(after.id), 30_000);
-    const counts: { event_id: string; n: string }[] = await db.dataSource.query(
+    const counts: { event_id: string; n: string }[] = await db.ownerDataSource.query(
       'SELECT event_id, count(*) AS n FROM test_effect WHERE event_id = ANY($1) GROUP BY event_id',
       [[transient.id, failing.id, after.id]],
     );
@@ -193,6 +193,6 @@ describe('dead letters: poison messages and failing handlers do not block the pa
 });
 
 async function effectIds(db: TestDatabase): Promise<string[]> {
-  const rows: { event_id: string }[] = await db.dataSource.query('SELECT event_id FROM test_effect');
+  const rows: { event_id: string }[] = await db.ownerDataSource.query('SELECT event_id FROM test_effect');
   return rows.map((r) => r.event_id);
 }

@@ -1,4 +1,5 @@
 import { dlqTopicFor as defaultDlqTopicFor, parseCloudEvent, topicForEventType, type CloudEvent } from '@cit/contracts';
+import { setTenant } from '@cit/persistence';
 import type { Batch, Consumer, KafkaMessage, Producer } from 'kafkajs';
 import { runWithContext } from '@cit/observability';
 import type { Registry } from 'prom-client';
@@ -305,9 +306,12 @@ export class EventConsumer {
     const handler = this.handlers.get(event.type);
     if (!handler) return 'ignored';
     return this.options.dataSource.transaction(async (manager) => {
+      // The event's department is the transaction's tenant before anything is read or
+      // written: the claim and every statement of the handler run under row-level security.
+      await setTenant(manager, event.departmentid);
       const claimed: unknown[] = await manager.query(
-        'INSERT INTO inbox (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING event_id',
-        [this.inboxConsumer, event.id],
+        'INSERT INTO inbox (consumer, event_id, department_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING event_id',
+        [this.inboxConsumer, event.id, event.departmentid],
       );
       if (claimed.length === 0) return 'duplicate';
       // Log lines and events the handler writes carry the flow's correlation id and this event as their cause.

@@ -78,7 +78,7 @@ describe('inbox: a handler shipped later catches up on the retained stream', () 
     const v2 = consumer(topic, `catch-up-v2-${randomSuffix()}`, { [TEST_CREATED]: apply, [TEST_ARCHIVED]: apply }, v2Registry);
     await v2.start();
     await waitFor('v2 to reach the end of the topic', () => v2.status().lag[`${topic}/0`] === 0);
-    const rows: { event_id: string; n: string }[] = await db.dataSource.query('SELECT event_id, count(*) AS n FROM test_effect GROUP BY event_id');
+    const rows: { event_id: string; n: string }[] = await db.ownerDataSource.query('SELECT event_id, count(*) AS n FROM test_effect GROUP BY event_id');
     expect(rows.map((r) => r.event_id).sort()).toEqual(interleaved.map((e) => e.id).sort());
     expect(rows.filter((r) => Number(r.n) !== 1)).toEqual([]);
     expect(await outcomes(v2Registry)).toEqual({ processed: 3, duplicate: 3 });
@@ -87,12 +87,12 @@ describe('inbox: a handler shipped later catches up on the retained stream', () 
 });
 
 async function effectIds(db: TestDatabase): Promise<string[]> {
-  const rows: { event_id: string }[] = await db.dataSource.query('SELECT event_id FROM test_effect');
+  const rows: { event_id: string }[] = await db.ownerDataSource.query('SELECT event_id FROM test_effect');
   return rows.map((r) => r.event_id).sort();
 }
 
 async function inboxIds(db: TestDatabase): Promise<string[]> {
-  const rows: { event_id: string }[] = await db.dataSource.query('SELECT event_id FROM inbox');
+  const rows: { event_id: string }[] = await db.ownerDataSource.query('SELECT event_id FROM inbox');
   return rows.map((r) => r.event_id).sort();
 }
 

@@ -91,16 +91,16 @@ describe('inbox: the same event delivered twice is applied once', () => {
 });
 
 async function effects(db: TestDatabase, eventId: string): Promise<number> {
-  const rows: { n: string }[] = await db.dataSource.query('SELECT count(*) AS n FROM test_effect WHERE event_id = $1', [eventId]);
+  const rows: { n: string }[] = await db.ownerDataSource.query('SELECT count(*) AS n FROM test_effect WHERE event_id = $1', [eventId]);
   return Number(rows[0]!.n);
 }
 
 async function counter(db: TestDatabase): Promise<number> {
-  const rows: { value: number }[] = await db.dataSource.query(`SELECT value FROM test_counter WHERE name = 'handled'`);
+  const rows: { value: number }[] = await db.ownerDataSource.query(`SELECT value FROM test_counter WHERE name = 'handled'`);
   return rows[0]!.value;
 }
 
 async function inboxRows(db: TestDatabase, eventId: string): Promise<number> {
-  const rows: { n: string }[] = await db.dataSource.query('SELECT count(*) AS n FROM inbox WHERE event_id = $1', [eventId]);
+  const rows: { n: string }[] = await db.ownerDataSource.query('SELECT count(*) AS n FROM inbox WHERE event_id = $1', [eventId]);
   return Number(rows[0]!.n);
 }

@@ -15,6 +15,7 @@ export { topicsForHandlers } from './handler-topics';
 export { CitKafkaTransport, type CitKafkaTransportOptions } from './cit-kafka.transport';
 export { MessagingTables1732700000000, OUTBOX_NOTIFY_CHANNEL } from './messaging-tables.migration';
 export { MessagingOutboxStatus1764633600000 } from './outbox-status.migration';
+export { MessagingTenancy1764806400000, OUTBOX_SYSTEM_SCOPES, INBOX_SYSTEM_SCOPES } from './messaging-tenancy.migration';
 export { listFailedOutboxRows, retryFailedOutboxRows, type FailedOutboxRow, type RetryFailedSelection } from './outbox-admin';
 export {
   purgeMessagingTables,

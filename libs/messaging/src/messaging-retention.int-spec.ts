@@ -23,11 +23,12 @@ describe('messaging retention: old published outbox rows and old inbox rows are 
   /** Inserts outbox rows in one of three states, aged `ageDays`. */
   async function outboxRows(status: 'pending' | 'published' | 'failed', ageDays: number, count: number): Promise<string[]> {
     const ids = Array.from({ length: count }, () => randomUUID());
-    await db.dataSource.query(
-      `INSERT INTO outbox (id, topic, message_key, event_type, payload, created_at, status, published_at, failed_at)
+    await db.ownerDataSource.query(
+      // Rows of many departments: retention works across them through its system scope.
+      `INSERT INTO outbox (id, topic, message_key, event_type, payload, created_at, status, published_at, failed_at, department_id)
        SELECT id, 'cit.test.v1', 'k', 'cit.test-item.created.v1', '{}'::jsonb, now() - make_interval(days => $2),
               $3, CASE WHEN $3 = 'published' THEN now() - make_interval(days => $2) END,
-              CASE WHEN $3 = 'failed' THEN now() - make_interval(days => $2) END
+              CASE WHEN $3 = 'failed' THEN now() - make_interval(days => $2) END, 'dept-' || left(id::text, 1)
          FROM unnest($1::uuid[]) AS id`,
       [ids, ageDays, status],
     );
@@ -36,15 +37,16 @@ describe('messaging retention: old published outbox rows and old inbox rows are 
 
   async function inboxRows(ageDays: number, count: number): Promise<string[]> {
     const ids = Array.from({ length: count }, () => randomUUID());
-    await db.dataSource.query(
-      `INSERT INTO inbox (consumer, event_id, processed_at) SELECT 'svc', id, now() - make_interval(days => $2) FROM unnest($1::text[]) AS id`,
+    await db.ownerDataSource.query(
+      `INSERT INTO inbox (consumer, event_id, processed_at, department_id)
+       SELECT 'svc', id, now() - make_interval(days => $2), 'dept-' || left(id, 1) FROM unnest($1::text[]) AS id`,
       [ids, ageDays],
     );
     return ids;
   }
 
   async function remaining(table: 'outbox' | 'inbox'): Promise<Set<string>> {
-    const rows: { id: string }[] = await db.dataSource.query(table === 'outbox' ? 'SELECT id FROM outbox' : 'SELECT event_id AS id FROM inbox');
+    const rows: { id: string }[] = await db.ownerDataSource.query(table === 'outbox' ? 'SELECT id FROM outbox' : 'SELECT event_id AS id FROM inbox');
     return new Set(rows.map((r) => r.id));
   }
 

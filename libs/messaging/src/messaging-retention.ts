@@ -1,3 +1,4 @@
+import { systemScopeTransaction } from '@cit/persistence';
 import type { DataSource } from 'typeorm';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -62,7 +63,11 @@ export async function purgeMessagingTables(dataSource: DataSource, options: Mess
   for (const { table, sql, maxAgeMs } of tables) {
     for (let i = 0; i < o.maxBatchesPerRun; i++) {
       // TypeORM returns [rows, affected] for DELETE on postgres.
-      const [, deleted] = (await dataSource.query(sql, [maxAgeMs, o.batchSize])) as [unknown[], number];
+      // Every department's rows, under retention's own system scope, one short transaction per batch.
+      const [, deleted] = (await systemScopeTransaction(dataSource, 'messaging-retention', (m) => m.query(sql, [maxAgeMs, o.batchSize]))) as [
+        unknown[],
+        number,
+      ];
       result.batches.push({ table, deleted });
       if (table === 'outbox') result.outboxDeleted += deleted;
       else result.inboxDeleted += deleted;

@@ -20,6 +20,8 @@ export interface OutboxRecord {
   attempts: number;
   lastError: string | null;
   failedAt: Date | null;
+  /** The event's department; row-level security scopes the row to it (MessagingTenancy1764806400000). */
+  departmentId: string;
 }
 
 /** Delivery status of an outbox row (column added by MessagingOutboxStatus1764633600000). */
@@ -30,6 +32,8 @@ export interface InboxRecord {
   consumer: string;
   eventId: string;
   processedAt: Date;
+  /** The consumed event's department (MessagingTenancy1764806400000). */
+  departmentId: string;
 }
 
 // EntitySchema rather than decorators: no reliance on emitted decorator metadata, so the
@@ -52,6 +56,7 @@ export const OutboxEntity = new EntitySchema<OutboxRecord>({
     attempts: { type: 'int', default: 0 },
     lastError: { type: 'text', name: 'last_error', nullable: true },
     failedAt: { type: 'timestamptz', name: 'failed_at', nullable: true },
+    departmentId: { type: 'text', name: 'department_id' },
   },
 });
 
@@ -63,6 +68,7 @@ export const InboxEntity = new EntitySchema<InboxRecord>({
     consumer: { type: 'text', primary: true },
     eventId: { type: 'text', name: 'event_id', primary: true },
     processedAt: { type: 'timestamptz', name: 'processed_at', createDate: true },
+    departmentId: { type: 'text', name: 'department_id' },
   },
 });
 

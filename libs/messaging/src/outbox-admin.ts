@@ -1,4 +1,8 @@
+import { systemScopeTransaction } from '@cit/persistence';
 import type { DataSource } from 'typeorm';
+
+// Ops look at and release set-aside rows of every department.
+const ADMIN_SCOPE = 'outbox-admin';
 import { OUTBOX_NOTIFY_CHANNEL } from './messaging-tables.migration';
 
 /** A set-aside outbox row as ops see it (no payload: it may hold PHI). */
@@ -20,10 +24,10 @@ export async function listFailedOutboxRows(dataSource: DataSource): Promise<Fail
   const rows: {
     id: string; seq: string; topic: string; message_key: string; event_type: string;
     attempts: number; last_error: string | null; failed_at: Date | null; held_back: string;
-  }[] = await dataSource.query(`
+  }[] = await systemScopeTransaction(dataSource, ADMIN_SCOPE, (m) => m.query(`
     SELECT f.id, f.seq, f.topic, f.message_key, f.event_type, f.attempts, f.last_error, f.failed_at,
            (SELECT count(*) FROM outbox p WHERE p.status = 'pending' AND p.message_key = f.message_key AND p.seq > f.seq) AS held_back
-      FROM outbox f WHERE f.status = 'failed' ORDER BY f.seq`);
+      FROM outbox f WHERE f.status = 'failed' ORDER BY f.seq`));
   return rows.map((r) => ({
     id: r.id,
     seq: r.seq,
@@ -48,7 +52,7 @@ export type RetryFailedSelection = { ids: readonly string[] } | { all: true };
 export async function retryFailedOutboxRows(dataSource: DataSource, selection: RetryFailedSelection): Promise<number> {
   const byIds = 'ids' in selection;
   if (byIds && selection.ids.length === 0) return 0;
-  return dataSource.transaction(async (manager) => {
+  return systemScopeTransaction(dataSource, ADMIN_SCOPE, async (manager) => {
     const [, released] = (await manager.query(
       `UPDATE outbox SET status = 'pending', attempts = 0, failed_at = NULL
         WHERE status = 'failed' ${byIds ? 'AND id = ANY($1::uuid[])' : ''}`,

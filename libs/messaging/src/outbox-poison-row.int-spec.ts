@@ -171,7 +171,7 @@ interface Row {
 }
 
 async function rowsById(db: TestDatabase, ids: string[]): Promise<Record<string, Row>> {
-  const rows: Row[] = await db.dataSource.query('SELECT id, status, attempts, last_error, failed_at, published_at FROM outbox WHERE id = ANY($1::uuid[]) ORDER BY seq', [ids]);
+  const rows: Row[] = await db.ownerDataSource.query('SELECT id, status, attempts, last_error, failed_at, published_at FROM outbox WHERE id = ANY($1::uuid[]) ORDER BY seq', [ids]);
   return Object.fromEntries(rows.map((r) => [r.id, r]));
 }
 

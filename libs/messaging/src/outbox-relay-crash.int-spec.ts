@@ -139,6 +139,6 @@ describe('outbox relay crash and restart (SIGKILL)', () => {
 });
 
 async function count(db: TestDatabase, where: string): Promise<number> {
-  const rows: { n: string }[] = await db.dataSource.query(`SELECT count(*) AS n FROM outbox WHERE ${where}`);
+  const rows: { n: string }[] = await db.ownerDataSource.query(`SELECT count(*) AS n FROM outbox WHERE ${where}`);
   return Number(rows[0]!.n);
 }

@@ -10,6 +10,10 @@ import { OUTBOX_NOTIFY_CHANNEL } from './messaging-tables.migration';
 import { MESSAGING_RETENTION_DEFAULTS, purgeMessagingTables, type MessagingRetentionOptions } from './messaging-retention';
 import { messagingMetrics, registerBacklogSource, registerSetAsideSource, type MessagingMetrics } from './messaging.metrics';
 import { pgConfigFromDataSource } from './pg-connection';
+import { SYSTEM_SCOPE_SETTING, systemScopeTransaction } from '@cit/persistence';
+
+/** The relay's system scope (see MessagingTenancy1764806400000). */
+const RELAY_SCOPE = 'outbox-relay';
 
 /** Advisory lock key shared by every relay of one database: one leader publishes at a time. */
 export const OUTBOX_RELAY_LOCK_KEY = 7_363_216_010;
@@ -198,13 +202,18 @@ export class OutboxRelay {
     return { leader: this.leader, lastPublishAt: this.lastPublishAt, backlog, setAside, lastError: this.lastError };
   }
 
+  // Gauges count every department's rows: the relay's system scope, in a short transaction.
   private async countBacklog(): Promise<number> {
-    const rows: { n: string }[] = await this.o.dataSource.query(`SELECT count(*) AS n FROM outbox WHERE status = 'pending'`);
+    const rows: { n: string }[] = await systemScopeTransaction(this.o.dataSource, RELAY_SCOPE, (m) =>
+      m.query(`SELECT count(*) AS n FROM outbox WHERE status = 'pending'`),
+    );
     return Number(rows[0]?.n ?? 0);
   }
 
   private async countSetAside(): Promise<number> {
-    const rows: { n: string }[] = await this.o.dataSource.query(`SELECT count(*) AS n FROM outbox WHERE status = 'failed'`);
+    const rows: { n: string }[] = await systemScopeTransaction(this.o.dataSource, RELAY_SCOPE, (m) =>
+      m.query(`SELECT count(*) AS n FROM outbox WHERE status = 'failed'`),
+    );
     return Number(rows[0]?.n ?? 0);
   }
 
@@ -247,6 +256,9 @@ export class OutboxRelay {
         if (msg.channel === this.o.channel) this.notify();
       });
       await client.connect();
+      // The relay publishes every department's events: its dedicated session (never pooled,
+      // never shared with request code) carries the relay's system scope for its lifetime.
+      await client.query('SELECT set_config($1, $2, false)', [SYSTEM_SCOPE_SETTING, RELAY_SCOPE]);
       this.session = client;
     }
     const rows = await this.session.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [this.o.lockKey]);

@@ -43,12 +43,13 @@ export class OutboxWriter {
       if (!checked.ok) throw new Error(`OutboxWriter: invalid event ${event.id} (${event.type}): ${checked.error}`);
       const topic = options.topic ?? this.topicFor(event.type);
       const base = params.length;
-      params.push(event.id, topic, event.subject, event.type, JSON.stringify(event));
-      rows.push(`($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}::jsonb)`);
+      params.push(event.id, topic, event.subject, event.type, JSON.stringify(event), event.departmentid);
+      rows.push(`($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}::jsonb, $${base + 6})`);
     }
-    // One multi-row INSERT: identity values are assigned in VALUES order.
+    // One multi-row INSERT: identity values are assigned in VALUES order. The row's
+    // department is the event's; row-level security refuses one outside the transaction's tenant.
     await manager.query(
-      `INSERT INTO outbox (id, topic, message_key, event_type, payload) VALUES ${rows.join(', ')}`,
+      `INSERT INTO outbox (id, topic, message_key, event_type, payload, department_id) VALUES ${rows.join(', ')}`,
       params,
     );
   }

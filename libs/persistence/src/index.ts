@@ -2,12 +2,14 @@ export {
   DEFAULT_DATABASE_URL,
   assertDatabaseName,
   databaseNameOf,
+  databaseUrlAs,
   databaseUrlFor,
+  databaseUserOf,
   defaultDatabaseName,
   dropDatabase,
   ensureDatabase,
 } from './database/database-url';
-export { createDataSource, runMigrations, type CreateDataSourceOptions } from './database/data-source.factory';
+export { createDataSource, runMigrations, type CreateDataSourceOptions, type RunMigrationsOptions } from './database/data-source.factory';
 export { KeyRingConfigError, PhiCryptoError, type PhiCryptoErrorCode } from './crypto/phi-crypto.errors';
 export { KeyRing, KEY_ID_PATTERN, parsePhiKeys } from './crypto/key-ring';
 export { SecretBytes } from './crypto/secret-bytes';
@@ -17,12 +19,30 @@ export { rewrapColumn, type RewrapColumnOptions, type RewrapColumnResult } from 
 export { BlindIndex, PERSON_MATCH_DOMAIN, parseBlindIndexKey } from './crypto/blind-index';
 export { normalizeDateOfBirth, normalizeName, normalizePhone, personMatchKey } from './crypto/normalizers';
 export { generateDevKeyMaterial, type DevKeyMaterial } from './crypto/dev-key-material';
-export { createTestDatabase, type TestDatabase, type TestDatabaseOptions } from './testing/test-database';
+export { createTestDatabase, TEST_RUNTIME_ROLE, type TestDatabase, type TestDatabaseOptions } from './testing/test-database';
 export {
   TENANT_SETTING,
   TenantError,
   assertDepartmentId,
+  SYSTEM_SCOPE_SETTING,
   setTenant,
+  systemScopeTransaction,
   tenantTransaction,
 } from './tenancy/tenant-transaction';
-export { TENANT_POLICY, disableTenantIsolation, enableTenantIsolation } from './tenancy/tenant-isolation.migration';
+export {
+  SYSTEM_SCOPE_POLICY,
+  TENANT_POLICY,
+  disableTenantIsolation,
+  enableSystemScope,
+  enableTenantIsolation,
+} from './tenancy/tenant-isolation.migration';
+export {
+  assertRoleName,
+  assertRuntimeRole,
+  currentRoleFacts,
+  ensureRuntimeRole,
+  grantRuntimeAccess,
+  runtimeRoleName,
+  type RoleFacts,
+  type RuntimeGrants,
+} from './tenancy/database-roles';

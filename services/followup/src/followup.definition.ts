@@ -1,4 +1,4 @@
-import { messagingEntities, MessagingOutboxStatus1764633600000, MessagingTables1732700000000 } from '@cit/messaging';
+import { messagingEntities, MessagingOutboxStatus1764633600000, MessagingTables1732700000000, MessagingTenancy1764806400000 } from '@cit/messaging';
 import type { ServiceDefinition } from '@cit/service-kit';
 /** Follow-up reminders (PostgreSQL first, BullMQ derived), notifications and escalations. */
 export const followupService: ServiceDefinition = {
@@ -7,5 +7,5 @@ export const followupService: ServiceDefinition = {
   title: 'CIT Platform — follow-up reminders',
   description: 'Follow-up reminders (PostgreSQL first, BullMQ derived), notifications and escalations.',
   entities: [...messagingEntities],
-  migrations: [MessagingTables1732700000000, MessagingOutboxStatus1764633600000],
+  migrations: [MessagingTables1732700000000, MessagingOutboxStatus1764633600000, MessagingTenancy1764806400000],
 };

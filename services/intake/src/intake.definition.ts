@@ -1,4 +1,5 @@
-import { messagingEntities, MessagingOutboxStatus1764633600000, MessagingTables1732700000000 } from '@cit/messaging';
+import { messagingEntities, MessagingOutboxStatus1764633600000, MessagingTables1732700000000, MessagingTenancy1764806400000 } from '@cit/messaging';
+import { IntakeTenancy1732700000130 } from './migrations/1732700000130-intake-tenancy';
 import type { ServiceDefinition } from '@cit/service-kit';
 import { IdempotencyKeyEntity } from './incidents/idempotency-key.entity';
 import { IncidentChangeEntity } from './incidents/incident-change.entity';
@@ -19,5 +20,5 @@ export const intakeService: ServiceDefinition = {
   title: 'CIT Platform — incident intake',
   description: 'Calls for service coded for behavioral health. Emits cit.incident.* events through the transactional outbox.',
   entities: [IncidentEntity, IncidentSubjectEntity, IncidentSupplementEntity, IncidentChangeEntity, IdempotencyKeyEntity, ...personEntities, ...reviewQueueEntities, ...importEntities, ...messagingEntities],
-  migrations: [MessagingTables1732700000000, MessagingOutboxStatus1764633600000, IntakeInitial1732700000100, IntakeCorrectionsReviewPersonsImports1732700000110, IntakeImportScreening1732700000120],
+  migrations: [MessagingTables1732700000000, MessagingOutboxStatus1764633600000, MessagingTenancy1764806400000, IntakeInitial1732700000100, IntakeCorrectionsReviewPersonsImports1732700000110, IntakeImportScreening1732700000120, IntakeTenancy1732700000130],
 };

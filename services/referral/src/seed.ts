@@ -1,8 +1,8 @@
 /* Seeds the demo department's partner directory (idempotent); used by npm start. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createDataSource } from '@cit/persistence';
-import { loadDatabaseEnv, loadLocalEnvFile, serviceDatabaseName } from '@cit/service-kit';
+import { createDataSource, tenantTransaction } from '@cit/persistence';
+import { loadDatabaseEnv, loadLocalEnvFile, migrationDatabaseUrl, serviceDatabaseName } from '@cit/service-kit';
 import { PartnerAgencyEntity } from './partner-directory/partner-agency.entity';
 import { referralService } from './referral.definition';
 
@@ -17,13 +17,15 @@ async function seed(): Promise<void> {
   const demo = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'infra', 'local', 'demo', 'department.json'), 'utf8')) as DemoDepartment;
   const ds = await createDataSource({
     serviceName: 'referral-seed',
-    url: env.DATABASE_URL,
+    // A deployment step like migrations: it runs with the owner's URL, and still writes under
+    // the department's tenant, so the rows pass the same row-level-security check as the service's.
+    url: migrationDatabaseUrl(env),
     database: serviceDatabaseName(referralService, env.DATABASE_NAME),
     entities: referralService.entities,
     migrations: [],
   }).initialize();
   try {
-    await ds.getRepository(PartnerAgencyEntity).upsert(
+    await tenantTransaction(ds, demo.department.id, (em) => em.getRepository(PartnerAgencyEntity).upsert(
       demo.agencies.map((a) => ({
         departmentId: demo.department.id,
         id: a.id,
@@ -34,7 +36,7 @@ async function seed(): Promise<void> {
         updatedAt: new Date(),
       })),
       ['departmentId', 'id'],
-    );
+    ));
     process.stdout.write(`referral: seeded ${demo.agencies.length} partner agencies for department ${demo.department.id}\n`);
   } finally {
     await ds.destroy();

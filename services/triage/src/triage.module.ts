@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { IncidentReportedHandler } from './intake-queue/incident-reported/incident-reported.handler';
 import { ListQueueController } from './intake-queue/list-queue/list-queue.http.controller';
+import { ListQueueService } from './intake-queue/list-queue/list-queue.service';
 
-@Module({ controllers: [IncidentReportedHandler, ListQueueController] })
+@Module({ controllers: [IncidentReportedHandler, ListQueueController], providers: [ListQueueService] })
 export class TriageModule {}

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import type { CloudEvent } from '@cit/contracts';
-import { createTestDatabase, type TestDatabase } from '@cit/persistence';
+import { createTestDatabase, tenantTransaction, type TestDatabase } from '@cit/persistence';
 import { kafkaControl, type KafkaControl } from '@cit/testing';
 import type { IHeaders, KafkaMessage } from 'kafkajs';
 import type { DataSource } from 'typeorm';
@@ -9,6 +9,7 @@ import { createKafka, createProducer, type KafkaClient } from '../kafka-client';
 import type { MessagingLogger } from '../logger';
 import { MessagingTables1732700000000 } from '../messaging-tables.migration';
 import { MessagingOutboxStatus1764633600000 } from '../outbox-status.migration';
+import { MessagingTenancy1764806400000 } from '../messaging-tenancy.migration';
 import { messagingEntities } from '../messaging.entities';
 import { OutboxWriter } from '../outbox-writer';
 import { MessagingTestTables1732700000001 } from './test-tables.migration';
@@ -37,7 +38,7 @@ export function messagingTestDatabase(prefix: string): Promise<TestDatabase> {
   return createTestDatabase({
     prefix,
     entities: messagingEntities,
-    migrations: [MessagingTables1732700000000, MessagingOutboxStatus1764633600000, MessagingTestTables1732700000001],
+    migrations: [MessagingTables1732700000000, MessagingOutboxStatus1764633600000, MessagingTenancy1764806400000, MessagingTestTables1732700000001],
   });
 }
 
@@ -109,10 +110,19 @@ export async function waitFor<T>(what: string, check: () => Promise<T> | T, time
   }
 }
 
-/** Appends events to the outbox in one transaction, as a service would with its state change. */
+/**
+ * Appends events to the outbox as a service would with its state change: one transaction
+ * per run of consecutive events of one department, under that department's tenant.
+ */
 export async function writeEvents(dataSource: DataSource, topic: string, events: CloudEvent[]): Promise<void> {
   const writer = new OutboxWriter({ validate: testValidator });
-  await dataSource.transaction((manager) => writer.appendMany(manager, events, { topic }));
+  for (let i = 0; i < events.length; ) {
+    let j = i + 1;
+    while (j < events.length && events[j].departmentid === events[i].departmentid) j++;
+    const run = events.slice(i, j);
+    await tenantTransaction(dataSource, run[0].departmentid, (manager) => writer.appendMany(manager, run, { topic }));
+    i = j;
+  }
 }
 
 export interface CollectedMessage {

@@ -1,6 +1,7 @@
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
 import { databaseUrlFor } from './database-url';
+import { grantRuntimeAccess, type RuntimeGrants } from '../tenancy/database-roles';
 
 /** Options of createDataSource. */
 export interface CreateDataSourceOptions {
@@ -39,11 +40,17 @@ export function createDataSource(options: CreateDataSourceOptions): DataSource {
 // Arbitrary but fixed: every service uses the same key, in its own database.
 const MIGRATION_LOCK_KEY = 0x43495401;
 
+/** Options of runMigrations. */
+export interface RunMigrationsOptions {
+  /** Grants the runtime role its access after migrating (grantRuntimeAccess), under the same lock. */
+  runtime?: RuntimeGrants;
+}
+
 /**
- * Runs pending migrations and returns the names applied. A session advisory lock held on
- * a separate connection serializes replicas that boot at the same time.
+ * Runs pending migrations (as the owner) and returns the names applied. A session advisory
+ * lock held on a separate connection serializes replicas that boot at the same time.
  */
-export async function runMigrations(dataSource: DataSource): Promise<string[]> {
+export async function runMigrations(dataSource: DataSource, options: RunMigrationsOptions = {}): Promise<string[]> {
   if (!dataSource.isInitialized) await dataSource.initialize();
   const lock = dataSource.createQueryRunner();
   await lock.connect();
@@ -51,6 +58,7 @@ export async function runMigrations(dataSource: DataSource): Promise<string[]> {
     await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     try {
       const applied = await dataSource.runMigrations({ transaction: 'each' });
+      if (options.runtime) await grantRuntimeAccess(dataSource, options.runtime);
       return applied.map((m) => m.name);
     } finally {
       await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);

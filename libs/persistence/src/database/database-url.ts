@@ -73,3 +73,17 @@ export async function dropDatabase(baseUrl: string, dbName: string): Promise<voi
     await client.end();
   }
 }
+
+/** Returns url with its credentials replaced by user (and password, when given; otherwise none). */
+export function databaseUrlAs(url: string, user: string, password?: string): string {
+  const parsed = new URL(url);
+  parsed.username = encodeURIComponent(user);
+  parsed.password = password === undefined ? '' : encodeURIComponent(password);
+  return parsed.toString();
+}
+
+/** The user name a URL connects as (PostgreSQL's default, the OS user, is not guessed: undefined). */
+export function databaseUserOf(url: string): string | undefined {
+  const user = decodeURIComponent(new URL(url).username);
+  return user || undefined;
+}

@@ -66,9 +66,13 @@ describe('createTestDatabase', () => {
   it('creates and migrates a uniquely named database, and drop removes it', async () => {
     expect(db.databaseName).toMatch(/^cit_test_persistence_[0-9a-f]{10}$/);
     expect(await databaseExists(db.databaseName)).toBe(true);
-    const migrations = await db.dataSource.query('SELECT name FROM migrations');
+    const migrations = await db.ownerDataSource.query('SELECT name FROM migrations');
     expect(migrations).toEqual([{ name: 'CreatePerson1700000000000' }]);
-    expect(await runMigrations(db.dataSource)).toEqual([]);
+    expect(await runMigrations(db.ownerDataSource)).toEqual([]);
+    // The runtime connection is the non-owner role: no access to the migrations table at all.
+    await expect(db.dataSource.query('SELECT name FROM migrations')).rejects.toThrow(/permission denied/);
+    const [{ role }] = await db.dataSource.query('SELECT current_user AS role');
+    expect(role).toBe(db.runtimeRole);
     const [{ application_name }] = await db.dataSource.query('SELECT current_setting($1) AS application_name', ['application_name']);
     expect(application_name).toBe('test-persistence');
 
@@ -103,7 +107,8 @@ describe('createTestDatabase', () => {
   });
 
   it('rewrapColumn re-wraps old-key rows in batches and leaves data readable', async () => {
-    await db.dataSource.query('TRUNCATE person');
+    // TRUNCATE is the owner's (the runtime role has DML only).
+    await db.ownerDataSource.query('TRUNCATE person');
     const names = Array.from({ length: 23 }, (_, i) => `Person ${i}`);
     for (const name of names) {
       await db.dataSource.query('INSERT INTO person (department_id, full_name) VALUES ($1, $2)', ['d1', cipherK1.encrypt(name, 'person.full_name')]);

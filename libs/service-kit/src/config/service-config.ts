@@ -1,4 +1,4 @@
-import { KeyRingConfigError, parseBlindIndexKey, parsePhiKeys } from '@cit/persistence';
+import { databaseUrlAs, databaseUserOf, KeyRingConfigError, parseBlindIndexKey, parsePhiKeys, runtimeRoleName } from '@cit/persistence';
 import { z } from 'zod';
 
 const csv = z
@@ -10,9 +10,19 @@ const port = z.coerce.number().int().min(1).max(65535);
 
 const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
 
+const postgresUrl = z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL');
+const identifier = z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lowercase PostgreSQL identifier');
+
+// DATABASE_URL is where the service connects at run time; it connects as its own non-owner
+// role (DATABASE_USER, default cit_<service>), never as the URL's user when that differs.
+// Migrations run as the owner: DATABASE_MIGRATION_URL, default DATABASE_URL (locally both
+// are the postgres superuser's URL, and only the migrate step uses it as such).
 const databaseShape = {
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL'),
-  DATABASE_NAME: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lowercase PostgreSQL identifier').optional(),
+  DATABASE_URL: postgresUrl,
+  DATABASE_NAME: identifier.optional(),
+  DATABASE_USER: identifier.optional(),
+  DATABASE_PASSWORD: z.string().min(1).optional(),
+  DATABASE_MIGRATION_URL: postgresUrl.optional(),
 };
 
 /** Runs a lib's parser inside the schema, so a bad value is one more named issue (its message never holds the value). */
@@ -139,4 +149,27 @@ export type DatabaseEnv = z.infer<typeof databaseEnvSchema>;
 /** Validates DATABASE_URL, DATABASE_NAME and LOG_LEVEL for a migration or seed script. */
 export function loadDatabaseEnv(env: NodeJS.ProcessEnv = process.env): DatabaseEnv {
   return parseEnv(databaseEnvSchema, env);
+}
+
+/** The database settings runtimeDatabaseUrl and migrationDatabaseUrl read. */
+type DatabaseUrls = Pick<DatabaseEnv, 'DATABASE_URL' | 'DATABASE_USER' | 'DATABASE_PASSWORD' | 'DATABASE_MIGRATION_URL'>;
+
+/** The service's runtime role: DATABASE_USER, else cit_<service>. */
+export function runtimeDatabaseRole(env: Pick<DatabaseEnv, 'DATABASE_USER'>, serviceName: string): string {
+  return env.DATABASE_USER ?? runtimeRoleName(serviceName);
+}
+
+/**
+ * The URL a service connects with at run time: DATABASE_URL's server as the runtime role.
+ * The password is DATABASE_PASSWORD, else the URL's own when its user already is the role.
+ */
+export function runtimeDatabaseUrl(env: DatabaseUrls, serviceName: string): string {
+  const role = runtimeDatabaseRole(env, serviceName);
+  if (databaseUserOf(env.DATABASE_URL) === role && env.DATABASE_PASSWORD === undefined) return env.DATABASE_URL;
+  return databaseUrlAs(env.DATABASE_URL, role, env.DATABASE_PASSWORD);
+}
+
+/** The owner's URL migrations and seeds run with: DATABASE_MIGRATION_URL, else DATABASE_URL. */
+export function migrationDatabaseUrl(env: DatabaseUrls): string {
+  return env.DATABASE_MIGRATION_URL ?? env.DATABASE_URL;
 }

@@ -2,10 +2,10 @@ import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { AuthModule } from '@cit/auth';
 import { createKafka, OutboxWriter } from '@cit/messaging';
 import { createMetricsRegistry } from '@cit/observability';
-import { BlindIndex, createDataSource, FieldCipher } from '@cit/persistence';
+import { assertRuntimeRole, BlindIndex, createDataSource, FieldCipher } from '@cit/persistence';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
-import type { ServiceEnv } from '../config/service-config';
+import { runtimeDatabaseUrl, type ServiceEnv } from '../config/service-config';
 import { HealthController } from './health.controller';
 import { MessagingRuntime } from './messaging-runtime';
 import { serviceDatabaseName, type ServiceDefinition } from './service-definition';
@@ -32,13 +32,19 @@ export class ServiceCoreModule {
           useFactory: async () => {
             const ds = createDataSource({
               serviceName: def.name,
-              url: env.DATABASE_URL,
+              url: runtimeDatabaseUrl(env, def.name),
               database: serviceDatabaseName(def, env.DATABASE_NAME),
               entities: def.entities,
               migrations: def.migrations,
               poolSize: env.DATABASE_POOL_SIZE,
             });
-            return ds.initialize();
+            await ds.initialize();
+            // Row-level security binds only a non-owner, non-superuser role without BYPASSRLS.
+            await assertRuntimeRole(ds).catch(async (err: unknown) => {
+              await ds.destroy();
+              throw err;
+            });
+            return ds;
           },
         },
         {

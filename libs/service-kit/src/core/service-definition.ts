@@ -11,6 +11,11 @@ export interface ServiceDefinition {
   entities: MixedList<Function | string | EntitySchema>;
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   migrations: MixedList<Function | string>;
+  /**
+   * Tables the runtime role may read and insert into but never UPDATE, DELETE or TRUNCATE
+   * (e.g. audit_log); applied by the grant that follows every migration run.
+   */
+  appendOnlyTables?: readonly string[];
   /** Longest a request may take (Node's default is 5 minutes; streaming imports need longer). */
   httpRequestTimeoutMs?: number;
 }

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { Module, type INestApplication } from '@nestjs/common';
 import { issueDevToken } from '@cit/auth';
 import { createIncidentExample } from '@cit/contracts';
-import { createTestDatabase, type TestDatabase } from '@cit/persistence';
+import { createTestDatabase, runtimeRoleName, type TestDatabase } from '@cit/persistence';
 import { createServiceApp, loadServiceEnv } from '@cit/service-kit';
 import type { DataSource } from 'typeorm';
 import { intakeService } from '../intake.definition';
@@ -44,8 +44,14 @@ describe('import limits (integration)', () => {
   beforeAll(async () => {
     // Caps are read once, when the imports module starts.
     Object.assign(process.env, LIMITS);
-    db = await createTestDatabase({ entities: intakeService.entities, migrations: intakeService.migrations, prefix: 'intake_import_limits' });
-    ds = db.dataSource;
+    // The app connects as intake's runtime role; the test inspects as the owner.
+    db = await createTestDatabase({
+      entities: intakeService.entities,
+      migrations: intakeService.migrations,
+      prefix: 'intake_import_limits',
+      runtimeRole: runtimeRoleName(intakeService.name),
+    });
+    ds = db.ownerDataSource;
     app = await createServiceApp(intakeService, ImportsTestModule, { ...loadServiceEnv(), DATABASE_NAME: db.databaseName });
     await app.listen(0, '127.0.0.1');
     url = (await app.getUrl()).replace('[::1]', '127.0.0.1');

@@ -7,7 +7,7 @@ import { request as httpRequest } from 'node:http';
 import { Module, type INestApplication } from '@nestjs/common';
 import { issueDevToken } from '@cit/auth';
 import { createIncidentExample } from '@cit/contracts';
-import { createTestDatabase, type TestDatabase } from '@cit/persistence';
+import { createTestDatabase, runtimeRoleName, type TestDatabase } from '@cit/persistence';
 import { createServiceApp, loadServiceEnv } from '@cit/service-kit';
 import type { DataSource } from 'typeorm';
 import { intakeService } from '../intake.definition';
@@ -41,8 +41,14 @@ describe('imports (integration)', () => {
   const run = randomUUID().slice(0, 8);
 
   beforeAll(async () => {
-    db = await createTestDatabase({ entities: intakeService.entities, migrations: intakeService.migrations, prefix: 'intake_imports' });
-    ds = db.dataSource;
+    // The app connects as intake's runtime role; the test inspects as the owner.
+    db = await createTestDatabase({
+      entities: intakeService.entities,
+      migrations: intakeService.migrations,
+      prefix: 'intake_imports',
+      runtimeRole: runtimeRoleName(intakeService.name),
+    });
+    ds = db.ownerDataSource;
     app = await createServiceApp(intakeService, ImportsTestModule, { ...loadServiceEnv(), DATABASE_NAME: db.databaseName });
     await app.listen(0, '127.0.0.1');
     url = (await app.getUrl()).replace('[::1]', '127.0.0.1');

@@ -12,7 +12,7 @@ describe('incidents API (real PostgreSQL, outbox)', () => {
   const http = () => request(t.url);
   const body = (overrides: Record<string, unknown> = {}) => ({ ...createIncidentExample, externalIds: { cadCallNumber: cad() }, ...overrides });
   const outbox = (incidentId: string) =>
-    t.db.dataSource.query(`SELECT event_type, payload FROM outbox WHERE message_key = $1 ORDER BY seq`, [incidentId]) as Promise<
+    t.db.ownerDataSource.query(`SELECT event_type, payload FROM outbox WHERE message_key = $1 ORDER BY seq`, [incidentId]) as Promise<
       { event_type: string; payload: { data: Record<string, unknown> } }[]
     >;
 
@@ -37,11 +37,11 @@ describe('incidents API (real PostgreSQL, outbox)', () => {
     it('refuses a used Idempotency-Key with a different body (422) and stores nothing', async () => {
       const key = `k-reuse-${Date.now()}`;
       await http().post('/v1/incidents').set('authorization', `Bearer ${officer}`).set('idempotency-key', key).send(body()).expect(201);
-      const [{ n: before }] = await t.db.dataSource.query('SELECT count(*)::int AS n FROM incident');
+      const [{ n: before }] = await t.db.ownerDataSource.query('SELECT count(*)::int AS n FROM incident');
       const res = await http().post('/v1/incidents').set('authorization', `Bearer ${officer}`).set('idempotency-key', key).send(body({ callType: 'other' }));
       expect(res.status).toBe(422);
       expect(res.headers['content-type']).toContain('application/problem+json');
-      const [{ n: after }] = await t.db.dataSource.query('SELECT count(*)::int AS n FROM incident');
+      const [{ n: after }] = await t.db.ownerDataSource.query('SELECT count(*)::int AS n FROM incident');
       expect(after).toBe(before);
     });
 
@@ -103,7 +103,7 @@ describe('incidents API (real PostgreSQL, outbox)', () => {
       const events = await outbox(id);
       expect(events.map((e) => e.event_type)).toEqual(['cit.incident.reported.v1', 'cit.incident.reclassified.v1']);
       expect(events[1].payload.data).toMatchObject({ previous: { relatedTo: 'neither' }, current: coding, origin: 'manual', version: 2 });
-      const [change] = await t.db.dataSource.query(`SELECT reason_note, previous_coding FROM incident_change WHERE incident_id = $1`, [id]);
+      const [change] = await t.db.ownerDataSource.query(`SELECT reason_note, previous_coding FROM incident_change WHERE incident_id = $1`, [id]);
       expect(change.reason_note).toMatch(/^enc:v1:/);
       const fetched = await http().get(`/v1/incidents/${id}`).set('authorization', `Bearer ${officer}`).expect(200);
       expect(fetched.body.behavioralHealth.relatedTo).toBe('mental-health');
@@ -137,7 +137,7 @@ describe('incidents API (real PostgreSQL, outbox)', () => {
         .set('authorization', `Bearer ${officer}`)
         .send({ narrative: 'Follow-up: family reports he has stopped taking medication.' })
         .expect(201);
-      const [stored] = await t.db.dataSource.query('SELECT narrative FROM incident_supplement WHERE incident_id = $1', [id]);
+      const [stored] = await t.db.ownerDataSource.query('SELECT narrative FROM incident_supplement WHERE incident_id = $1', [id]);
       expect(stored.narrative).toMatch(/^enc:v1:/);
       const fetched = await http().get(`/v1/incidents/${id}`).set('authorization', `Bearer ${officer}`).expect(200);
       expect(fetched.body.supplements[0].narrative).toContain('stopped taking medication');

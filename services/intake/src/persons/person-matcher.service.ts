@@ -67,7 +67,7 @@ export class PersonMatcher {
         `WITH RECURSIVE chain AS (
            SELECT id, merged_into FROM person WHERE department_id = $1 AND id = ANY($2::text[])
            UNION
-           SELECT p.id, p.merged_into FROM person p JOIN chain c ON p.id = c.merged_into
+           SELECT p.id, p.merged_into FROM person p JOIN chain c ON p.id = c.merged_into WHERE p.department_id = $1
          )
          SELECT id, merged_into FROM chain WHERE merged_into IS NOT NULL`,
         [departmentId, distinct(hits.map((h) => h.person_id))],

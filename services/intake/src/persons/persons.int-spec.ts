@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { Module, type INestApplication } from '@nestjs/common';
 import { issueDevToken } from '@cit/auth';
-import { BlindIndex, createTestDatabase, type TestDatabase } from '@cit/persistence';
+import { BlindIndex, createTestDatabase, runtimeRoleName, tenantTransaction, type TestDatabase } from '@cit/persistence';
 import { createServiceApp, loadServiceEnv } from '@cit/service-kit';
 import type { DataSource } from 'typeorm';
 import { intakeService } from '../intake.definition';
@@ -29,8 +29,14 @@ describe('persons (integration)', () => {
   const tokens: Record<string, string> = {};
 
   beforeAll(async () => {
-    db = await createTestDatabase({ entities: intakeService.entities, migrations: intakeService.migrations, prefix: 'intake_persons' });
-    ds = db.dataSource;
+    // The app connects as intake's runtime role; the test inspects as the owner.
+    db = await createTestDatabase({
+      entities: intakeService.entities,
+      migrations: intakeService.migrations,
+      prefix: 'intake_persons',
+      runtimeRole: runtimeRoleName(intakeService.name),
+    });
+    ds = db.ownerDataSource;
     app = await createServiceApp(intakeService, PersonsTestModule, { ...loadServiceEnv(), DATABASE_NAME: db.databaseName, LOG_LEVEL: 'warn' });
     await app.listen(0, '127.0.0.1');
     url = await app.getUrl();
@@ -63,7 +69,8 @@ describe('persons (integration)', () => {
     const m = subject.dob ? blind.personMatch(subject.name, subject.dob) : null;
     const p = personPhoneIndex(blind, subject.name, subject.phone);
     const occurredAt = opts.occurredAt ?? new Date(Date.UTC(2024, 0, 1, 0, 0, ++seq)).toISOString();
-    return ds.transaction(async (em) => {
+    // The matcher under test runs on the runtime role, under the department's tenant.
+    return tenantTransaction(db.dataSource, dept, async (em) => {
       await em.query(
         `INSERT INTO incident (id, department_id, cad_call_number, occurred_at, received_at, call_type, encounter, bh_related_to, reporting_officer_id, created_by)
          VALUES ($1, $2, $3, $4, $4, 'welfare-check', 'non-criminal', 'mental-health', 'officer-1', 'test')`,
@@ -117,7 +124,7 @@ describe('persons (integration)', () => {
 
     it('links a whole batch: shared indexes share one new person', async () => {
       const m = blind.personMatch('Batch Person', '1999-09-09');
-      const links = await ds.transaction(async (em) => {
+      const links = await tenantTransaction(db.dataSource, DEPT, async (em) => {
         const subjects = [];
         for (let i = 0; i < 3; i++) {
           const inc = `inc_batch${i}_${randomUUID().slice(0, 8)}`;

@@ -16,13 +16,13 @@ describe('review queue API (real PostgreSQL, outbox)', () => {
   /** A bare incident row in `department`, screened as the incident use cases do. */
   async function queuedIncident(department: string, narrative = 'he is off his meds and hearing voices', relatedTo: BhCoding['relatedTo'] = 'neither') {
     const incidentId = `inc_${randomUUID().replace(/-/g, '')}`;
-    await t.db.dataSource.query(
+    await t.db.ownerDataSource.query(
       `INSERT INTO incident (id, department_id, occurred_at, received_at, call_type, encounter, bh_related_to, bh_observations, bh_suspected_using,
                              reporting_officer_id, created_by)
        VALUES ($1, $2, now(), now(), 'disturbance', 'non-criminal', $3, ARRAY['trauma'], ARRAY['N'], 'officer-1', 'officer-1')`,
       [incidentId, department, relatedTo],
     );
-    await t.db.dataSource.transaction((em) =>
+    await t.db.ownerDataSource.transaction((em) =>
       screener.screenIncident(em, {
         incidentId,
         departmentId: department,
@@ -32,7 +32,7 @@ describe('review queue API (real PostgreSQL, outbox)', () => {
         coding: { relatedTo, observations: ['trauma'], suspectedUsing: ['N'] },
       }),
     );
-    const [item] = await t.db.dataSource.query(`SELECT id FROM review_item WHERE incident_id = $1 AND status = 'pending'`, [incidentId]);
+    const [item] = await t.db.ownerDataSource.query(`SELECT id FROM review_item WHERE incident_id = $1 AND status = 'pending'`, [incidentId]);
     return { incidentId, itemId: item.id as string };
   }
 
@@ -132,7 +132,7 @@ describe('review queue API (real PostgreSQL, outbox)', () => {
       const { itemId, incidentId } = await queuedIncident('dept-a');
       const res = await http().post(`/v1/review-queue/${itemId}/dismiss`).set(as('supervisor')).send({ reason: 'Mother was quoting a TV show.' }).expect(200);
       expect(res.body).toMatchObject({ id: itemId, incidentId, status: 'dismissed', decidedBy: 'dev-supervisor', decisionReason: 'Mother was quoting a TV show.' });
-      const [row] = await t.db.dataSource.query(`SELECT status, decided_by, decided_at, decision_reason FROM review_item WHERE id = $1`, [itemId]);
+      const [row] = await t.db.ownerDataSource.query(`SELECT status, decided_by, decided_at, decision_reason FROM review_item WHERE id = $1`, [itemId]);
       expect(row).toMatchObject({ status: 'dismissed', decided_by: 'dev-supervisor' });
       expect(row.decided_at).toBeInstanceOf(Date);
       expect(row.decision_reason).toMatch(/^enc:v1:/);
@@ -148,7 +148,7 @@ describe('review queue API (real PostgreSQL, outbox)', () => {
         .set(as('clinician'))
         .send({ relatedTo: 'mental-health', reason: 'changed my mind' })
         .expect(409);
-      const [incident] = await t.db.dataSource.query(`SELECT bh_related_to FROM incident WHERE id = $1`, [incidentId]);
+      const [incident] = await t.db.ownerDataSource.query(`SELECT bh_related_to FROM incident WHERE id = $1`, [incidentId]);
       expect(incident.bh_related_to).toBe('neither');
     });
 
@@ -160,7 +160,7 @@ describe('review queue API (real PostgreSQL, outbox)', () => {
       }
       const unknown = await http().post(`/v1/review-queue/${itemId}/dismiss`).set(as('supervisor')).send({ reason: 'ok', note: 'x' }).expect(400);
       expect(unknown.body.errors[0]).toEqual({ field: 'note', detail: 'unknown field' });
-      const [row] = await t.db.dataSource.query(`SELECT status FROM review_item WHERE id = $1`, [itemId]);
+      const [row] = await t.db.ownerDataSource.query(`SELECT status FROM review_item WHERE id = $1`, [itemId]);
       expect(row.status).toBe('pending');
     });
   });
@@ -180,9 +180,9 @@ describe('review queue API (real PostgreSQL, outbox)', () => {
         // observations and suspectedUsing were omitted: the incident keeps its current ones
         incident: { behavioralHealth: { relatedTo: 'mental-health', observations: ['trauma'], suspectedUsing: ['N'] }, version: 2, changed: true },
       });
-      const [incident] = await t.db.dataSource.query(`SELECT bh_related_to, bh_observations, version FROM incident WHERE id = $1`, [incidentId]);
+      const [incident] = await t.db.ownerDataSource.query(`SELECT bh_related_to, bh_observations, version FROM incident WHERE id = $1`, [incidentId]);
       expect(incident).toEqual({ bh_related_to: 'mental-health', bh_observations: ['trauma'], version: 2 });
-      const events = await t.db.dataSource.query(`SELECT event_type, payload FROM outbox WHERE message_key = $1`, [incidentId]);
+      const events = await t.db.ownerDataSource.query(`SELECT event_type, payload FROM outbox WHERE message_key = $1`, [incidentId]);
       expect(events.map((e: { event_type: string }) => e.event_type)).toEqual(['cit.incident.reclassified.v1']);
       expect(events[0].payload.data).toMatchObject({
         incidentId,
@@ -192,7 +192,7 @@ describe('review queue API (real PostgreSQL, outbox)', () => {
         reclassifiedBy: 'dev-clinician',
       });
       expect(JSON.stringify(events[0].payload)).not.toContain('psychiatric crisis');
-      const [item] = await t.db.dataSource.query(`SELECT status, decided_by FROM review_item WHERE id = $1`, [itemId]);
+      const [item] = await t.db.ownerDataSource.query(`SELECT status, decided_by FROM review_item WHERE id = $1`, [itemId]);
       expect(item).toEqual({ status: 'accepted', decided_by: 'dev-clinician' });
     });
 
@@ -203,7 +203,7 @@ describe('review queue API (real PostgreSQL, outbox)', () => {
         .set(as('supervisor'))
         .send({ relatedTo: 'both', observations: ['overdose'], suspectedUsing: ['D'], reason: 'EMS report' })
         .expect(200);
-      const [incident] = await t.db.dataSource.query(`SELECT bh_related_to, bh_observations, bh_suspected_using FROM incident WHERE id = $1`, [incidentId]);
+      const [incident] = await t.db.ownerDataSource.query(`SELECT bh_related_to, bh_observations, bh_suspected_using FROM incident WHERE id = $1`, [incidentId]);
       expect(incident).toEqual({ bh_related_to: 'both', bh_observations: ['overdose'], bh_suspected_using: ['D'] });
     });
 
@@ -217,9 +217,9 @@ describe('review queue API (real PostgreSQL, outbox)', () => {
         .send({ relatedTo: 'narcotics', observations: ['sneezing'], reason: 'x' })
         .expect(400);
       expect(obs.body.errors[0].field).toBe('observations.0');
-      const [incident] = await t.db.dataSource.query(`SELECT bh_related_to FROM incident WHERE id = $1`, [incidentId]);
+      const [incident] = await t.db.ownerDataSource.query(`SELECT bh_related_to FROM incident WHERE id = $1`, [incidentId]);
       expect(incident.bh_related_to).toBe('neither');
-      const [item] = await t.db.dataSource.query(`SELECT status FROM review_item WHERE id = $1`, [itemId]);
+      const [item] = await t.db.ownerDataSource.query(`SELECT status FROM review_item WHERE id = $1`, [itemId]);
       expect(item.status).toBe('pending');
     });
 
@@ -240,7 +240,7 @@ describe('review queue API (real PostgreSQL, outbox)', () => {
       expect(dismiss.headers['content-type']).toContain('application/problem+json');
       await http().post(`/v1/review-queue/${itemId}/accept`).set(as('otherSupervisor')).send({ relatedTo: 'both', reason: 'x' }).expect(404);
       await http().post(`/v1/review-queue/rvw_missing/dismiss`).set(as('supervisor')).send({ reason: 'x' }).expect(404);
-      const [item] = await t.db.dataSource.query(`SELECT status FROM review_item WHERE id = $1`, [itemId]);
+      const [item] = await t.db.ownerDataSource.query(`SELECT status FROM review_item WHERE id = $1`, [itemId]);
       expect(item.status).toBe('pending');
     });
   });
@@ -345,7 +345,7 @@ describe('review queue API (real PostgreSQL, outbox)', () => {
         })
         .expect(201);
       const incidentId = created.body.id as string;
-      const [item] = await t.db.dataSource.query(`SELECT id, status, reasons FROM review_item WHERE incident_id = $1`, [incidentId]);
+      const [item] = await t.db.ownerDataSource.query(`SELECT id, status, reasons FROM review_item WHERE incident_id = $1`, [incidentId]);
       expect(item).toMatchObject({ status: 'pending' });
       expect(new Set(item.reasons.map((r: { suggests: string }) => r.suggests))).toEqual(new Set(['mental-health', 'narcotics']));
 
@@ -354,7 +354,7 @@ describe('review queue API (real PostgreSQL, outbox)', () => {
         .set(as('supervisor'))
         .send({ behavioralHealth: { relatedTo: 'both', observations: [], suspectedUsing: ['D'] }, reason: { code: 'clinical-review' } })
         .expect(200);
-      const [after] = await t.db.dataSource.query(`SELECT status, decided_by, decision_reason FROM review_item WHERE id = $1`, [item.id]);
+      const [after] = await t.db.ownerDataSource.query(`SELECT status, decided_by, decision_reason FROM review_item WHERE id = $1`, [item.id]);
       expect(after).toEqual({ status: 'superseded', decided_by: 'dev-supervisor', decision_reason: 'reclassified' });
       const superseded = await http().get('/v1/review-queue').query({ status: 'superseded' }).set(as('supervisor')).expect(200);
       expect(superseded.body.items.find((i: { id: string }) => i.id === item.id)).toMatchObject({ decisionReason: 'reclassified' });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { BhCoding } from '@cit/contracts';
-import { createTestDatabase, type TestDatabase } from '@cit/persistence';
+import { createTestDatabase, runtimeRoleName, tenantTransaction, type TestDatabase } from '@cit/persistence';
 import { intakeService } from '../intake.definition';
 import { ReviewScreener, type IncidentToScreen } from './review-screener.service';
 import { ScreeningRulesStore } from './screening-rules.store';
@@ -8,7 +8,7 @@ import { ScreeningRulesStore } from './screening-rules.store';
 /** Inserts a bare incident row; screening only needs it to exist (review_item references it). */
 async function insertIncident(db: TestDatabase, departmentId: string, relatedTo: BhCoding['relatedTo'] = 'neither'): Promise<string> {
   const id = `inc_${randomUUID().replace(/-/g, '')}`;
-  await db.dataSource.query(
+  await db.ownerDataSource.query(
     `INSERT INTO incident (id, department_id, occurred_at, received_at, call_type, encounter, bh_related_to, reporting_officer_id, created_by)
      VALUES ($1, $2, now(), now(), 'disturbance', 'non-criminal', $3, 'officer-1', 'officer-1')`,
     [id, departmentId, relatedTo],
@@ -23,16 +23,22 @@ describe('ReviewScreener (real PostgreSQL)', () => {
   let store: ScreeningRulesStore;
   let screener: ReviewScreener;
   const items = (incidentId: string) =>
-    db.dataSource.query(`SELECT id, status, reasons, decided_by, decision_reason FROM review_item WHERE incident_id = $1 ORDER BY created_at`, [
+    db.ownerDataSource.query(`SELECT id, status, reasons, decided_by, decision_reason FROM review_item WHERE incident_id = $1 ORDER BY created_at`, [
       incidentId,
     ]) as Promise<Array<{ id: string; status: string; reasons: unknown[]; decided_by: string | null; decision_reason: string | null }>>;
   const screen = (incidentId: string, over: Partial<IncidentToScreen> = {}) =>
-    db.dataSource.transaction((em) =>
+    tenantTransaction(db.dataSource, over.departmentId ?? 'dept-a', (em) =>
       screener.screenIncident(em, { incidentId, departmentId: 'dept-a', callType: 'disturbance', observations: [], coding: coding('neither'), ...over }),
     );
 
   beforeAll(async () => {
-    db = await createTestDatabase({ entities: intakeService.entities, migrations: intakeService.migrations, prefix: 'intake_screener' });
+    // Fixtures as the owner; the screener runs on intake's runtime role, under RLS.
+    db = await createTestDatabase({
+      entities: intakeService.entities,
+      migrations: intakeService.migrations,
+      prefix: 'intake_screener',
+      runtimeRole: runtimeRoleName(intakeService.name),
+    });
     store = new ScreeningRulesStore();
     screener = new ReviewScreener(store);
   });
@@ -89,7 +95,7 @@ describe('ReviewScreener (real PostgreSQL)', () => {
   it('a decided item does not block a new pending one for the same incident', async () => {
     const id = await insertIncident(db, 'dept-a');
     await screen(id, { narrative: 'suicidal' });
-    await db.dataSource.query(`UPDATE review_item SET status = 'dismissed', decided_by = 'sup-1', decided_at = now() WHERE incident_id = $1`, [id]);
+    await db.ownerDataSource.query(`UPDATE review_item SET status = 'dismissed', decided_by = 'sup-1', decided_at = now() WHERE incident_id = $1`, [id]);
     await screen(id, { narrative: 'hallucinating' });
     expect((await items(id)).map((i) => i.status)).toEqual(['dismissed', 'pending']);
   });
@@ -97,7 +103,7 @@ describe('ReviewScreener (real PostgreSQL)', () => {
   it('screening joins the caller transaction: a rollback leaves no item', async () => {
     const id = await insertIncident(db, 'dept-a');
     await expect(
-      db.dataSource.transaction(async (em) => {
+      tenantTransaction(db.dataSource, 'dept-a', async (em) => {
         await screener.screenIncident(em, { incidentId: id, departmentId: 'dept-a', callType: 'welfare-check', observations: [], coding: coding('neither') });
         throw new Error('incident insert failed later');
       }),
@@ -107,7 +113,7 @@ describe('ReviewScreener (real PostgreSQL)', () => {
 
   describe('resolveOnReclassify', () => {
     const resolve = (incidentId: string, relatedTo: BhCoding['relatedTo']) =>
-      db.dataSource.transaction((em) => screener.resolveOnReclassify(em, 'dept-a', incidentId, coding(relatedTo), 'sup-7'));
+      tenantTransaction(db.dataSource, 'dept-a', (em) => screener.resolveOnReclassify(em, 'dept-a', incidentId, coding(relatedTo), 'sup-7'));
 
     it('supersedes a pending item whose categories the new coding covers', async () => {
       const id = await insertIncident(db, 'dept-a');
@@ -135,7 +141,7 @@ describe('ReviewScreener (real PostgreSQL)', () => {
 
     it('never touches another department’s item', async () => {
       const id = await insertIncident(db, 'dept-b');
-      await db.dataSource.transaction((em) =>
+      await tenantTransaction(db.dataSource, 'dept-b', (em) =>
         screener.screenIncident(em, { incidentId: id, departmentId: 'dept-b', callType: 'welfare-check', observations: [], coding: coding('neither') }),
       );
       expect(await resolve(id, 'both')).toBeNull();
@@ -148,12 +154,12 @@ describe('ReviewScreener (real PostgreSQL)', () => {
       const dept = `dept-rules-${randomUUID().slice(0, 8)}`;
       const run = async (narrative: string) => {
         const id = await insertIncident(db, dept);
-        return db.dataSource.transaction((em) =>
+        return tenantTransaction(db.dataSource, dept, (em) =>
           screener.screenIncident(em, { incidentId: id, departmentId: dept, callType: 'disturbance', narrative, observations: [], coding: coding('neither') }),
         );
       };
       expect(await run('kept yelling about the aliens, hallucinating')).toHaveLength(1);
-      await db.dataSource.query(
+      await db.ownerDataSource.query(
         `INSERT INTO screening_config (department_id, keywords, updated_by) VALUES ($1, ARRAY['mental-health:alien'], 'admin-1')`,
         [dept],
       );
@@ -166,12 +172,13 @@ describe('ReviewScreener (real PostgreSQL)', () => {
     it('expires cached rules after the TTL', async () => {
       const dept = `dept-ttl-${randomUUID().slice(0, 8)}`;
       const t0 = Date.now();
-      expect((await store.rulesFor(db.dataSource.manager, dept, t0)).isDefault).toBe(true);
-      await db.dataSource.query(`INSERT INTO screening_config (department_id, phrases, version, updated_by) VALUES ($1, ARRAY['narcotics:nod off'], 3, 'admin-1')`, [
+      // Cache semantics only: the owner's manager reads the rows whatever the tenant.
+      expect((await store.rulesFor(db.ownerDataSource.manager, dept, t0)).isDefault).toBe(true);
+      await db.ownerDataSource.query(`INSERT INTO screening_config (department_id, phrases, version, updated_by) VALUES ($1, ARRAY['narcotics:nod off'], 3, 'admin-1')`, [
         dept,
       ]);
-      expect((await store.rulesFor(db.dataSource.manager, dept, t0 + 1_000)).isDefault).toBe(true);
-      const fresh = await store.rulesFor(db.dataSource.manager, dept, t0 + 60_000);
+      expect((await store.rulesFor(db.ownerDataSource.manager, dept, t0 + 1_000)).isDefault).toBe(true);
+      const fresh = await store.rulesFor(db.ownerDataSource.manager, dept, t0 + 60_000);
       expect(fresh).toMatchObject({ isDefault: false, version: 3, rules: { phrases: [{ term: 'nod off', suggests: 'narcotics' }] } });
     });
   });

@@ -99,12 +99,12 @@ export class ReviewScreener {
     const open = uncoveredReasons(item.reasons, newCoding.relatedTo);
     if (open.length === item.reasons.length) return { itemId: item.id, status: 'pending' };
     if (open.length > 0) {
-      await manager.update(ReviewItemEntity, { id: item.id }, { reasons: open });
+      await manager.update(ReviewItemEntity, { id: item.id, departmentId }, { reasons: open });
       return { itemId: item.id, status: 'pending' };
     }
     await manager.update(
       ReviewItemEntity,
-      { id: item.id, status: 'pending' },
+      { id: item.id, departmentId, status: 'pending' },
       { status: 'superseded', decidedBy: actor, decidedAt: new Date(), decisionReason: SUPERSEDED_REASON },
     );
     this.logger.info({ departmentId, incidentId, reviewItemId: item.id }, 'review item superseded by reclassification');

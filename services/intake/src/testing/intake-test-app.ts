@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { issueDevToken, type Role } from '@cit/auth';
-import { createTestDatabase, type TestDatabase } from '@cit/persistence';
+import { createTestDatabase, runtimeRoleName, type TestDatabase } from '@cit/persistence';
 import { createServiceApp, loadServiceEnv } from '@cit/service-kit';
 import { intakeService } from '../intake.definition';
 import { IntakeModule } from '../intake.module';
@@ -10,6 +10,7 @@ export interface IntakeTestApp {
   app: INestApplication;
   /** Base URL of the listening app (supertest on a non-listening server re-listens per request, which breaks under concurrency). */
   url: string;
+  /** The test's database: dataSource runs as cit_intake (under RLS, like the app), ownerDataSource as the owner (fixtures, inspection). */
   db: TestDatabase;
   token(role: Role, department?: string): Promise<string>;
   close(): Promise<void>;
@@ -17,7 +18,15 @@ export interface IntakeTestApp {
 
 /** Starts intake as the real service does (chassis, auth, outbox relay) on a new test database. */
 export async function startIntakeTestApp(prefix: string): Promise<IntakeTestApp> {
-  const db = await createTestDatabase({ entities: intakeService.entities, migrations: intakeService.migrations, prefix });
+  // Migrated as the owner; the app connects as intake's runtime role (cit_intake), which the
+  // chassis refuses to replace with an owner or superuser, so every suite runs under RLS.
+  const db = await createTestDatabase({
+    entities: intakeService.entities,
+    migrations: intakeService.migrations,
+    prefix,
+    runtimeRole: runtimeRoleName(intakeService.name),
+    appendOnlyTables: intakeService.appendOnlyTables,
+  });
   const app = await createServiceApp(intakeService, IntakeModule, loadServiceEnv({ ...process.env, DATABASE_NAME: db.databaseName }));
   await app.listen(0, '127.0.0.1');
   return {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { OutboxWriter } from '@cit/messaging';
+import { tenantTransaction } from '@cit/persistence';
 import { DataSource } from 'typeorm';
 import { incidentReportedEvent, type IncidentRecord } from '../../incidents/incident.mapper';
 import { IncidentStore } from '../../incidents/incident-store';
@@ -59,7 +60,7 @@ export class ImportBatchWriter {
   ) {}
 
   async commit(target: BatchTarget, batch: PreparedBatch): Promise<BatchOutcome> {
-    return this.dataSource.transaction(async (em) => {
+    return tenantTransaction(this.dataSource, target.departmentId, async (em) => {
       // A re-run skips what an earlier run stored: the department's CAD and RMS numbers are unique.
       const inserted = await this.store.insert(em, batch.rows.map((r) => r.record), { skipDuplicates: true });
       const rows = batch.rows.filter((r) => inserted.has(r.record.id));
@@ -71,18 +72,18 @@ export class ImportBatchWriter {
       }
       if (batch.errors.length) {
         await em.query(
-          `INSERT INTO import_row_error (import_id, line, field, reason)
-           SELECT $1, line, field, reason FROM unnest($2::int[], $3::text[], $4::text[]) AS e(line, field, reason)
+          `INSERT INTO import_row_error (import_id, department_id, line, field, reason)
+           SELECT $1, $5, line, field, reason FROM unnest($2::int[], $3::text[], $4::text[]) AS e(line, field, reason)
            ON CONFLICT DO NOTHING`,
-          [target.importId, batch.errors.map((e) => e.line), batch.errors.map((e) => e.field), batch.errors.map((e) => e.reason)],
+          [target.importId, batch.errors.map((e) => e.line), batch.errors.map((e) => e.field), batch.errors.map((e) => e.reason), target.departmentId],
         );
       }
       const outcome = { imported: rows.length, duplicate: batch.rows.length - rows.length };
       await em.query(
         `UPDATE import_job SET rows_read = rows_read + $2, rows_imported = rows_imported + $3,
                 rows_duplicate = rows_duplicate + $4, rows_rejected = rows_rejected + $5
-          WHERE id = $1`,
-        [target.importId, batch.rowsRead, outcome.imported, outcome.duplicate, batch.rowsRejected],
+          WHERE id = $1 AND department_id = $6`,
+        [target.importId, batch.rowsRead, outcome.imported, outcome.duplicate, batch.rowsRejected, target.departmentId],
       );
       return outcome;
     });

@@ -4,6 +4,7 @@ import type { Principal } from '@cit/auth';
 import { newId } from '@cit/contracts';
 import { createLogger, currentContext } from '@cit/observability';
 import { ProblemException, ProblemType, RequestValidationError } from '@cit/service-kit';
+import { tenantTransaction } from '@cit/persistence';
 import { DataSource } from 'typeorm';
 import { incidentRecordFromRequest, type PhiProtection } from '../../incidents/incident.mapper';
 import { IncidentPhiProtection } from '../../incidents/phi-protection.service';
@@ -74,7 +75,7 @@ export class RunImportService {
         throw new ImportLimitError('maxBytes', this.limits.maxBytes, `the body is ${declaredBytes} bytes`);
       }
       const importId = newId('imp');
-      await this.dataSource.transaction(async (em) => {
+      await tenantTransaction(this.dataSource, principal.departmentId, async (em) => {
         // Serializes starts per department across replicas, so two cannot both see a free slot.
         await em.query(`SELECT pg_advisory_xact_lock(hashtext('import-start|' || $1))`, [principal.departmentId]);
         // A job left running by a crashed replica stops counting once no request could still be feeding it.
@@ -140,7 +141,13 @@ export class RunImportService {
       const err = caught instanceof CsvLimitError ? csvLimit(caught, limits) : caught;
       await pipeline.abandon();
       const reason = failureReason(err);
-      await this.dataSource.query(`UPDATE import_job SET status = 'failed', failure = $2, finished_at = now() WHERE id = $1`, [importId, reason]);
+      await tenantTransaction(this.dataSource, principal.departmentId, (em) =>
+        em.query(`UPDATE import_job SET status = 'failed', failure = $2, finished_at = now() WHERE id = $1 AND department_id = $3`, [
+          importId,
+          reason,
+          principal.departmentId,
+        ]),
+      );
       this.logger.warn({ importId, departmentId: principal.departmentId, reason }, 'import failed');
       if (err instanceof ImportLimitError) throw err.toProblem();
       if (err instanceof ImportAbortedError && err.issues) throw new RequestValidationError(err.issues.map((i) => ({ field: i.field, detail: i.reason })));
@@ -148,14 +155,16 @@ export class RunImportService {
       if (isDisconnect(err)) throw new ProblemException(ProblemType.validation, HttpStatus.BAD_REQUEST, 'Request body incomplete', reason);
       throw err;
     }
-    await this.dataSource.query(`UPDATE import_job SET status = 'completed', finished_at = now() WHERE id = $1`, [importId]);
+    await tenantTransaction(this.dataSource, principal.departmentId, (em) =>
+      em.query(`UPDATE import_job SET status = 'completed', finished_at = now() WHERE id = $1 AND department_id = $2`, [importId, principal.departmentId]),
+    );
     const summary = await this.summary(importId, principal.departmentId);
     this.logger.info({ departmentId: principal.departmentId, ...summary }, 'import completed');
     return summary;
   }
 
   async summary(importId: string, departmentId: string): Promise<ImportSummary> {
-    const job = await this.dataSource.getRepository(ImportJobEntity).findOneByOrFail({ id: importId, departmentId });
+    const job = await tenantTransaction(this.dataSource, departmentId, (em) => em.getRepository(ImportJobEntity).findOneByOrFail({ id: importId, departmentId }));
     return summaryOf(job);
   }
 

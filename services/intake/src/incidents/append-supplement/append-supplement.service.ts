@@ -1,7 +1,7 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import type { Principal } from '@cit/auth';
 import { newId } from '@cit/contracts';
-import { FieldCipher } from '@cit/persistence';
+import { FieldCipher, tenantTransaction } from '@cit/persistence';
 import { DataSource } from 'typeorm';
 import { ReviewScreener } from '../../review-queue/review-screener.service';
 import { codingOf } from '../bh-coding';
@@ -20,7 +20,7 @@ export class AppendSupplementService {
   ) {}
 
   async append(incidentId: string, narrative: string, principal: Principal) {
-    return this.dataSource.transaction(async (em) => {
+    return tenantTransaction(this.dataSource, principal.departmentId, async (em) => {
       const incident = await em.findOne(IncidentEntity, {
         where: { id: incidentId, departmentId: principal.departmentId },
         lock: { mode: 'pessimistic_write' },
@@ -37,7 +37,7 @@ export class AppendSupplementService {
         addedBy: principal.subject,
         addedAt: now,
       });
-      await em.update(IncidentEntity, { id: incidentId }, { version, updatedAt: now });
+      await em.update(IncidentEntity, { id: incidentId, departmentId: principal.departmentId }, { version, updatedAt: now });
       await this.screener.screenIncident(em, {
         incidentId,
         departmentId: principal.departmentId,

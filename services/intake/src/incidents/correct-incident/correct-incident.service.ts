@@ -1,6 +1,6 @@
 import { HttpStatus, Injectable, NotFoundException } from '@nestjs/common';
 import type { Principal } from '@cit/auth';
-import { BlindIndex, FieldCipher } from '@cit/persistence';
+import { BlindIndex, FieldCipher, tenantTransaction } from '@cit/persistence';
 import { ProblemException, ProblemType, RequestValidationError } from '@cit/service-kit';
 import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
 import { PersonMatcher } from '../../persons/person-matcher.service';
@@ -26,7 +26,7 @@ export class CorrectIncidentService {
 
   async correct(incidentId: string, req: CorrectIncidentRequest, principal: Principal) {
     try {
-      return await this.dataSource.transaction((em) => this.apply(em, incidentId, req, principal));
+      return await tenantTransaction(this.dataSource, principal.departmentId, (em) => this.apply(em, incidentId, req, principal));
     } catch (err) {
       if (err instanceof QueryFailedError && (err.driverError as { code?: string }).code === '23505') {
         throw new ProblemException(ProblemType.conflict, HttpStatus.CONFLICT, 'Conflict', 'rmsIncidentNumber is already used by another incident of the department');
@@ -46,7 +46,7 @@ export class CorrectIncidentService {
       fields.push(...(await this.correctSubject(em, incidentId, departmentId, subject, i)));
     }
 
-    await em.update(IncidentEntity, { id: incidentId }, { ...updates, version, updatedAt: now });
+    await em.update(IncidentEntity, { id: incidentId, departmentId }, { ...updates, version, updatedAt: now });
     await this.history.record(
       em,
       {
@@ -97,7 +97,7 @@ export class CorrectIncidentService {
       const phone = c.phone ?? open(subject.phone);
       Object.assign(updates, subjectIndexes(this.blindIndex, name, dob, phone));
     }
-    if (Object.keys(updates).length) await em.update(IncidentSubjectEntity, { id: subject.id }, updates);
+    if (Object.keys(updates).length) await em.update(IncidentSubjectEntity, { id: subject.id, departmentId }, updates);
     if (identityChanged) {
       await this.persons.linkSubjects(em, departmentId, [
         { id: subject.id, personMatchIndex: updates.personMatchIndex ?? null, personPhoneIndex: updates.personPhoneIndex ?? null },

@@ -29,7 +29,7 @@ describe('incident creation under a unique-constraint race (real PostgreSQL)', (
 
   /** Another replica's transaction: an incident with this CAD number, inserted and not yet committed. */
   async function holdCad(cadCallNumber: string, id = `inc_other_${seq}`): Promise<{ id: string; runner: QueryRunner }> {
-    const runner = t.db.dataSource.createQueryRunner();
+    const runner = t.db.ownerDataSource.createQueryRunner();
     await runner.connect();
     await runner.startTransaction();
     await runner.query(
@@ -44,7 +44,7 @@ describe('incident creation under a unique-constraint race (real PostgreSQL)', (
   async function blockedInserts(n: number, statement = 'INSERT INTO incident (%'): Promise<void> {
     const deadline = Date.now() + 15_000;
     for (;;) {
-      const [{ waiting }] = await t.db.dataSource.query(
+      const [{ waiting }] = await t.db.ownerDataSource.query(
         `SELECT count(*)::int AS waiting FROM pg_stat_activity
           WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE $1`,
         [statement],
@@ -56,9 +56,9 @@ describe('incident creation under a unique-constraint race (real PostgreSQL)', (
   }
 
   const stored = async (cadCallNumber: string) =>
-    (await t.db.dataSource.query(`SELECT id FROM incident WHERE department_id = $1 AND cad_call_number = $2`, [DEPT, cadCallNumber])) as { id: string }[];
+    (await t.db.ownerDataSource.query(`SELECT id FROM incident WHERE department_id = $1 AND cad_call_number = $2`, [DEPT, cadCallNumber])) as { id: string }[];
   const events = async (incidentId: string) =>
-    (await t.db.dataSource.query(`SELECT event_type FROM outbox WHERE message_key = $1`, [incidentId])) as { event_type: string }[];
+    (await t.db.ownerDataSource.query(`SELECT event_type FROM outbox WHERE message_key = $1`, [incidentId])) as { event_type: string }[];
 
   it('across batches: two requests with one CAD number both past the pre-check end as one incident, one event, 201 and 200 with the same id', async () => {
     const c = cad();
@@ -145,7 +145,7 @@ describe('incident creation under a unique-constraint race (real PostgreSQL)', (
       expect([r1.status, r2.status]).toEqual([201, 200]);
       expect(r2.body.id).toBe(r1.body.id);
       expect(await events(r1.body.id)).toEqual([{ event_type: 'cit.incident.reported.v1' }]);
-      const [{ keys }] = await t.db.dataSource.query(`SELECT count(*)::int AS keys FROM idempotency_key WHERE department_id = $1 AND key = $2`, [DEPT, key]);
+      const [{ keys }] = await t.db.ownerDataSource.query(`SELECT count(*)::int AS keys FROM idempotency_key WHERE department_id = $1 AND key = $2`, [DEPT, key]);
       expect(keys).toBe(1);
     } finally {
       await other.runner.release();

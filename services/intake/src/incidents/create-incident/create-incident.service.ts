@@ -4,6 +4,7 @@ import type { Principal } from '@cit/auth';
 import { OutboxWriter } from '@cit/messaging';
 import { createLogger, currentContext } from '@cit/observability';
 import { MicroBatcher, ProblemException, ProblemType, type BatchResult } from '@cit/service-kit';
+import { tenantTransaction } from '@cit/persistence';
 import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
 import { ReviewScreener } from '../../review-queue/review-screener.service';
 import { IdempotencyKeyEntity } from '../idempotency-key.entity';
@@ -63,9 +64,30 @@ export class CreateIncidentService {
     });
   }
 
+  /**
+   * One transaction per department of the batch: row-level security keys a transaction on
+   * one tenant, so requests of several departments batched together commit separately.
+   */
   private async flush(cmds: CreateCommand[]): Promise<BatchResult<CreateIncidentResult>[]> {
+    const byDepartment = new Map<string, number[]>();
+    cmds.forEach((cmd, i) => {
+      const positions = byDepartment.get(cmd.principal.departmentId);
+      if (positions) positions.push(i);
+      else byDepartment.set(cmd.principal.departmentId, [i]);
+    });
+    const results = new Array<BatchResult<CreateIncidentResult>>(cmds.length);
+    await Promise.all(
+      [...byDepartment].map(async ([departmentId, positions]) => {
+        const part = await this.flushDepartment(departmentId, positions.map((i) => cmds[i]));
+        positions.forEach((pos, k) => (results[pos] = part[k]));
+      }),
+    );
+    return results;
+  }
+
+  private async flushDepartment(departmentId: string, cmds: CreateCommand[]): Promise<BatchResult<CreateIncidentResult>[]> {
     try {
-      return await this.dataSource.transaction((em) => this.createAll(em, cmds));
+      return await tenantTransaction(this.dataSource, departmentId, (em) => this.createAll(em, cmds));
     } catch (err) {
       if (cmds.length === 1 && !isUniqueViolation(err)) throw err;
       // One request of the batch collided with a concurrent writer (another replica); each
@@ -73,7 +95,7 @@ export class CreateIncidentService {
       const results: BatchResult<CreateIncidentResult>[] = [];
       for (const cmd of cmds) {
         try {
-          results.push((await this.dataSource.transaction((em) => this.createAll(em, [cmd])))[0]);
+          results.push((await tenantTransaction(this.dataSource, departmentId, (em) => this.createAll(em, [cmd])))[0]);
         } catch (error) {
           results.push({ ok: false, error });
         }

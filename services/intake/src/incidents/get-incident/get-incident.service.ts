@@ -1,7 +1,7 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import type { Principal } from '@cit/auth';
-import { FieldCipher } from '@cit/persistence';
-import { DataSource } from 'typeorm';
+import { FieldCipher, tenantTransaction } from '@cit/persistence';
+import { DataSource, type EntityManager } from 'typeorm';
 import { IncidentSupplementEntity } from '../incident-supplement.entity';
 import { IncidentEntity } from '../incident.entity';
 import { incidentView } from '../incident.view';
@@ -15,14 +15,18 @@ export class GetIncidentService {
   ) {}
 
   async get(id: string, principal: Principal) {
+    return tenantTransaction(this.dataSource, principal.departmentId, (em) => this.read(em, id, principal));
+  }
+
+  private async read(em: EntityManager, id: string, principal: Principal) {
     // Scoped by department: another department's incident is indistinguishable from a missing one.
-    const incident = await this.dataSource.getRepository(IncidentEntity).findOne({
+    const incident = await em.getRepository(IncidentEntity).findOne({
       where: { id, departmentId: principal.departmentId },
       relations: { subjects: true },
       order: { subjects: { ordinal: 'ASC' } },
     });
     if (!incident) throw new NotFoundException('incident not found');
-    const supplements = await this.dataSource
+    const supplements = await em
       .getRepository(IncidentSupplementEntity)
       .find({ where: { incidentId: id, departmentId: principal.departmentId }, order: { addedAt: 'ASC' } });
     const open = (v: string | null) => (v === null ? undefined : this.cipher.decrypt(v));

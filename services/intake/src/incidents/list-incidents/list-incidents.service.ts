@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '@cit/auth';
-import { BlindIndex } from '@cit/persistence';
+import { BlindIndex, tenantTransaction } from '@cit/persistence';
 import { cursorPage, decodeCursor, encodeCursor, RequestValidationError } from '@cit/service-kit';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
@@ -82,16 +82,16 @@ export class ListIncidentsService {
       where.push(`(i.occurred_at, i.id) < ($${params.length - 1}::timestamptz, $${params.length})`);
     }
     params.push(filters.limit + 1);
-    const rows: Row[] = await this.dataSource.query(
+    const rows: Row[] = await tenantTransaction(this.dataSource, principal.departmentId, (em) => em.query(
       `SELECT i.id, i.cad_call_number, i.rms_incident_number, i.occurred_at, i.occurred_at::text AS occurred_key, i.call_type, i.disposition, i.encounter,
               i.district, i.bh_related_to, i.bh_observations, i.bh_suspected_using, i.version,
-              (SELECT count(*)::int FROM incident_subject s WHERE s.incident_id = i.id) AS subject_count
+              (SELECT count(*)::int FROM incident_subject s WHERE s.incident_id = i.id AND s.department_id = i.department_id) AS subject_count
          FROM incident i
         WHERE ${where.join(' AND ')}
         ORDER BY i.occurred_at DESC, i.id DESC
         LIMIT $${params.length}`,
       params,
-    );
+    ));
     return cursorPage(
       rows,
       filters.limit,

@@ -39,7 +39,7 @@ export class IncidentCodingService {
     const now = new Date();
     await manager.update(
       IncidentEntity,
-      { id: incident.id },
+      { id: incident.id, departmentId: cmd.departmentId },
       { bhRelatedTo: current.relatedTo, bhObservations: current.observations, bhSuspectedUsing: current.suspectedUsing, version, updatedAt: now },
     );
     await this.history.record(

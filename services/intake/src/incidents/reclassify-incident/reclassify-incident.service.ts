@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '@cit/auth';
+import { tenantTransaction } from '@cit/persistence';
 import { DataSource } from 'typeorm';
 import { ReviewScreener } from '../../review-queue/review-screener.service';
 import { IncidentCodingService } from './incident-coding.service';
@@ -15,7 +16,7 @@ export class ReclassifyIncidentService {
   ) {}
 
   async reclassify(incidentId: string, body: ReclassifyIncidentRequest, principal: Principal) {
-    return this.dataSource.transaction(async (em) => {
+    return tenantTransaction(this.dataSource, principal.departmentId, async (em) => {
       const result = await this.coding.reclassify(em, {
         departmentId: principal.departmentId,
         incidentId,

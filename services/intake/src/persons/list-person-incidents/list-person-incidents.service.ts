@@ -1,5 +1,6 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import type { Principal } from '@cit/auth';
+import { tenantTransaction } from '@cit/persistence';
 import { DataSource } from 'typeorm';
 import { ListIncidentsService } from '../../incidents/list-incidents/list-incidents.service';
 import type { ListPersonIncidentsQuery } from './list-person-incidents.query';
@@ -13,9 +14,11 @@ export class ListPersonIncidentsService {
   ) {}
 
   async list(personId: string, query: ListPersonIncidentsQuery, principal: Principal) {
-    const [person] = await this.dataSource.query<{ id: string; merged_into: string | null }[]>(
-      'SELECT id, merged_into FROM person WHERE id = $1 AND department_id = $2',
-      [personId, principal.departmentId],
+    const [person] = await tenantTransaction(this.dataSource, principal.departmentId, (em) =>
+      em.query<{ id: string; merged_into: string | null }[]>('SELECT id, merged_into FROM person WHERE id = $1 AND department_id = $2', [
+        personId,
+        principal.departmentId,
+      ]),
     );
     // Another department's person is indistinguishable from a missing one.
     if (!person) throw new NotFoundException('person not found');

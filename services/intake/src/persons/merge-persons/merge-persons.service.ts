@@ -3,6 +3,7 @@ import type { Principal } from '@cit/auth';
 import { newId } from '@cit/contracts';
 import { createLogger } from '@cit/observability';
 import { ProblemException, ProblemType, RequestValidationError } from '@cit/service-kit';
+import { tenantTransaction } from '@cit/persistence';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { MergePersonsRequest, UndoPersonMergeRequest } from './merge-persons.request';
 
@@ -18,7 +19,7 @@ export class MergePersonsService {
   async merge(sourceId: string, req: MergePersonsRequest, principal: Principal) {
     const departmentId = principal.departmentId;
     if (req.intoPersonId === sourceId) throw new RequestValidationError([{ field: 'intoPersonId', detail: 'must differ from the person being merged' }]);
-    return this.dataSource.transaction(async (em) => {
+    return tenantTransaction(this.dataSource, departmentId, async (em) => {
       // Both rows locked in id order: concurrent merges of the same pair queue instead of deadlocking.
       const persons: { id: string; merged_into: string | null }[] = await em.query(
         'SELECT id, merged_into FROM person WHERE department_id = $1 AND id = ANY($2::text[]) ORDER BY id FOR UPDATE',
@@ -37,7 +38,7 @@ export class MergePersonsService {
         [departmentId, sourceId, req.intoPersonId],
       );
       const movedIds = moved.map((r) => r.id);
-      await em.query('UPDATE person SET merged_into = $2 WHERE id = $1', [sourceId, req.intoPersonId]);
+      await em.query('UPDATE person SET merged_into = $2 WHERE id = $1 AND department_id = $3', [sourceId, req.intoPersonId, departmentId]);
       const mergeId = newId('pmg');
       const [row]: { merged_at: Date }[] = await em.query(
         `INSERT INTO person_merge (id, department_id, source_person_id, target_person_id, moved_subject_ids, reason, merged_by)
@@ -58,14 +59,17 @@ export class MergePersonsService {
 
   async undo(mergeId: string, req: UndoPersonMergeRequest, principal: Principal) {
     const departmentId = principal.departmentId;
-    return this.dataSource.transaction(async (em) => {
+    return tenantTransaction(this.dataSource, departmentId, async (em) => {
       const [merge]: { source_person_id: string; target_person_id: string; moved_subject_ids: string[]; undone_at: Date | null }[] = await em.query(
         'SELECT source_person_id, target_person_id, moved_subject_ids, undone_at FROM person_merge WHERE id = $1 AND department_id = $2 FOR UPDATE',
         [mergeId, departmentId],
       );
       if (!merge) throw new NotFoundException('merge not found');
       if (merge.undone_at) throw conflict('the merge was already undone');
-      const [target]: { merged_into: string | null }[] = await em.query('SELECT merged_into FROM person WHERE id = $1 FOR UPDATE', [merge.target_person_id]);
+      const [target]: { merged_into: string | null }[] = await em.query('SELECT merged_into FROM person WHERE id = $1 AND department_id = $2 FOR UPDATE', [
+        merge.target_person_id,
+        departmentId,
+      ]);
       // The target's subjects (these included) moved on with a later merge: undo that one first, newest first.
       if (target?.merged_into) throw conflict('the target person was merged again later; undo that merge first');
 
@@ -75,11 +79,11 @@ export class MergePersonsService {
         'UPDATE incident_subject SET person_id = $2 WHERE department_id = $1 AND id = ANY($3::text[]) AND person_id = $4 RETURNING id',
         [departmentId, merge.source_person_id, merge.moved_subject_ids, merge.target_person_id],
       );
-      await em.query('UPDATE person SET merged_into = NULL WHERE id = $1', [merge.source_person_id]);
+      await em.query('UPDATE person SET merged_into = NULL WHERE id = $1 AND department_id = $2', [merge.source_person_id, departmentId]);
       const [row] = await updateReturning<{ undone_at: Date }>(
         em,
-        'UPDATE person_merge SET undone_by = $2, undone_at = now(), undo_reason = $3 WHERE id = $1 RETURNING undone_at',
-        [mergeId, principal.subject, req.reason],
+        'UPDATE person_merge SET undone_by = $2, undone_at = now(), undo_reason = $3 WHERE id = $1 AND department_id = $4 RETURNING undone_at',
+        [mergeId, principal.subject, req.reason, departmentId],
       );
       const restored = back.map((r) => r.id);
       this.logger.info({ departmentId, mergeId, restoredSubjects: restored.length }, 'person merge undone');

@@ -2,7 +2,7 @@ import { HttpStatus, Injectable, NotFoundException } from '@nestjs/common';
 import type { Principal } from '@cit/auth';
 import { problemType, type BhCoding, type ReviewItemStatus } from '@cit/contracts';
 import { createLogger } from '@cit/observability';
-import { FieldCipher } from '@cit/persistence';
+import { FieldCipher, tenantTransaction } from '@cit/persistence';
 import { ProblemException } from '@cit/service-kit';
 import { DataSource, type EntityManager } from 'typeorm';
 import { IncidentEntity } from '../../incidents/incident.entity';
@@ -30,7 +30,7 @@ export class DecideReviewItemService {
   ) {}
 
   async accept(itemId: string, body: AcceptReviewItemRequest, principal: Principal): Promise<AcceptResult> {
-    return this.dataSource.transaction(async (em) => {
+    return tenantTransaction(this.dataSource, principal.departmentId, async (em) => {
       const item = await this.lockPending(em, itemId, principal);
       const incident = await em.findOne(IncidentEntity, {
         where: { id: item.incidentId, departmentId: principal.departmentId },
@@ -62,7 +62,7 @@ export class DecideReviewItemService {
   }
 
   async dismiss(itemId: string, body: DismissReviewItemRequest, principal: Principal): Promise<ReviewItemView> {
-    return this.dataSource.transaction(async (em) => {
+    return tenantTransaction(this.dataSource, principal.departmentId, async (em) => {
       const item = await this.lockPending(em, itemId, principal);
       const decided = await this.decide(em, item, 'dismissed', body.reason, principal);
       this.logger.info({ departmentId: principal.departmentId, reviewItemId: item.id, incidentId: item.incidentId }, 'review item dismissed');
@@ -93,7 +93,7 @@ export class DecideReviewItemService {
     const decidedAt = new Date();
     await em.update(
       ReviewItemEntity,
-      { id: item.id, status: 'pending' },
+      { id: item.id, departmentId: principal.departmentId, status: 'pending' },
       { status, decidedBy: principal.subject, decidedAt, decisionReason: this.cipher.encrypt(reason, DECISION_REASON_AAD) },
     );
     return {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '@cit/auth';
 import { reviewItemStatusSchema, type ReviewItemStatus } from '@cit/contracts';
-import { FieldCipher } from '@cit/persistence';
+import { FieldCipher, tenantTransaction } from '@cit/persistence';
 import { cursorPage, decodeCursor, encodeCursor, RequestValidationError, type CursorPage } from '@cit/service-kit';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
@@ -57,7 +57,7 @@ export class ListReviewItemsService {
     }
     params.push(query.limit + 1);
     const dir = ascending ? 'ASC' : 'DESC';
-    const rows: Row[] = await this.dataSource.query(
+    const rows: Row[] = await tenantTransaction(this.dataSource, principal.departmentId, (em) => em.query(
       `SELECT r.id, r.incident_id, r.reasons, r.status, r.created_at,
               to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created_key,
               r.decided_by, r.decided_at, r.decision_reason, i.call_type, i.occurred_at
@@ -67,7 +67,7 @@ export class ListReviewItemsService {
         ORDER BY r.created_at ${dir}, r.id ${dir}
         LIMIT $${params.length}`,
       params,
-    );
+    ));
     return cursorPage(
       rows,
       query.limit,

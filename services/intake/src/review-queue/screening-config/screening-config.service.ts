@@ -2,6 +2,7 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import type { Principal } from '@cit/auth';
 import { problemType } from '@cit/contracts';
 import { createLogger } from '@cit/observability';
+import { tenantTransaction } from '@cit/persistence';
 import { ProblemException, RequestValidationError } from '@cit/service-kit';
 import { DataSource } from 'typeorm';
 import { normalizeScreeningRules, type ScreeningRules } from '../screening';
@@ -40,7 +41,7 @@ export class ScreeningConfigService {
   ) {}
 
   async get(principal: Principal): Promise<ScreeningConfigView> {
-    return view(principal.departmentId, await this.store.load(this.dataSource.manager, principal.departmentId));
+    return view(principal.departmentId, await tenantTransaction(this.dataSource, principal.departmentId, (em) => this.store.load(em, principal.departmentId)));
   }
 
   async put(body: PutScreeningConfigRequest, principal: Principal): Promise<ScreeningConfigView> {
@@ -48,7 +49,7 @@ export class ScreeningConfigService {
     if (!normalized.ok) throw new RequestValidationError(normalized.issues.map((i) => ({ field: i.path, detail: i.message })));
     const departmentId = principal.departmentId;
     const columns = encodeScreeningRules(normalized.rules);
-    const saved = await this.dataSource.transaction(async (em) => {
+    const saved = await tenantTransaction(this.dataSource, departmentId, async (em) => {
       const [current] = await em.query(`SELECT version FROM screening_config WHERE department_id = $1 FOR UPDATE`, [departmentId]);
       const currentVersion: number = current?.version ?? 0;
       if (body.expectedVersion !== undefined && body.expectedVersion !== currentVersion) {

@@ -1,22 +1,18 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '@cit/auth';
-import { DataSource } from 'typeorm';
-import { PartnerAgencyEntity } from '../partner-agency.entity';
+import { ListAgenciesService } from './list-agencies.service';
 
 @ApiTags('partner directory')
 @ApiBearerAuth()
 @Controller('v1/partner-agencies')
 export class ListAgenciesController {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly agencies: ListAgenciesService) {}
 
   /** The caller's department's partner agencies. */
   @Get()
   @Roles('clinician', 'coordinator', 'supervisor', 'admin')
-  async list(@CurrentPrincipal() principal: Principal) {
-    const rows = await this.dataSource
-      .getRepository(PartnerAgencyEntity)
-      .find({ where: { departmentId: principal.departmentId }, order: { name: 'ASC' } });
-    return { items: rows.map((r) => ({ id: r.id, name: r.name, active: r.active, organization: r.hsds })) };
+  list(@CurrentPrincipal() principal: Principal) {
+    return this.agencies.list(principal);
   }
 }
