@@ -106,8 +106,9 @@ export function reviewItemDecided(req: Request): AuditEntryInput[] {
   return [{ action: 'decide', recordType: 'review-item', recordId: param(req, 'itemId'), fields: ['decisionReason', ...(accepted ? ['incident.behavioralHealth'] : [])] }];
 }
 
-/** POST /v1/imports: the import job (its incidents carry PHI in every column). */
-export function importRun(summary: { importId: string }): AuditEntryInput[] {
+/** POST /v1/imports: the import job (its incidents carry PHI in every column); an import that stored no incident wrote no PHI. */
+export function importRun(summary: { importId: string; rowsImported?: number }): AuditEntryInput[] {
+  if (!summary.rowsImported) return [];
   return [{ action: 'import', recordType: 'import', recordId: summary.importId, fields: ['incidents'] }];
 }
 
