@@ -12,6 +12,7 @@ import {
   Public,
   Roles,
   TenantScope,
+  loadOrCreateDevSigningKey,
   startDevIssuer,
   type DevIssuer,
   type Principal,
@@ -137,6 +138,25 @@ describe('AuthModule with the development issuer', () => {
     const wrongIss = await other.issueToken({ role: 'admin', department: 'dept-a' });
     await other.close();
     await http.get('/me').set(bearer(wrongIss)).expect(401);
+  });
+
+  it('401 for a token without a department, or with an empty or malformed one (a principal needs a tenant)', async () => {
+    const key = await loadOrCreateDevSigningKey(keyDir);
+    const sign = (claims: Record<string, unknown>) =>
+      new SignJWT({ roles: ['admin'], ...claims })
+        .setProtectedHeader({ alg: key.alg, kid: key.kid })
+        .setSubject('u-no-dept')
+        .setIssuer(issuer.issuer)
+        .setAudience('cit-platform')
+        .setIssuedAt()
+        .setExpirationTime('5m')
+        .sign(key.privateKey);
+    for (const claims of [{}, { department_id: '' }, { department_id: 'dept a; drop' }, { department_id: 42 }, { department_id: null }]) {
+      const res = await http.get('/me').set(bearer(await sign(claims)));
+      expect({ claims, status: res.status }).toEqual({ claims, status: 401 });
+    }
+    // The same token with a department passes: the refusal above is the department's.
+    await http.get('/me').set(bearer(await sign({ department_id: 'dept-a' }))).expect(200);
   });
 
   it('authenticates a valid token and exposes the principal', async () => {
