@@ -190,6 +190,53 @@ describe('dead letters: poison messages and failing handlers do not block the pa
     expect(retries.values.reduce((s, v) => s + v.value, 0)).toBe(5);
     await waitFor('lag 0', () => consumer!.status().lag[`${topic}/0`] === 0);
   });
+
+  it('dead-letters an event whose departmentid is missing or malformed before anything is read or written', async () => {
+    const { topic, dlq } = await createTestTopic(control, 1);
+    const { departmentid: _omitted, ...missing } = testEvent('agg-d', 1);
+    const empty = { ...testEvent('agg-d', 2), departmentid: '' };
+    const malformed = { ...testEvent('agg-d', 3), departmentid: "dept-a' OR true --" };
+    const notText = { ...testEvent('agg-d', 4), departmentid: 42 };
+    const after = testEvent('agg-d', 5);
+    const poison = [missing, empty, malformed, notText];
+    await produceRaw(kafka, topic, [...poison, after].map((e) => ({ key: 'agg-d', value: JSON.stringify(e) })));
+
+    const handled: string[] = [];
+    await consumer?.stop();
+    consumer = new EventConsumer({
+      kafka,
+      dataSource: db.dataSource,
+      groupId: `dlq-dept-${randomSuffix()}`,
+      topics: [topic],
+      validate: testValidator,
+      retry: { attempts: 2, baseMs: 20, maxMs: 100 },
+      logger: quietLogger(),
+      registry: new Registry(),
+      handlers: {
+        [TEST_CREATED]: async (event, ctx) => {
+          handled.push(event.id);
+          await ctx.manager.query('INSERT INTO test_effect (event_id, subject, n) VALUES ($1, $2, $3)', [event.id, event.subject, event.data.n]);
+        },
+      },
+    });
+    await consumer.start();
+    await waitFor('the valid event after the poison to be applied', async () => (await effectIds(db)).includes(after.id), 30_000);
+    // The handler never ran for them, no inbox row claimed them, no effect exists.
+    expect(handled).toEqual([after.id]);
+    const ids = poison.map((e) => e.id);
+    expect(await db.ownerDataSource.query('SELECT event_id FROM inbox WHERE event_id = ANY($1)', [ids])).toEqual([]);
+    expect(await db.ownerDataSource.query('SELECT event_id FROM test_effect WHERE event_id = ANY($1)', [ids])).toEqual([]);
+
+    const collector = await collectTopic(kafka, dlq);
+    try {
+      await waitFor('four dead letters', () => collector.messages.length >= 4, 20_000);
+      const letters = [...collector.messages].sort((a, b) => Number(a.offset) - Number(b.offset));
+      expect(letters.map((m) => JSON.parse(m.value!.toString()).id)).toEqual(ids);
+      for (const m of letters) expect(headerString(m.headers, 'dlq-error')).toMatch(/^invalid: /);
+    } finally {
+      await collector.stop();
+    }
+  });
 });
 
 async function effectIds(db: TestDatabase): Promise<string[]> {
