@@ -18,6 +18,16 @@ export function runInAuditWriteScope<T>(scope: AuditWriteScope, fn: () => T): T 
   return scopes.run(scope, fn);
 }
 
+/**
+ * Who, why and from where of the audited request this code runs for, or undefined outside
+ * one: what a service passes to AuditTrail.append for entries it can only build inside its
+ * own transaction (ids created there). Capture it before handing work to another async
+ * context (a batcher), which would otherwise see another request's.
+ */
+export function currentAuditContext(): AuditContext | undefined {
+  return scopes.getStore()?.context;
+}
+
 const depthOf = (q: QueryRunner) => (q as unknown as { transactionDepth?: number }).transactionDepth ?? 1;
 
 /**
@@ -31,7 +41,7 @@ export class AuditWriteSubscriber implements EntitySubscriberInterface {
   async beforeTransactionCommit(event: TransactionCommitEvent): Promise<void> {
     const scope = scopes.getStore();
     // A savepoint's release is not the commit: the outer transaction may still roll back.
-    if (!scope || scope.writtenBy || depthOf(event.queryRunner) > 1) return;
+    if (!scope || scope.entries.length === 0 || scope.writtenBy || depthOf(event.queryRunner) > 1) return;
     await this.trail.append(event.manager, scope.context, scope.entries);
     scope.writtenBy = event.queryRunner;
   }

@@ -48,6 +48,7 @@ export class AuditInterceptor implements NestInterceptor {
       case 'write':
         return from(this.write(spec, req, auditContext, next));
       case 'result':
+      case 'service':
         return from(this.afterResult(spec, req, auditContext, next));
       case 'read':
         return from(this.read(spec, req, principal, auditContext, reason, next));
@@ -64,13 +65,16 @@ export class AuditInterceptor implements NestInterceptor {
   }
 
   private async afterResult(spec: AuditSpec, req: Request, context: AuditContext, next: CallHandler): Promise<unknown> {
-    const result = await lastValueFrom(next.handle(), { defaultValue: undefined });
-    await this.appendOrUnavailable(context, spec.entries(result, req));
+    // The scope (no entries of its own) gives the service currentAuditContext().
+    const scope: AuditWriteScope = { context, entries: [] };
+    const result = await lastValueFrom(runInAuditWriteScope(scope, () => next.handle()), { defaultValue: undefined });
+    const entries = spec.entries(result, req);
+    if (entries.length > 0) await this.appendOrUnavailable(context, entries);
     return result;
   }
 
   private async read(spec: AuditSpec, req: Request, principal: Principal, context: AuditContext, reason: string | undefined, next: CallHandler): Promise<unknown> {
-    const result = await lastValueFrom(next.handle(), { defaultValue: undefined });
+    const result = await lastValueFrom(runInAuditWriteScope({ context, entries: [] }, () => next.handle()), { defaultValue: undefined });
     const entries = spec.entries(result, req);
     if (spec.breakGlass) {
       const decision = decideAccessScope(principal, spec.breakGlass.districtOf(result), reason);
