@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 // js-yaml ships no types (no @types/js-yaml in the workspace): a typed require instead.
@@ -106,6 +107,17 @@ describe('docker-compose.yml', () => {
     expect(String(svc.environment?.DATABASE_URL)).toMatch(/@postgres:5432\//);
     expect(svc.environment?.PHI_KEYS).toBeTruthy();
     expect(svc.environment?.BLIND_INDEX_KEY).toBeTruthy();
+  });
+
+  it.each(apps)('%s connects as its own non-owner role, created by the init script; only migrations use the owner', (name) => {
+    const env = config.services[name].environment ?? {};
+    const runtime = new URL(String(env.DATABASE_URL));
+    expect(decodeURIComponent(runtime.username)).toBe(`cit_${name}`);
+    expect(decodeURIComponent(new URL(String(env.DATABASE_MIGRATION_URL)).username)).toBe('postgres');
+    const init = readFileSync(join(root, 'infra', 'compose', 'postgres-init.sql'), 'utf8');
+    const create = init.split('\n').find((l) => l.startsWith(`CREATE ROLE cit_${name} `));
+    expect(create).toMatch(/ LOGIN NOSUPERUSER NOBYPASSRLS /);
+    expect(create).toContain(`PASSWORD '${decodeURIComponent(runtime.password)}'`);
   });
 
   it.each(['dev-issuer', 'topics-init'])('%s runs from the tools image, never from a service image', (name) => {

@@ -9,8 +9,8 @@ import { withLock } from '../lib/lock.mjs';
 import { fail, info } from '../lib/log.mjs';
 import { httpOk, redact } from '../lib/net.mjs';
 import { ensureNodeModules } from '../lib/node-modules.mjs';
-import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, ensureDirs, FILES } from '../lib/paths.mjs';
-import { ensurePostgres, pgQueryOk } from '../lib/postgres.mjs';
+import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, ensureDirs, FILES, SERVICES } from '../lib/paths.mjs';
+import { ensurePostgres, ensureRuntimeRoles, pgQueryOk, runtimeRoles } from '../lib/postgres.mjs';
 import { ensureRedis, redisPingOk } from '../lib/redis.mjs';
 import { ensureSecrets } from '../lib/secrets.mjs';
 
@@ -50,6 +50,9 @@ export async function up({ quiet = false } = {}) {
     }
     // With real Kafka the messaging fault tests keep a mock cluster of their own (it has fault injection).
     const faultBroker = kafka.control ? kafka : choice.faultMock ? await ensureKafka() : undefined;
+    // Services connect as their own non-owner roles (cit_<service>); DATABASE_URL stays the
+    // owner's URL, which only the migrate and seed steps use as such.
+    await ensureRuntimeRoles(pg.url, runtimeRoles(SERVICES));
     const secrets = ensureSecrets();
     const env = {
       DATABASE_URL: pg.url,
@@ -65,7 +68,7 @@ export async function up({ quiet = false } = {}) {
       LOG_LEVEL: process.env.LOG_LEVEL || 'info',
     };
     const issuer = await ensureIssuer(env);
-    const header = `Written by infra/local/cit.mjs up at ${new Date().toISOString()}. Regenerated on every run: do not edit.\nDATABASE_URL is the base; each service uses its own database cit_<service>.`;
+    const header = `Written by infra/local/cit.mjs up at ${new Date().toISOString()}. Regenerated on every run: do not edit.\nDATABASE_URL is the owner's base URL (migrations, seeds); each service uses its own database cit_<service>\nand connects to it as its own non-owner role cit_<service> (DATABASE_USER overrides).`;
     const text = formatEnvFile(env, header);
     const old = readText(FILES.env);
     // Only the timestamp changed: keep the file, so readers never see it replaced for nothing.

@@ -75,3 +75,37 @@ export async function ensurePostgres() {
   const hint = (await tcpOpen('127.0.0.1', port)) ? ` (port ${port} is open but queries fail: another server or authentication?)` : '';
   fail(`PostgreSQL did not become ready at ${url}${hint}. See .local/logs/postgres-setup.log and /var/log/postgresql/`);
 }
+
+/** The non-owner runtime role of each service (cit_<name>) and of the tests' throwaway databases. */
+export function runtimeRoles(services) {
+  return [...services.map(([name]) => `cit_${name}`), 'cit_test_runtime'];
+}
+
+/**
+ * Creates the runtime roles idempotently as the owner at url: LOGIN, NOSUPERUSER,
+ * NOBYPASSRLS, no password (local trust authentication). An existing role is brought back
+ * to those attributes, so a role someone made superuser by hand cannot slip through.
+ * Grants on tables come from each service's migrate step, never from here.
+ */
+export async function ensureRuntimeRoles(url, roles) {
+  const { Client } = require(path.join(ROOT, 'node_modules', 'pg'));
+  const client = new Client({ connectionString: url, application_name: 'cit-local-roles' });
+  await client.connect();
+  try {
+    for (const role of roles) {
+      if (!/^[a-z_][a-z0-9_]{0,62}$/.test(role)) throw new Error(`invalid role name ${role}`);
+      const found = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
+      if (!found.rowCount) {
+        try {
+          await client.query(`CREATE ROLE "${role}" LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE`);
+        } catch (e) {
+          // Another process created it between the check and the CREATE.
+          if (e.code !== '42710' && e.code !== '23505') throw e;
+        }
+      }
+      await client.query(`ALTER ROLE "${role}" LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE`);
+    }
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}

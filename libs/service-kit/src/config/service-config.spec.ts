@@ -1,7 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
 import { z } from 'zod';
-import { ConfigError, describeEnvIssue, loadDatabaseEnv, loadServiceEnv, servicePortVariable } from './service-config';
+import {
+  ConfigError,
+  describeEnvIssue,
+  loadDatabaseEnv,
+  loadServiceEnv,
+  migrationDatabaseUrl,
+  runtimeDatabaseRole,
+  runtimeDatabaseUrl,
+  servicePortVariable,
+} from './service-config';
 
 const phiKey = randomBytes(32).toString('base64');
 const blindKey = randomBytes(32).toString('base64');
@@ -136,5 +145,44 @@ describe('loadDatabaseEnv', () => {
     expect(() => loadDatabaseEnv({ DATABASE_URL: 'postgresql://h/x', DATABASE_NAME: 'Bad-Name' })).toThrow(
       'DATABASE_NAME must be a lowercase PostgreSQL identifier',
     );
+  });
+});
+
+describe('database roles in the configuration', () => {
+  it('connects a service as its own role cit_<service>, never as the URL user when that differs', () => {
+    const env = loadDatabaseEnv({ DATABASE_URL: 'postgresql://postgres:owner-secret@db:5432/postgres' });
+    expect(runtimeDatabaseRole(env, 'intake')).toBe('cit_intake');
+    const url = new URL(runtimeDatabaseUrl(env, 'intake'));
+    expect([url.username, url.password, url.host]).toEqual(['cit_intake', '', 'db:5432']);
+    // Migrations and seeds use the owner's URL.
+    expect(migrationDatabaseUrl(env)).toBe('postgresql://postgres:owner-secret@db:5432/postgres');
+  });
+
+  it('keeps the URL as given when its user is the runtime role, and takes DATABASE_USER / DATABASE_PASSWORD / DATABASE_MIGRATION_URL', () => {
+    const own = loadDatabaseEnv({ DATABASE_URL: 'postgresql://cit_triage:pw@db:5432/postgres' });
+    expect(runtimeDatabaseUrl(own, 'triage')).toBe('postgresql://cit_triage:pw@db:5432/postgres');
+    const custom = loadDatabaseEnv({
+      DATABASE_URL: 'postgresql://db:5432/postgres',
+      DATABASE_USER: 'svc_intake_rw',
+      DATABASE_PASSWORD: 'p@ss',
+      DATABASE_MIGRATION_URL: 'postgresql://owner@db:5432/postgres',
+    });
+    const url = new URL(runtimeDatabaseUrl(custom, 'intake'));
+    expect([url.username, decodeURIComponent(url.password)]).toEqual(['svc_intake_rw', 'p@ss']);
+    expect(migrationDatabaseUrl(custom)).toBe('postgresql://owner@db:5432/postgres');
+  });
+
+  it('names bad database role settings without echoing them', () => {
+    expect(() => loadDatabaseEnv({ DATABASE_URL: 'postgresql://h/x', DATABASE_USER: 'Robert"; DROP' })).toThrow(
+      'DATABASE_USER must be a lowercase PostgreSQL identifier',
+    );
+    expect(() => loadDatabaseEnv({ DATABASE_URL: 'postgresql://h/x', DATABASE_MIGRATION_URL: 'mysql://secret' })).toThrow(
+      /DATABASE_MIGRATION_URL must be a postgresql:\/\/ URL$/,
+    );
+    try {
+      loadDatabaseEnv({ DATABASE_URL: 'postgresql://h/x', DATABASE_MIGRATION_URL: 'mysql://secret' });
+    } catch (err) {
+      expect((err as Error).message).not.toContain('secret');
+    }
   });
 });
