@@ -33,17 +33,28 @@ export class AuditTrail {
    * so call it as late in the transaction as possible.
    */
   async append(manager: EntityManager, context: AuditContext, entries: readonly AuditEntryInput[]): Promise<AuditRecord[]> {
+    return this.appendEach(manager, [{ context, entries }]);
+  }
+
+  /**
+   * Appends the entries of several requests of one department (a group commit) in the
+   * caller's transaction, under one chain lock and one head read.
+   */
+  async appendEach(manager: EntityManager, items: readonly { context: AuditContext; entries: readonly AuditEntryInput[] }[]): Promise<AuditRecord[]> {
     if (!manager.queryRunner?.isTransactionActive) {
       throw new Error('AuditTrail: append must run inside a transaction (pass the transaction EntityManager)');
     }
-    if (entries.length === 0) return [];
-    const ctx = auditContextSchema.parse(context);
-    const inputs = entries.map((e) => auditEntryInputSchema.parse(e));
-    if (ctx.breakGlassReason !== undefined && !this.options.cipher) throw new Error('AuditTrail: a break-glass reason needs a cipher');
+    const parsed = items
+      .filter((i) => i.entries.length > 0)
+      .map((i) => ({ ctx: auditContextSchema.parse(i.context), inputs: i.entries.map((e) => auditEntryInputSchema.parse(e)) }));
+    if (parsed.length === 0) return [];
+    const departmentId = parsed[0]!.ctx.departmentId;
+    if (parsed.some((p) => p.ctx.departmentId !== departmentId)) throw new Error('AuditTrail: one append holds one department');
+    if (parsed.some((p) => p.ctx.breakGlassReason !== undefined) && !this.options.cipher) throw new Error('AuditTrail: a break-glass reason needs a cipher');
 
-    await ensureTransactionTenant(manager, ctx.departmentId);
-    await manager.query(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, [AUDIT_LOCK_CLASS, ctx.departmentId]);
-    const [head] = (await manager.query(`SELECT seq, hash FROM audit_log WHERE department_id = $1 ORDER BY seq DESC LIMIT 1`, [ctx.departmentId])) as {
+    await ensureTransactionTenant(manager, departmentId);
+    await manager.query(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, [AUDIT_LOCK_CLASS, departmentId]);
+    const [head] = (await manager.query(`SELECT seq, hash FROM audit_log WHERE department_id = $1 ORDER BY seq DESC LIMIT 1`, [departmentId])) as {
       seq: string;
       hash: string;
     }[];
@@ -51,44 +62,49 @@ export class AuditTrail {
     let seq = head ? Number(head.seq) : 0;
     let prevHash = head?.hash ?? GENESIS_HASH;
     const occurredAt = (this.options.now ?? (() => new Date()))();
-    const records: AuditRecord[] = inputs.map((input) => {
-      const id = randomUUID();
-      seq += 1;
-      const content: Omit<AuditRecord, 'hash'> = {
-        id,
-        departmentId: ctx.departmentId,
-        seq,
-        occurredAt,
-        actorSubject: ctx.actor.subject,
-        actorKind: ctx.actor.kind,
-        actorRoles: [...ctx.actor.roles],
-        actorAgencyId: ctx.actor.agencyId ?? null,
-        purpose: ctx.purpose,
-        action: input.action,
-        recordType: input.recordType,
-        recordId: input.recordId,
-        personIds: [...new Set(input.personIds)],
-        fields: [...new Set(input.fields)],
-        outcome: input.outcome,
-        requestId: ctx.requestId,
-        correlationId: ctx.correlationId,
-        clientAddress: ctx.clientAddress,
-        reasonCiphertext: ctx.breakGlassReason !== undefined ? this.options.cipher!.encrypt(ctx.breakGlassReason, breakGlassReasonAad(id)) : null,
-        prevHash,
-      };
-      const hash = auditEntryHash(content);
-      prevHash = hash;
-      return { ...content, hash };
-    });
+    const records: AuditRecord[] = parsed.flatMap(({ ctx, inputs }) =>
+      inputs.map((input) => {
+        const id = randomUUID();
+        seq += 1;
+        const content: Omit<AuditRecord, 'hash'> = {
+          id,
+          departmentId,
+          seq,
+          occurredAt,
+          actorSubject: ctx.actor.subject,
+          actorKind: ctx.actor.kind,
+          actorRoles: [...ctx.actor.roles],
+          actorAgencyId: ctx.actor.agencyId ?? null,
+          purpose: ctx.purpose,
+          action: input.action,
+          recordType: input.recordType,
+          recordId: input.recordId,
+          personIds: [...new Set(input.personIds)],
+          fields: [...new Set(input.fields)],
+          outcome: input.outcome,
+          requestId: ctx.requestId,
+          correlationId: ctx.correlationId,
+          clientAddress: ctx.clientAddress,
+          reasonCiphertext: ctx.breakGlassReason !== undefined ? this.options.cipher!.encrypt(ctx.breakGlassReason, breakGlassReasonAad(id)) : null,
+          prevHash,
+        };
+        const hash = auditEntryHash(content);
+        prevHash = hash;
+        return { ...content, hash };
+      }),
+    );
 
-    const params: unknown[] = [];
-    const tuples = records.map((r) => {
-      const values = auditRowValues(r);
-      const base = params.length;
-      params.push(...values);
-      return `(${values.map((_, i) => `$${base + i + 1}`).join(', ')})`;
-    });
-    await manager.query(`INSERT INTO audit_log (${AUDIT_COLUMNS.join(', ')}) VALUES ${tuples.join(', ')}`, params);
+    // Bounded statements: PostgreSQL takes at most 65535 parameters.
+    for (let i = 0; i < records.length; i += 1000) {
+      const params: unknown[] = [];
+      const tuples = records.slice(i, i + 1000).map((r) => {
+        const values = auditRowValues(r);
+        const base = params.length;
+        params.push(...values);
+        return `(${values.map((_, k) => `$${base + k + 1}`).join(', ')})`;
+      });
+      await manager.query(`INSERT INTO audit_log (${AUDIT_COLUMNS.join(', ')}) VALUES ${tuples.join(', ')}`, params);
+    }
     return records;
   }
 
