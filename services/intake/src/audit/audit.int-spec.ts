@@ -258,6 +258,13 @@ describe('PHI access audit through intake (real PostgreSQL)', () => {
   });
 
   describe('GET /v1/audit', () => {
+    it('is documented in OpenAPI, with the purpose and break-glass headers on PHI routes', async () => {
+      const doc = (await http().get('/docs-json')).body as { paths: Record<string, Record<string, { parameters?: { name: string; in: string }[] }>> };
+      expect(doc.paths['/v1/audit']!.get!.parameters!.map((p) => p.name)).toEqual(expect.arrayContaining(['person', 'user', 'from', 'to', 'limit', 'cursor']));
+      const headers = doc.paths['/v1/incidents/{id}']!.get!.parameters!.filter((p) => p.in === 'header').map((p) => p.name);
+      expect(headers).toEqual(expect.arrayContaining(['CIT-Purpose-Of-Use', 'CIT-Break-Glass-Reason']));
+    });
+
     it('is for auditors only', async () => {
       for (const role of ['admin', 'clinician', 'supervisor'] as Role[]) {
         const res = await http().get('/v1/audit').set('authorization', `Bearer ${await token([role])}`);

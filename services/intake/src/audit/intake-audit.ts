@@ -41,6 +41,35 @@ export function incidentRead(incident: IncidentLike): AuditEntryInput[] {
   return [{ action: 'read', recordType: 'incident', recordId: incident.id, personIds: personIdsOf(incident), fields: incidentFieldsDisclosed(incident) }];
 }
 
+/** A stored incident as the create path holds it (PHI as ciphertext or null). */
+interface StoredIncidentLike {
+  id: string;
+  narrative: string | null;
+  locationAddress: string | null;
+  subjects: { personId: string | null; name: string; dateOfBirth: string | null; phone: string | null; address: string | null }[];
+}
+
+/** The entry of a newly created incident, appended by the create service in the transaction that stores it. */
+export function incidentCreatedEntries(record: StoredIncidentLike): AuditEntryInput[] {
+  const fields = ['behavioralHealth'];
+  if (record.narrative !== null) fields.push('narrative');
+  if (record.locationAddress !== null) fields.push('location.address');
+  for (const f of SUBJECT_PHI) if (record.subjects.some((s) => s[f] !== null)) fields.push(`subjects.${f}`);
+  const personIds = record.subjects.flatMap((s) => (s.personId ? [s.personId] : []));
+  return [{ action: 'create', recordType: 'incident', recordId: record.id, personIds, fields }];
+}
+
+/** POST /v1/incidents answered with an incident that already existed (200): a read; a creation (201) was recorded by the service. */
+export function incidentReplayRead(incident: IncidentLike, req: Request): AuditEntryInput[] {
+  if (req.res?.statusCode !== 200) return [];
+  return [{ action: 'read', recordType: 'incident', recordId: incident.id, personIds: personIdsOf(incident), fields: incidentFieldsDisclosed(incident) }];
+}
+
+/** One committed import batch that stored incidents, appended by the batch writer in that batch's transaction. */
+export function importBatchEntries(importId: string, incidentsStored: number): AuditEntryInput[] {
+  return incidentsStored > 0 ? [{ action: 'import', recordType: 'import', recordId: importId, fields: ['incidents'] }] : [];
+}
+
 /** POST /v1/incidents: created (201), or the existing incident returned (200, a read). */
 export function incidentCreated(incident: IncidentLike, req: Request): AuditEntryInput[] {
   const created = req.res?.statusCode !== 200;
