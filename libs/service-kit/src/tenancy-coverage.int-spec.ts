@@ -89,6 +89,11 @@ describe('row-level security covers every service database', () => {
         if (EXEMPT_TABLES.has(t.table)) expect({ table: t.table, privileges: t.runtimePrivileges }).toEqual({ table: t.table, privileges: [] });
         else expect(t.runtimePrivileges.filter((p) => !['SELECT', 'INSERT', 'UPDATE', 'DELETE'].includes(p))).toEqual([]);
       }
+      // Append-only tables (e.g. the audit log): read and insert, never change or delete.
+      for (const table of def.appendOnlyTables ?? []) {
+        const t = facts.find((f) => f.table === table);
+        expect({ table, privileges: t?.runtimePrivileges }).toEqual({ table, privileges: ['INSERT', 'SELECT'] });
+      }
     });
 
     it('runs the service as a role that is neither owner nor superuser and has no BYPASSRLS', async () => {
