@@ -1,8 +1,8 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { AuditRead } from '@cit/audit';
 import { CurrentPrincipal, Roles, type Principal } from '@cit/auth';
-import { ZodValidationPipe } from '@cit/service-kit';
+import { IdParam, ZodValidationPipe } from '@cit/service-kit';
 import { getImportQuerySchema, type GetImportQuery } from './get-import.query';
 import { GetImportService } from './get-import.service';
 import { importRead } from '../../audit/intake-audit';
@@ -20,7 +20,7 @@ export class GetImportController {
   @ApiResponse({ status: 200, description: 'Status, counters and the error report (line, field, rule; never values)' })
   @ApiResponse({ status: 404, description: 'No such import in the caller’s department' })
   @AuditRead(importRead)
-  get(@Param('id') id: string, @Query(new ZodValidationPipe(getImportQuerySchema)) query: GetImportQuery, @CurrentPrincipal() principal: Principal) {
+  get(@IdParam('id') id: string, @Query(new ZodValidationPipe(getImportQuerySchema)) query: GetImportQuery, @CurrentPrincipal() principal: Principal) {
     return this.service.get(id, query, principal);
   }
 }

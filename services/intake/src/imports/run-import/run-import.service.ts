@@ -3,7 +3,7 @@ import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '@cit/auth';
 import { newId } from '@cit/contracts';
 import { createLogger, currentContext } from '@cit/observability';
-import { ProblemException, ProblemType, RequestValidationError } from '@cit/service-kit';
+import { findTextDefects, ProblemException, ProblemType, RequestValidationError } from '@cit/service-kit';
 import { tenantTransaction } from '@cit/persistence';
 import { DataSource } from 'typeorm';
 import { incidentRecordFromRequest, type PhiProtection } from '../../incidents/incident.mapper';
@@ -171,7 +171,9 @@ export class RunImportService {
   /** Validates and maps one row: CPU work done before the batch transaction, so transactions stay short. */
   private prepare(row: Row, principal: Principal, protect: PhiProtection, screen: boolean): PreparedOrRejected {
     if ('issues' in row) return { line: row.line, issues: row.issues };
-    const checked = validateImportRow(row.value, row.fieldOf);
+    // Lines do not pass the chassis' JSON body guard: text PostgreSQL cannot store is refused here.
+    const textIssues = findTextDefects(row.value).map((d) => ({ field: (row.fieldOf ?? String)(d.field === '(body)' ? '(row)' : d.field), reason: d.detail }));
+    const checked = textIssues.length ? { ok: false as const, issues: textIssues } : validateImportRow(row.value, row.fieldOf);
     if (!checked.ok) return { line: row.line, issues: checked.issues };
     const req = checked.request;
     const incidentId = newId('inc');

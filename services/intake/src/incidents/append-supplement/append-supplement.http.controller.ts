@@ -1,8 +1,8 @@
-import { Body, Controller, Param, Post } from '@nestjs/common';
+import { Body, Controller, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { AuditWrite } from '@cit/audit';
 import { CurrentPrincipal, Roles, type Principal } from '@cit/auth';
-import { ApiZodBody, ZodValidationPipe } from '@cit/service-kit';
+import { ApiZodBody, IdParam, ZodValidationPipe } from '@cit/service-kit';
 import { appendSupplementRequestSchema, type AppendSupplementRequest } from './append-supplement.request';
 import { AppendSupplementService } from './append-supplement.service';
 import { supplementAppended } from '../../audit/intake-audit';
@@ -19,7 +19,7 @@ export class AppendSupplementController {
   @ApiResponse({ status: 201, description: 'Supplement appended; cit.incident.updated.v1 emitted' })
   @AuditWrite(supplementAppended)
   append(
-    @Param('id') id: string,
+    @IdParam('id') id: string,
     @Body(new ZodValidationPipe(appendSupplementRequestSchema)) body: AppendSupplementRequest,
     @CurrentPrincipal() principal: Principal,
   ) {

@@ -1,8 +1,8 @@
-import { Body, Controller, Param, Patch } from '@nestjs/common';
+import { Body, Controller, Patch } from '@nestjs/common';
 import { ApiBearerAuth, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { AuditWrite } from '@cit/audit';
 import { CurrentPrincipal, Roles, type Principal } from '@cit/auth';
-import { ApiZodBody, ZodValidationPipe } from '@cit/service-kit';
+import { ApiZodBody, IdParam, ZodValidationPipe } from '@cit/service-kit';
 import { correctIncidentRequestSchema, type CorrectIncidentRequest } from './correct-incident.request';
 import { CorrectIncidentService } from './correct-incident.service';
 import { incidentCorrected } from '../../audit/intake-audit';
@@ -19,7 +19,7 @@ export class CorrectIncidentController {
   @ApiResponse({ status: 200, description: 'Corrected; cit.incident.updated.v1 emitted with the changed field names' })
   @AuditWrite(incidentCorrected)
   correct(
-    @Param('id') id: string,
+    @IdParam('id') id: string,
     @Body(new ZodValidationPipe(correctIncidentRequestSchema)) body: CorrectIncidentRequest,
     @CurrentPrincipal() principal: Principal,
   ) {

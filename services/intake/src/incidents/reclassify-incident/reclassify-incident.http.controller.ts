@@ -1,8 +1,8 @@
-import { Body, Controller, HttpCode, Param, Put } from '@nestjs/common';
+import { Body, Controller, HttpCode, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { AuditWrite } from '@cit/audit';
 import { CurrentPrincipal, Roles, type Principal } from '@cit/auth';
-import { ApiZodBody, ZodValidationPipe } from '@cit/service-kit';
+import { ApiZodBody, IdParam, ZodValidationPipe } from '@cit/service-kit';
 import { reclassifyIncidentRequestSchema, type ReclassifyIncidentRequest } from './reclassify-incident.request';
 import { ReclassifyIncidentService } from './reclassify-incident.service';
 import { incidentReclassified } from '../../audit/intake-audit';
@@ -21,7 +21,7 @@ export class ReclassifyIncidentController {
   @ApiResponse({ status: 200, description: 'The coding now in force and the incident version' })
   @AuditWrite(incidentReclassified)
   reclassify(
-    @Param('id') id: string,
+    @IdParam('id') id: string,
     @Body(new ZodValidationPipe(reclassifyIncidentRequestSchema)) body: ReclassifyIncidentRequest,
     @CurrentPrincipal() principal: Principal,
   ) {

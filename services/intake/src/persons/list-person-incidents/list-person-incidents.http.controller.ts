@@ -1,8 +1,8 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { AuditRead } from '@cit/audit';
 import { CurrentPrincipal, Roles, type Principal } from '@cit/auth';
-import { ZodValidationPipe } from '@cit/service-kit';
+import { IdParam, ZodValidationPipe } from '@cit/service-kit';
 import { listPersonIncidentsQuerySchema, type ListPersonIncidentsQuery } from './list-person-incidents.query';
 import { ListPersonIncidentsService } from './list-person-incidents.service';
 import { personIncidentsListed } from '../../audit/intake-audit';
@@ -21,7 +21,7 @@ export class ListPersonIncidentsController {
   @ApiResponse({ status: 404, description: 'No such person in the caller’s department' })
   @AuditRead(personIncidentsListed)
   list(
-    @Param('id') id: string,
+    @IdParam('id') id: string,
     @Query(new ZodValidationPipe(listPersonIncidentsQuerySchema)) query: ListPersonIncidentsQuery,
     @CurrentPrincipal() principal: Principal,
   ) {

@@ -1,8 +1,8 @@
-import { Body, Controller, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { AuditWrite } from '@cit/audit';
 import { CurrentPrincipal, Roles, type Principal } from '@cit/auth';
-import { ApiZodBody, ZodValidationPipe } from '@cit/service-kit';
+import { ApiZodBody, IdParam, ZodValidationPipe } from '@cit/service-kit';
 import {
   mergePersonsRequestSchema,
   undoPersonMergeRequestSchema,
@@ -27,7 +27,7 @@ export class MergePersonsController {
   @ApiResponse({ status: 409, description: 'Either person was already merged away' })
   @AuditWrite(personsMerged)
   merge(
-    @Param('id') id: string,
+    @IdParam('id') id: string,
     @Body(new ZodValidationPipe(mergePersonsRequestSchema)) body: MergePersonsRequest,
     @CurrentPrincipal() principal: Principal,
   ) {
@@ -43,7 +43,7 @@ export class MergePersonsController {
   @ApiResponse({ status: 409, description: 'Already undone, or the target was merged again later' })
   @AuditWrite(personMergeUndone)
   undo(
-    @Param('mergeId') mergeId: string,
+    @IdParam('mergeId') mergeId: string,
     @Body(new ZodValidationPipe(undoPersonMergeRequestSchema)) body: UndoPersonMergeRequest,
     @CurrentPrincipal() principal: Principal,
   ) {

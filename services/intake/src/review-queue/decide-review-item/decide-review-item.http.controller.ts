@@ -1,8 +1,8 @@
-import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { AuditWrite } from '@cit/audit';
 import { CurrentPrincipal, Roles, type Principal } from '@cit/auth';
-import { ApiZodBody, ZodValidationPipe } from '@cit/service-kit';
+import { ApiZodBody, IdParam, ZodValidationPipe } from '@cit/service-kit';
 import {
   acceptReviewItemExample,
   acceptReviewItemRequestSchema,
@@ -28,7 +28,7 @@ export class DecideReviewItemController {
   @ApiResponse({ status: 409, description: 'The item was already decided (problem type review-item-already-decided)' })
   @AuditWrite(reviewItemDecided)
   accept(
-    @Param('itemId') itemId: string,
+    @IdParam('itemId') itemId: string,
     @Body(new ZodValidationPipe(acceptReviewItemRequestSchema)) body: AcceptReviewItemRequest,
     @CurrentPrincipal() principal: Principal,
   ) {
@@ -44,7 +44,7 @@ export class DecideReviewItemController {
   @ApiResponse({ status: 409, description: 'The item was already decided (problem type review-item-already-decided)' })
   @AuditWrite(reviewItemDecided)
   dismiss(
-    @Param('itemId') itemId: string,
+    @IdParam('itemId') itemId: string,
     @Body(new ZodValidationPipe(dismissReviewItemRequestSchema)) body: DismissReviewItemRequest,
     @CurrentPrincipal() principal: Principal,
   ) {
