@@ -43,6 +43,7 @@ describe('PHI access audit through intake (real PostgreSQL)', () => {
     name: `Jordan ${String.fromCharCode(...Array.from({ length: 8 }, () => 97 + Math.floor(Math.random() * 26)))}`,
     phone: undefined,
   });
+  const cadOf = async (id: string) => ((await t.db.ownerDataSource.query(`SELECT cad_call_number FROM incident WHERE id = $1`, [id])) as { cad_call_number: string }[])[0]!.cad_call_number;
   const report = async (overrides: Record<string, unknown> = {}) => {
     const res = await http()
       .post('/v1/incidents')
@@ -167,6 +168,15 @@ describe('PHI access audit through intake (real PostgreSQL)', () => {
       const created = await entries(`record_id = $1 AND action = 'create'`, [incident.id]);
       expect(created).toHaveLength(1);
       expect(created[0]!.person_ids.sort()).toEqual(incident.subjects.map((s) => s.personId).sort());
+      // Written by the group commit that stored the incident: same transaction id.
+      const [{ same }] = await t.db.ownerDataSource.query(
+        `SELECT (SELECT xmin::text FROM audit_log WHERE id = $1) = (SELECT xmin::text FROM incident WHERE id = $2) AS same`,
+        [created[0]!.id, incident.id],
+      );
+      expect(same).toBe(true);
+      const replay = await http().post('/v1/incidents').set('authorization', `Bearer ${officer}`).send({ ...createIncidentExample, externalIds: { cadCallNumber: await cadOf(incident.id) }, subjects: [uniqueSubject()] });
+      expect(replay.status).toBe(200);
+      expect((await entries(`record_id = $1`, [incident.id])).map((e) => e.action)).toEqual(['create', 'read']);
       const supervisor = await token(['supervisor']);
       const res = await http()
         .patch(`/v1/incidents/${incident.id}`)
@@ -191,10 +201,16 @@ describe('PHI access audit through intake (real PostgreSQL)', () => {
       expect(await entries(`action = 'unmerge' AND record_id = $1`, [merged.body.mergeId])).toHaveLength(1);
 
       const admin = await token(['admin']);
-      const line = JSON.stringify({ ...createIncidentExample, externalIds: { cadCallNumber: cad() }, subjects: [uniqueSubject()] });
+      const importedCad = cad();
+      const line = JSON.stringify({ ...createIncidentExample, externalIds: { cadCallNumber: importedCad }, subjects: [uniqueSubject()] });
       const imported = await http().post('/v1/imports?format=ndjson').set('authorization', `Bearer ${admin}`).set('content-type', 'application/x-ndjson').send(`${line}\n`);
       expect(imported.status).toBe(201);
-      expect(await entries(`action = 'import' AND record_id = $1`, [imported.body.importId])).toHaveLength(1);
+      const [batch] = await entries(`action = 'import' AND record_id = $1`, [imported.body.importId]);
+      const [{ same }] = await t.db.ownerDataSource.query(
+        `SELECT (SELECT xmin::text FROM audit_log WHERE id = $1) = (SELECT xmin::text FROM incident WHERE cad_call_number = $2) AS same`,
+        [batch!.id, importedCad],
+      );
+      expect(same).toBe(true);
       const nothing = await http().post('/v1/imports?format=ndjson').set('authorization', `Bearer ${admin}`).set('content-type', 'application/x-ndjson').send('{"not":"an incident"}\n');
       expect(nothing.status).toBe(201);
       expect(nothing.body.rowsImported).toBe(0);

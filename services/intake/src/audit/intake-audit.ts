@@ -70,12 +70,6 @@ export function importBatchEntries(importId: string, incidentsStored: number): A
   return incidentsStored > 0 ? [{ action: 'import', recordType: 'import', recordId: importId, fields: ['incidents'] }] : [];
 }
 
-/** POST /v1/incidents: created (201), or the existing incident returned (200, a read). */
-export function incidentCreated(incident: IncidentLike, req: Request): AuditEntryInput[] {
-  const created = req.res?.statusCode !== 200;
-  return [{ action: created ? 'create' : 'read', recordType: 'incident', recordId: incident.id, personIds: personIdsOf(incident), fields: incidentFieldsDisclosed(incident) }];
-}
-
 /** GET /v1/incidents and POST /v1/incidents/search: one entry per listed incident (codes, no identity); a search names the identity fields it matched on. */
 export function incidentsListed(page: Page<{ id: string }>, req: Request): AuditEntryInput[] {
   const body = (req.method === 'POST' ? req.body : req.query) as { personId?: string; subject?: Record<string, unknown> } | undefined;
@@ -133,12 +127,6 @@ export function reviewItemsListed(page: Page<{ id: string; incidentId: string; d
 export function reviewItemDecided(req: Request): AuditEntryInput[] {
   const accepted = req.path.endsWith('/accept');
   return [{ action: 'decide', recordType: 'review-item', recordId: param(req, 'itemId'), fields: ['decisionReason', ...(accepted ? ['incident.behavioralHealth'] : [])] }];
-}
-
-/** POST /v1/imports: the import job (its incidents carry PHI in every column); an import that stored no incident wrote no PHI. */
-export function importRun(summary: { importId: string; rowsImported?: number }): AuditEntryInput[] {
-  if (!summary.rowsImported) return [];
-  return [{ action: 'import', recordType: 'import', recordId: summary.importId, fields: ['incidents'] }];
 }
 
 /** GET /v1/imports/{id}: the error report (lines and fields, no values). */

@@ -7,12 +7,14 @@ import { Module, type INestApplication } from '@nestjs/common';
 import { issueDevToken } from '@cit/auth';
 import { createIncidentExample } from '@cit/contracts';
 import { createTestDatabase, runtimeRoleName, type TestDatabase } from '@cit/persistence';
+import { AuditModule } from '@cit/audit';
 import { createServiceApp, loadServiceEnv } from '@cit/service-kit';
 import type { DataSource } from 'typeorm';
 import { intakeService } from '../intake.definition';
 import { ImportsModule } from './imports.module';
 
-@Module({ imports: [ImportsModule] })
+// Imports are recorded in the PHI access audit, as in the service (IntakeModule).
+@Module({ imports: [AuditModule.forService('intake'), ImportsModule] })
 class ImportsTestModule {}
 
 const DEPT = 'dept-import-limits';

@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
+import { AuditTrail, currentAuditContext } from '@cit/audit';
 import { OutboxWriter } from '@cit/messaging';
 import { tenantTransaction } from '@cit/persistence';
 import { DataSource } from 'typeorm';
 import { incidentReportedEvent, type IncidentRecord } from '../../incidents/incident.mapper';
 import { IncidentStore } from '../../incidents/incident-store';
 import { ReviewScreener, type IncidentToScreen } from '../../review-queue/review-screener.service';
+import { importBatchEntries } from '../../audit/intake-audit';
 
 /** A valid row, already mapped: PHI encrypted, blind indexes computed; what screening needs when the import asks for it. */
 export interface PreparedRow {
@@ -57,9 +59,13 @@ export class ImportBatchWriter {
     private readonly store: IncidentStore,
     private readonly outbox: OutboxWriter,
     private readonly screener: ReviewScreener,
+    private readonly audit: AuditTrail,
   ) {}
 
   async commit(target: BatchTarget, batch: PreparedBatch): Promise<BatchOutcome> {
+    // Imports run from POST /v1/imports (@AuditInService): fail closed rather than store PHI unaudited.
+    const auditContext = currentAuditContext();
+    if (!auditContext) throw new Error('import batches must run within an audited request');
     return tenantTransaction(this.dataSource, target.departmentId, async (em) => {
       // A re-run skips what an earlier run stored: the department's CAD and RMS numbers are unique.
       const inserted = await this.store.insert(em, batch.rows.map((r) => r.record), { skipDuplicates: true });
@@ -85,6 +91,8 @@ export class ImportBatchWriter {
           WHERE id = $1 AND department_id = $6`,
         [target.importId, batch.rowsRead, outcome.imported, outcome.duplicate, batch.rowsRejected, target.departmentId],
       );
+      // Last, so the department's audit chain lock is held only until the commit.
+      await this.audit.append(em, auditContext, importBatchEntries(target.importId, outcome.imported));
       return outcome;
     });
   }

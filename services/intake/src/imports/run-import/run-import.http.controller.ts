@@ -1,6 +1,6 @@
 import { Controller, HttpStatus, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { AuditWriteResult } from '@cit/audit';
+import { AuditInService } from '@cit/audit';
 import { CurrentPrincipal, Roles, type Principal } from '@cit/auth';
 import { importFormatSchema } from '@cit/contracts';
 import { ProblemException, ProblemType, ZodValidationPipe } from '@cit/service-kit';
@@ -9,7 +9,6 @@ import { setRequestDeadline } from '../../http/request-deadline';
 import { CSV_COLUMNS } from '../import-row';
 import { IMPORT_CONTENT_TYPES, runImportQuerySchema, type RunImportQuery } from './run-import.query';
 import { RunImportService } from './run-import.service';
-import { importRun } from '../../audit/intake-audit';
 
 @ApiTags('imports')
 @ApiBearerAuth()
@@ -38,7 +37,8 @@ export class RunImportController {
   @ApiResponse({ status: 413, description: 'A cap was exceeded (problem+json of type import-limit-exceeded naming the cap); the job is marked failed' })
   @ApiResponse({ status: 415, description: 'Content type does not match format' })
   @ApiResponse({ status: 429, description: 'The department already runs its maximum of concurrent imports (problem+json of type too-many-imports)' })
-  @AuditWriteResult(importRun)
+  // Each batch that stores incidents is recorded in its own transaction by the batch writer.
+  @AuditInService()
   async run(
     @Query(new ZodValidationPipe(runImportQuerySchema)) query: RunImportQuery,
     @CurrentPrincipal() principal: Principal,

@@ -1,6 +1,6 @@
 import { Body, Controller, Headers, HttpStatus, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { AuditWriteResult } from '@cit/audit';
+import { AuditInService } from '@cit/audit';
 import { CurrentPrincipal, Roles, type Principal } from '@cit/auth';
 import { createIncidentExample, createIncidentRequestSchema, type CreateIncidentRequest } from '@cit/contracts';
 import { FieldCipher } from '@cit/persistence';
@@ -9,7 +9,7 @@ import type { Response } from 'express';
 import { GetIncidentService } from '../get-incident/get-incident.service';
 import { incidentView } from '../incident.view';
 import { CreateIncidentService } from './create-incident.service';
-import { incidentCreated } from '../../audit/intake-audit';
+import { incidentReplayRead } from '../../audit/intake-audit';
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,200}$/;
 
@@ -31,8 +31,8 @@ export class CreateIncidentController {
   @ApiResponse({ status: 200, description: 'Already recorded (same Idempotency-Key or CAD call number): the existing incident, no new event' })
   @ApiResponse({ status: 400, description: 'problem+json naming each invalid field' })
   @ApiResponse({ status: 422, description: 'Idempotency-Key reused with a different body' })
-  // Its ids exist only once the group commit is done: recorded before the answer leaves.
-  @AuditWriteResult(incidentCreated)
+  // A creation is recorded by the service in the group-commit transaction; a replay (200) is a read.
+  @AuditInService(incidentReplayRead)
   async create(
     @Body(new ZodValidationPipe(createIncidentRequestSchema)) body: CreateIncidentRequest,
     @Headers('idempotency-key') idempotencyKey: string | undefined,

@@ -1,4 +1,5 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
+import { AuditTrail, currentAuditContext, type AuditContext } from '@cit/audit';
 import { newId, type CreateIncidentRequest } from '@cit/contracts';
 import type { Principal } from '@cit/auth';
 import { OutboxWriter } from '@cit/messaging';
@@ -12,6 +13,7 @@ import { IncidentStore } from '../incident-store';
 import { incidentRecordFromRequest, incidentReportedEvent, type IncidentRecord } from '../incident.mapper';
 import { IncidentPhiProtection } from '../phi-protection.service';
 import { requestFingerprint } from './request-fingerprint';
+import { incidentCreatedEntries } from '../../audit/intake-audit';
 
 /** A new incident comes back with the plaintext of its encrypted fields, so the response needs no decryption. */
 export type CreateIncidentResult =
@@ -25,6 +27,8 @@ interface CreateCommand {
   fingerprint: string;
   correlationId: string;
   causationId?: string;
+  /** Who, why and from where, captured before the batcher runs the command in another request's async context. */
+  audit?: AuditContext;
 }
 
 const UNIQUE_VIOLATION = '23505';
@@ -50,6 +54,7 @@ export class CreateIncidentService {
     private readonly incidents: IncidentStore,
     private readonly screener: ReviewScreener,
     private readonly phi: IncidentPhiProtection,
+    private readonly audit: AuditTrail,
   ) {}
 
   create(req: CreateIncidentRequest, principal: Principal, idempotencyKey?: string): Promise<CreateIncidentResult> {
@@ -61,6 +66,7 @@ export class CreateIncidentService {
       fingerprint: idempotencyKey ? requestFingerprint(req) : '',
       correlationId: ctx?.correlationId ?? newId('corr'),
       causationId: ctx?.requestId,
+      audit: currentAuditContext(),
     });
   }
 
@@ -161,6 +167,12 @@ export class CreateIncidentService {
       );
       this.logger.info({ incidentIds: created.map((c) => c.record.id), batch: cmds.length }, 'incidents reported');
     }
+    // PHI access audit of each creation, in this transaction; last, so the department's chain
+    // lock is held only until the commit.
+    await this.audit.appendEach(
+      em,
+      created.flatMap(({ cmd, record }) => (cmd.audit ? [{ context: cmd.audit, entries: incidentCreatedEntries(record) }] : [])),
+    );
     return results;
   }
 
