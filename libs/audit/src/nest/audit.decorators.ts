@@ -12,12 +12,11 @@ export interface AuditSpec {
   /**
    * read: entries from the answer, appended in their own transaction before the answer leaves
    * (503 instead of the data when that fails). write: entries from the request, appended in the
-   * transaction of the change itself. result: entries from the answer of a change whose ids
-   * only exist once it committed, appended before the answer leaves. service: the service
+   * transaction of the change itself. service: the service
    * appends its own entries in its transaction (currentAuditContext()); `entries` of the answer,
    * if any, are appended after it.
    */
-  mode: 'read' | 'write' | 'result' | 'service';
+  mode: 'read' | 'write' | 'service';
   entries: (result: unknown, req: Request) => AuditEntryInput[];
   /** Records outside the caller's assigned districts need break-glass (reads only). */
   breakGlass?: { districtOf: (result: unknown) => string | null | undefined };
@@ -65,11 +64,5 @@ export function AuditWrite(entries: (req: Request) => AuditEntryInput[]): Method
  */
 export function AuditInService<R>(after?: (result: R, req: Request) => AuditEntryInput[]): MethodDecorator {
   const spec: AuditSpec = { mode: 'service', entries: (after ?? (() => [])) as AuditSpec['entries'] };
-  return applyDecorators(SetMetadata(AUDIT_SPEC, spec), purposeHeader, unavailable);
-}
-
-/** A change whose record ids exist only once it committed: entries from the answer, appended right after the commit (not atomic with it). */
-export function AuditWriteResult<R>(entries: (result: R, req: Request) => AuditEntryInput[]): MethodDecorator {
-  const spec: AuditSpec = { mode: 'result', entries: entries as AuditSpec['entries'] };
   return applyDecorators(SetMetadata(AUDIT_SPEC, spec), purposeHeader, unavailable);
 }

@@ -21,7 +21,7 @@ function auditUnavailable(): ProblemException {
   return new ProblemException(ProblemType.unavailable, HttpStatus.SERVICE_UNAVAILABLE, 'Service unavailable', 'The access could not be recorded; try again.');
 }
 
-/** Records PHI access of routes marked @AuditRead, @AuditWrite or @AuditWriteResult; enforces break-glass. */
+/** Records PHI access of routes marked @AuditRead, @AuditWrite or @AuditInService; enforces break-glass. */
 @Injectable()
 export class AuditInterceptor implements NestInterceptor {
   // Built with the app, after the chassis configured logging (service name, level).
@@ -47,7 +47,6 @@ export class AuditInterceptor implements NestInterceptor {
     switch (spec.mode) {
       case 'write':
         return from(this.write(spec, req, auditContext, next));
-      case 'result':
       case 'service':
         return from(this.afterResult(spec, req, auditContext, next));
       case 'read':

@@ -25,7 +25,7 @@ class AuditSubscriberRegistration implements OnModuleInit {
 
 /**
  * The PHI access audit of one service: AuditTrail (inject it to record decryptions outside a
- * request), the interceptor behind @AuditRead / @AuditWrite / @AuditWriteResult and
+ * request), the interceptor behind @AuditRead / @AuditWrite / @AuditInService and
  * break-glass, and GET /v1/audit for auditors. Needs the chassis (DataSource, FieldCipher,
  * OutboxWriter) and the AuditLogTables migration.
  */
