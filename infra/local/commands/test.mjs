@@ -23,7 +23,14 @@ async function runJest(kind, extra, filters, env, timeoutMs) {
   const report = path.join(ROOT, 'reports', `${kind}.json`);
   fs.rmSync(report, { force: true });
   info(`jest --selectProjects ${kind}${filters.length ? ` (filter: ${filters.join(' ')})` : ''}`);
-  const args = [...jestPre, '--selectProjects', kind, ...extra, '--json', `--outputFile=${path.relative(ROOT, report)}`];
+  const args = [
+    ...jestPre,
+    '--selectProjects',
+    kind,
+    ...extra,
+    '--json',
+    `--outputFile=${path.relative(ROOT, report)}`,
+  ];
   if (IS_CI) args.push('--ci');
   // --selectProjects takes an array: a boolean flag must separate it from the positional path filters.
   args.push('--passWithNoTests', ...filters);
@@ -51,7 +58,13 @@ async function runJest(kind, extra, filters, env, timeoutMs) {
   return row;
 }
 
-const checkRow = (name, r) => ({ name, passed: r.code === 0 ? 1 : 0, failed: r.code === 0 ? 0 : 1, skipped: 0, note: r.code === 0 ? 'ok' : `exit ${r.code}` });
+const checkRow = (name, r) => ({
+  name,
+  passed: r.code === 0 ? 1 : 0,
+  failed: r.code === 0 ? 0 : 1,
+  skipped: 0,
+  note: r.code === 0 ? 'ok' : `exit ${r.code}`,
+});
 
 export async function test(filters) {
   forwardInterrupts();
@@ -82,9 +95,22 @@ export async function test(filters) {
   if (filters.length) {
     info('path filter given: lint skipped');
   } else {
+    info('format: prettier --check .');
+    const [prettier, ...prettierPre] = bin('prettier');
+    rows.push(
+      checkRow('format', await runStep(prettier, [...prettierPre, '--check', '.'], { env, timeoutMs: 5 * 60_000 })),
+    );
     info('lint: nx run-many -t lint');
     const [nx, ...nxPre] = bin('nx');
-    rows.push(checkRow('lint', await runStep(nx, [...nxPre, 'run-many', '-t', 'lint', '--outputStyle=static'], { env, timeoutMs: 15 * 60_000 })));
+    rows.push(
+      checkRow(
+        'lint',
+        await runStep(nx, [...nxPre, 'run-many', '-t', 'lint', '--outputStyle=static'], {
+          env,
+          timeoutMs: 15 * 60_000,
+        }),
+      ),
+    );
   }
 
   const total = { passed: 0, failed: 0, skipped: 0 };
@@ -94,7 +120,9 @@ export async function test(filters) {
     total.passed += r.passed;
     total.failed += r.failed;
     total.skipped += r.skipped;
-    console.log(`  ${r.name.padEnd(18)}${String(r.passed).padStart(5)} passed ${String(r.failed).padStart(4)} failed ${String(r.skipped).padStart(4)} skipped  ${r.note}`);
+    console.log(
+      `  ${r.name.padEnd(18)}${String(r.passed).padStart(5)} passed ${String(r.failed).padStart(4)} failed ${String(r.skipped).padStart(4)} skipped  ${r.note}`,
+    );
   }
   if (jestTotal === 0) {
     console.log(c('31', '  no tests ran: counted as one failure'));
