@@ -61,7 +61,9 @@ describe('incident flow across separate service processes', () => {
             id: parsed.event.id,
             subject: parsed.event.subject,
             key: message.key?.toString() ?? null,
-            headers: JSON.stringify(Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]))),
+            headers: JSON.stringify(
+              Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)])),
+            ),
           });
         }
       },
@@ -141,7 +143,11 @@ describe('incident flow across separate service processes', () => {
       [await post(undefined, coordinator, '{"callType": "welfare'), 400, '(body)'],
       [await post({ ...createIncidentExample, colour: 'red' }), 400, 'colour'],
       [await post({ ...createIncidentExample, encounter: 42 }), 400, 'encounter'],
-      [await post({ ...createIncidentExample, subjects: [{ name: 'X', dateOfBirth: 'yesterday' }] }), 400, 'subjects.0.dateOfBirth'],
+      [
+        await post({ ...createIncidentExample, subjects: [{ name: 'X', dateOfBirth: 'yesterday' }] }),
+        400,
+        'subjects.0.dateOfBirth',
+      ],
       [await post({ ...createIncidentExample, narrative: 'x'.repeat(400_000) }), 413, '(body)'],
     ];
     for (const [res, status, field] of cases) {

@@ -30,11 +30,17 @@ function ensureDockerCompose(): void {
   if (haveDockerCompose()) return;
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (!isRoot) {
-    throw new Error('docker-compose is not installed and this test is not running as root: apt-get install -y docker-compose');
+    throw new Error(
+      'docker-compose is not installed and this test is not running as root: apt-get install -y docker-compose',
+    );
   }
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   spawnSync('apt-get', ['update'], { stdio: 'ignore', env, timeout: 300_000 });
-  const r = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'docker-compose'], { encoding: 'utf8', env, timeout: 300_000 });
+  const r = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'docker-compose'], {
+    encoding: 'utf8',
+    env,
+    timeout: 300_000,
+  });
   if (r.status !== 0 || !haveDockerCompose()) {
     throw new Error(`apt-get install -y docker-compose failed: ${(r.stderr || r.stdout || '').slice(-2000)}`);
   }
@@ -94,31 +100,37 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it.each(apps)('%s is built from the Dockerfile, waits for its dependencies and reaches Kafka inside the network', (name) => {
-    const svc = config.services[name];
-    expect(svc.build).toMatchObject({ target: 'runtime', args: { SERVICE: name } });
-    expect(svc.depends_on).toMatchObject({
-      postgres: { condition: 'service_healthy' },
-      redis: { condition: 'service_healthy' },
-      kafka: { condition: 'service_healthy' },
-      'topics-init': { condition: 'service_completed_successfully' },
-    });
-    expect(svc.environment).toMatchObject({ KAFKA_BROKERS: 'kafka:29092', REDIS_URL: 'redis://redis:6379' });
-    expect(String(svc.environment?.DATABASE_URL)).toMatch(/@postgres:5432\//);
-    expect(svc.environment?.PHI_KEYS).toBeTruthy();
-    expect(svc.environment?.BLIND_INDEX_KEY).toBeTruthy();
-  });
+  it.each(apps)(
+    '%s is built from the Dockerfile, waits for its dependencies and reaches Kafka inside the network',
+    (name) => {
+      const svc = config.services[name];
+      expect(svc.build).toMatchObject({ target: 'runtime', args: { SERVICE: name } });
+      expect(svc.depends_on).toMatchObject({
+        postgres: { condition: 'service_healthy' },
+        redis: { condition: 'service_healthy' },
+        kafka: { condition: 'service_healthy' },
+        'topics-init': { condition: 'service_completed_successfully' },
+      });
+      expect(svc.environment).toMatchObject({ KAFKA_BROKERS: 'kafka:29092', REDIS_URL: 'redis://redis:6379' });
+      expect(String(svc.environment?.DATABASE_URL)).toMatch(/@postgres:5432\//);
+      expect(svc.environment?.PHI_KEYS).toBeTruthy();
+      expect(svc.environment?.BLIND_INDEX_KEY).toBeTruthy();
+    },
+  );
 
-  it.each(apps)('%s connects as its own non-owner role, created by the init script; only migrations use the owner', (name) => {
-    const env = config.services[name].environment ?? {};
-    const runtime = new URL(String(env.DATABASE_URL));
-    expect(decodeURIComponent(runtime.username)).toBe(`cit_${name}`);
-    expect(decodeURIComponent(new URL(String(env.DATABASE_MIGRATION_URL)).username)).toBe('postgres');
-    const init = readFileSync(join(root, 'infra', 'compose', 'postgres-init.sql'), 'utf8');
-    const create = init.split('\n').find((l) => l.startsWith(`CREATE ROLE cit_${name} `));
-    expect(create).toMatch(/ LOGIN NOSUPERUSER NOBYPASSRLS /);
-    expect(create).toContain(`PASSWORD '${decodeURIComponent(runtime.password)}'`);
-  });
+  it.each(apps)(
+    '%s connects as its own non-owner role, created by the init script; only migrations use the owner',
+    (name) => {
+      const env = config.services[name].environment ?? {};
+      const runtime = new URL(String(env.DATABASE_URL));
+      expect(decodeURIComponent(runtime.username)).toBe(`cit_${name}`);
+      expect(decodeURIComponent(new URL(String(env.DATABASE_MIGRATION_URL)).username)).toBe('postgres');
+      const init = readFileSync(join(root, 'infra', 'compose', 'postgres-init.sql'), 'utf8');
+      const create = init.split('\n').find((l) => l.startsWith(`CREATE ROLE cit_${name} `));
+      expect(create).toMatch(/ LOGIN NOSUPERUSER NOBYPASSRLS /);
+      expect(create).toContain(`PASSWORD '${decodeURIComponent(runtime.password)}'`);
+    },
+  );
 
   it.each(['dev-issuer', 'topics-init'])('%s runs from the tools image, never from a service image', (name) => {
     expect(config.services[name].build).toMatchObject({ target: 'tools' });

@@ -9,13 +9,27 @@ startDevIssuer({
   port: Number(process.env.DEV_ISSUER_PORT || 3999),
 }).then(
   (issuer) => {
-    console.log(JSON.stringify({ level: 'info', service: 'dev-issuer', msg: 'dev issuer listening', port: issuer.port, tokenIssuer: process.env.AUTH_ISSUER }));
-    const stop = () => issuer.close().then(() => process.exit(0), () => process.exit(1));
+    console.log(
+      JSON.stringify({
+        level: 'info',
+        service: 'dev-issuer',
+        msg: 'dev issuer listening',
+        port: issuer.port,
+        tokenIssuer: process.env.AUTH_ISSUER,
+      }),
+    );
+    const stop = () =>
+      issuer.close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
   },
   (err) => {
-    console.error(JSON.stringify({ level: 'error', service: 'dev-issuer', msg: 'dev issuer failed to start', error: err.message }));
+    console.error(
+      JSON.stringify({ level: 'error', service: 'dev-issuer', msg: 'dev issuer failed to start', error: err.message }),
+    );
     process.exit(1);
   },
 );

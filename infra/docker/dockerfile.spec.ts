@@ -13,7 +13,11 @@ interface Stage {
 
 /** Stages with their instructions (continuation lines joined, comments dropped). */
 function parseStages(text: string): Stage[] {
-  const lines = text.replace(/\\\n/g, ' ').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  const lines = text
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
   const stages: Stage[] = [];
   for (const line of lines) {
     const from = /^FROM\s+(\S+)(?:\s+AS\s+(\S+))?/i.exec(line);
@@ -41,11 +45,21 @@ describe('Dockerfile', () => {
     const install = stages.find((s) => s.instructions.some((i) => /\bnpm ci\b/.test(i)));
     expect(install).toBeDefined();
     for (const s of chain(install!.name)) {
-      const upToInstall = s === install ? s.instructions.slice(0, s.instructions.findIndex((i) => /\bnpm ci\b/.test(i))) : s.instructions;
-      expect(upToInstall.filter((i) => /^COPY\s/i.test(i))).toEqual(upToInstall.filter((i) => /^COPY\s+--from=manifests\s/i.test(i)));
+      const upToInstall =
+        s === install
+          ? s.instructions.slice(
+              0,
+              s.instructions.findIndex((i) => /\bnpm ci\b/.test(i)),
+            )
+          : s.instructions;
+      expect(upToInstall.filter((i) => /^COPY\s/i.test(i))).toEqual(
+        upToInstall.filter((i) => /^COPY\s+--from=manifests\s/i.test(i)),
+      );
     }
     // What the manifests stage hands over: package.json and package-lock.json files, nothing else.
-    const handover = stage('manifests').instructions.filter((i) => /^RUN\s/i.test(i)).join(' ');
+    const handover = stage('manifests')
+      .instructions.filter((i) => /^RUN\s/i.test(i))
+      .join(' ');
     const copied = /cp --parents (.+?) \/manifests\//.exec(handover)?.[1].split(/\s+/) ?? [];
     expect(copied.length).toBeGreaterThan(0);
     for (const file of copied) expect(file).toMatch(/(^|\/)package(-lock)?\.json$/);
@@ -58,12 +72,17 @@ describe('Dockerfile', () => {
     expect(runtime.map((s) => s.name)).not.toContain('build');
     for (const s of runtime) {
       for (const copy of copiesFromContext(s)) expect(copy).toMatch(/^COPY\s+infra\/docker\/healthcheck\.cjs\s/);
-      for (const copy of s.instructions.filter((i) => /^COPY\s+--from=build\s/i.test(i))) expect(copy).toMatch(/\s\/out\//);
+      for (const copy of s.instructions.filter((i) => /^COPY\s+--from=build\s/i.test(i)))
+        expect(copy).toMatch(/\s\/out\//);
     }
     // /out holds each project's package.json and dist, which is all the build stage exports.
     const out = stage('build').instructions.join(' ');
-    expect(out).toMatch(/cp "\$project\/package\.json" "\/out\/\$project\/" && cp -R "\$project\/dist" "\/out\/\$project\/"/);
-    expect(runtime.flatMap((s) => s.instructions).join('\n')).not.toMatch(/dev-issuer|infra\/local|infra\/provision|\bsrc\//);
+    expect(out).toMatch(
+      /cp "\$project\/package\.json" "\/out\/\$project\/" && cp -R "\$project\/dist" "\/out\/\$project\/"/,
+    );
+    expect(runtime.flatMap((s) => s.instructions).join('\n')).not.toMatch(
+      /dev-issuer|infra\/local|infra\/provision|\bsrc\//,
+    );
   });
 
   it('gives the dev issuer and topic provisioning their own tools target', () => {
@@ -77,6 +96,8 @@ describe('Dockerfile', () => {
     const runtime = stage('runtime').instructions;
     expect(runtime).toContain('USER node');
     expect(runtime.find((i) => i.startsWith('HEALTHCHECK'))).toContain('infra/docker/healthcheck.cjs');
-    expect(runtime.find((i) => i.startsWith('CMD'))).toMatch(/migrate\.js && exec node services\/\$\{SERVICE\}\/dist\/main\.js/);
+    expect(runtime.find((i) => i.startsWith('CMD'))).toMatch(
+      /migrate\.js && exec node services\/\$\{SERVICE\}\/dist\/main\.js/,
+    );
   });
 });

@@ -14,7 +14,14 @@ const RULE = '@nx/enforce-module-boundaries';
 function lintMessages(file: string, code: string): { ruleId: string | null; message: string }[] {
   const result = spawnSync(
     process.execPath,
-    [join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'), '--format', 'json', '--stdin', '--stdin-filename', join(root, file)],
+    [
+      join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'),
+      '--format',
+      'json',
+      '--stdin',
+      '--stdin-filename',
+      join(root, file),
+    ],
     { cwd: root, input: code, encoding: 'utf8', env: { ...process.env, NX_DAEMON: 'false' } },
   );
   if (!result.stdout) throw new Error(`eslint failed: ${result.stderr}`);
@@ -40,7 +47,9 @@ describe('module boundaries', () => {
     );
     expect(messages).toContainEqual({
       ruleId: RULE,
-      message: expect.stringMatching(/^Circular dependency between "@cit\/contracts" and "@cit\/intake-service" detected/),
+      message: expect.stringMatching(
+        /^Circular dependency between "@cit\/contracts" and "@cit\/intake-service" detected/,
+      ),
     });
   });
 

@@ -42,18 +42,43 @@ function parseArgs(argv) {
       return argv[++i];
     };
     switch (a) {
-      case '--brokers': opts.brokers = next(); break;
-      case '--manifest': opts.manifest = path.resolve(next()); break;
-      case '--agencies': opts.agencies.push(...agencyIdsFrom(next())); break;
-      case '--agencies-file': opts.agencies.push(...agencyIdsFrom(fs.readFileSync(next(), 'utf8'))); break;
-      case '--replication-factor': opts.replicationFactor = Number(next()); break;
-      case '--min-insync-replicas': opts.minInsyncReplicas = Number(next()); break;
-      case '--grow-partitions': opts.growPartitions = true; break;
-      case '--dry-run': opts.dryRun = true; break;
-      case '--timeout': opts.timeoutS = Number(next()); break;
+      case '--brokers':
+        opts.brokers = next();
+        break;
+      case '--manifest':
+        opts.manifest = path.resolve(next());
+        break;
+      case '--agencies':
+        opts.agencies.push(...agencyIdsFrom(next()));
+        break;
+      case '--agencies-file':
+        opts.agencies.push(...agencyIdsFrom(fs.readFileSync(next(), 'utf8')));
+        break;
+      case '--replication-factor':
+        opts.replicationFactor = Number(next());
+        break;
+      case '--min-insync-replicas':
+        opts.minInsyncReplicas = Number(next());
+        break;
+      case '--grow-partitions':
+        opts.growPartitions = true;
+        break;
+      case '--dry-run':
+        opts.dryRun = true;
+        break;
+      case '--timeout':
+        opts.timeoutS = Number(next());
+        break;
       case '-h':
       case '--help':
-        console.log(fs.readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 15).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
+        console.log(
+          fs
+            .readFileSync(fileURLToPath(import.meta.url), 'utf8')
+            .split('\n')
+            .slice(1, 15)
+            .map((l) => l.replace(/^\/\/ ?/, ''))
+            .join('\n'),
+        );
         process.exit(0);
         break;
       default:
@@ -65,7 +90,13 @@ function parseArgs(argv) {
 }
 
 function kafkaConfig(brokers) {
-  const cfg = { clientId: 'cit-provision-topics', brokers: brokers.split(',').map((b) => b.trim()).filter(Boolean) };
+  const cfg = {
+    clientId: 'cit-provision-topics',
+    brokers: brokers
+      .split(',')
+      .map((b) => b.trim())
+      .filter(Boolean),
+  };
   if (process.env.KAFKA_SSL === 'true') cfg.ssl = true;
   if (process.env.KAFKA_SASL_MECHANISM) {
     cfg.sasl = {
@@ -114,7 +145,9 @@ async function main() {
       for (const t of present) {
         const have = counts.get(t.name) || 0;
         if (have < t.partitions) {
-          console.log(`${t.name}: has ${have} partitions, manifest wants ${t.partitions}${opts.growPartitions ? ' (growing)' : ' (run with --grow-partitions to grow; this changes key-to-partition mapping)'}`);
+          console.log(
+            `${t.name}: has ${have} partitions, manifest wants ${t.partitions}${opts.growPartitions ? ' (growing)' : ' (run with --grow-partitions to grow; this changes key-to-partition mapping)'}`,
+          );
           grow.push({ topic: t.name, count: t.partitions });
         } else if (have > t.partitions) {
           console.log(`${t.name}: has ${have} partitions, more than the manifest's ${t.partitions} (left alone)`);
@@ -127,13 +160,16 @@ async function main() {
       console.log(`all ${wanted.length} topics exist`);
       return;
     }
-    for (const t of missing) console.log(`${opts.dryRun ? 'would create' : 'creating'} ${t.name} (${t.partitions} partitions)`);
+    for (const t of missing)
+      console.log(`${opts.dryRun ? 'would create' : 'creating'} ${t.name} (${t.partitions} partitions)`);
     if (opts.dryRun) return;
     if (!opts.replicationFactor) {
       // kafkajs speaks CreateTopics <= v3, which cannot ask for the broker default (-1).
       const { brokers } = await admin.describeCluster();
       opts.replicationFactor = Math.min(3, brokers.length);
-      console.log(`replication factor ${opts.replicationFactor} (${brokers.length} brokers; --replication-factor overrides)`);
+      console.log(
+        `replication factor ${opts.replicationFactor} (${brokers.length} brokers; --replication-factor overrides)`,
+      );
     }
 
     const configEntries = (t) => {

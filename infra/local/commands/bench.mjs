@@ -15,7 +15,8 @@ function findBenchScripts() {
   };
   scan(path.join(ROOT, 'bench'), ['.mjs']);
   const svcRoot = path.join(ROOT, 'services');
-  if (fs.existsSync(svcRoot)) for (const s of fs.readdirSync(svcRoot).sort()) scan(path.join(svcRoot, s, 'bench'), ['.mjs', '.ts']);
+  if (fs.existsSync(svcRoot))
+    for (const s of fs.readdirSync(svcRoot).sort()) scan(path.join(svcRoot, s, 'bench'), ['.mjs', '.ts']);
   return found.filter((f) => !f.endsWith('.d.ts'));
 }
 

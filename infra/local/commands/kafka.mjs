@@ -9,8 +9,12 @@ const { readEnvFile } = require('../lib/env-file.cjs');
 
 /** Sends `words` to the control channel; exit code 1 when the answer is not "ok ...". */
 export async function kafkaCommand(words) {
-  if (!words.length) fail('usage: cit kafka <ping|bootstraps|down <id|all>|up <id|all>|error <api> <code> <n>|clear-errors <api>|rtt <id|all> <ms>|topic <name> <partitions>>');
-  const control = readyInfo().KAFKA_MOCK_CONTROL || process.env.KAFKA_MOCK_CONTROL || readEnvFile(FILES.env).KAFKA_MOCK_CONTROL;
+  if (!words.length)
+    fail(
+      'usage: cit kafka <ping|bootstraps|down <id|all>|up <id|all>|error <api> <code> <n>|clear-errors <api>|rtt <id|all> <ms>|topic <name> <partitions>>',
+    );
+  const control =
+    readyInfo().KAFKA_MOCK_CONTROL || process.env.KAFKA_MOCK_CONTROL || readEnvFile(FILES.env).KAFKA_MOCK_CONTROL;
   if (!control) fail('no local Kafka mock is running (node infra/local/cit.mjs up)');
   let answer;
   try {

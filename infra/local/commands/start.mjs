@@ -39,7 +39,9 @@ function printWelcome(services, token) {
   console.log(c('1', 'CIT Platform is running (Ctrl-C stops it)'));
   for (const s of services) {
     const base = `http://127.0.0.1:${s.port}`;
-    console.log(`  ${s.name.padEnd(11)} API ${base}/v1   docs ${base}/docs   metrics ${base}/metrics   ready ${base}/health/ready`);
+    console.log(
+      `  ${s.name.padEnd(11)} API ${base}/v1   docs ${base}/docs   metrics ${base}/metrics   ready ${base}/health/ready`,
+    );
   }
   console.log(`  dev issuer  ${issuerBase()}/.well-known/jwks.json   logs .local/logs/`);
   console.log('');
@@ -47,7 +49,9 @@ function printWelcome(services, token) {
     console.log(c('1', 'Development token (role coordinator, department demo):'));
     console.log(`TOKEN=${token}`);
   } else {
-    console.log('TOKEN=<run: node --import tsx libs/auth/src/dev-issuer/token.cli.ts --role coordinator --department demo>');
+    console.log(
+      'TOKEN=<run: node --import tsx libs/auth/src/dev-issuer/token.cli.ts --role coordinator --department demo>',
+    );
   }
   console.log('');
   const intake = services[0];
@@ -64,7 +68,9 @@ function printWelcome(services, token) {
   -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\
   -d '${json.replace(/'/g, "'\\''")}'`);
   } else {
-    console.log(`Sample request: ${path.relative(ROOT, FILES.incidentExample)} not found yet; POST it to http://127.0.0.1:${intake.port}/v1/incidents with -H "Authorization: Bearer $TOKEN" once it exists.`);
+    console.log(
+      `Sample request: ${path.relative(ROOT, FILES.incidentExample)} not found yet; POST it to http://127.0.0.1:${intake.port}/v1/incidents with -H "Authorization: Bearer $TOKEN" once it exists.`,
+    );
   }
   console.log('');
 }
@@ -142,7 +148,10 @@ export async function start() {
     }
     if (!pending.size) break;
     if (Date.now() > deadline) {
-      await shutdown(`not ready after ${timeoutS}s: ${[...pending].map((s) => `${s.name} (http://127.0.0.1:${s.port}/health/ready)`).join(', ')} — see .local/logs/<service>.log; CIT_READY_TIMEOUT_S raises the limit`, 1);
+      await shutdown(
+        `not ready after ${timeoutS}s: ${[...pending].map((s) => `${s.name} (http://127.0.0.1:${s.port}/health/ready)`).join(', ')} — see .local/logs/<service>.log; CIT_READY_TIMEOUT_S raises the limit`,
+        1,
+      );
       return;
     }
     await sleep(500);

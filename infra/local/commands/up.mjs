@@ -21,7 +21,8 @@ const { chooseInfra } = require('../lib/infra-choice.cjs');
 /** Local services or containers, as chooseInfra decides; the Docker engine is only probed when it matters. */
 async function infraChoice() {
   const env = process.env;
-  const forcedLocal = (env.CIT_INFRA || '').trim().toLowerCase() === 'local' || (!env.CIT_INFRA && env.CIT_USE_DOCKER === '0');
+  const forcedLocal =
+    (env.CIT_INFRA || '').trim().toLowerCase() === 'local' || (!env.CIT_INFRA && env.CIT_USE_DOCKER === '0');
   const dockerEngine = forcedLocal ? false : await dockerEngineAnswers();
   try {
     return chooseInfra({ env, dockerEngine, platform: process.platform });
@@ -37,16 +38,25 @@ export async function up({ quiet = false } = {}) {
   return withLock(async () => {
     const deps = ensureNodeModules();
     const choice = await infraChoice();
-    const hint = choice.mode === 'docker' ? 'CIT_INFRA=local for the local services' : 'CIT_INFRA=docker for containers';
-    info(`infrastructure: ${choice.mode === 'docker' ? 'containers (testcontainers)' : 'local services'} — ${choice.reason} (${hint})`);
+    const hint =
+      choice.mode === 'docker' ? 'CIT_INFRA=local for the local services' : 'CIT_INFRA=docker for containers';
+    info(
+      `infrastructure: ${choice.mode === 'docker' ? 'containers (testcontainers)' : 'local services'} — ${choice.reason} (${hint})`,
+    );
     let pg, redis, kafka;
     if (choice.mode === 'docker') {
       ({ pg, redis, kafka } = await ensureContainers(choice));
     } else {
       [pg, redis] = [await ensurePostgres(), await ensureRedis()];
-      kafka = choice.kafka === 'external'
-        ? { brokers: process.env.CIT_KAFKA_BROKERS, control: undefined, state: 'external (CIT_KAFKA_BROKERS)', topics: 0 }
-        : await ensureKafka();
+      kafka =
+        choice.kafka === 'external'
+          ? {
+              brokers: process.env.CIT_KAFKA_BROKERS,
+              control: undefined,
+              state: 'external (CIT_KAFKA_BROKERS)',
+              topics: 0,
+            }
+          : await ensureKafka();
     }
     // With real Kafka the messaging fault tests keep a mock cluster of their own (it has fault injection).
     const faultBroker = kafka.control ? kafka : choice.faultMock ? await ensureKafka() : undefined;
@@ -72,15 +82,21 @@ export async function up({ quiet = false } = {}) {
     const text = formatEnvFile(env, header);
     const old = readText(FILES.env);
     // Only the timestamp changed: keep the file, so readers never see it replaced for nothing.
-    if (!old || old.split('\n').slice(2).join('\n') !== text.split('\n').slice(2).join('\n')) writeAtomic(FILES.env, text, 0o600);
+    if (!old || old.split('\n').slice(2).join('\n') !== text.split('\n').slice(2).join('\n'))
+      writeAtomic(FILES.env, text, 0o600);
     if (!quiet) {
       const pad = (s) => s.padEnd(12);
       info(`infrastructure ready in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
       console.log(`  ${pad('deps')}${deps}`);
       console.log(`  ${pad('PostgreSQL')}${redact(pg.url)} (${pg.state})`);
       console.log(`  ${pad('Redis')}${redact(redis.url)} (${redis.state})`);
-      console.log(`  ${pad('Kafka')}${kafka.brokers} (${kafka.state}${kafka.control ? `, ${BROKER_COUNT} mock brokers, control ${kafka.control}` : ''}, ${kafka.topics} topics)`);
-      if (faultBroker && faultBroker !== kafka) console.log(`  ${pad('Kafka mock')}${faultBroker.brokers} (${faultBroker.state}, fault injection, control ${faultBroker.control})`);
+      console.log(
+        `  ${pad('Kafka')}${kafka.brokers} (${kafka.state}${kafka.control ? `, ${BROKER_COUNT} mock brokers, control ${kafka.control}` : ''}, ${kafka.topics} topics)`,
+      );
+      if (faultBroker && faultBroker !== kafka)
+        console.log(
+          `  ${pad('Kafka mock')}${faultBroker.brokers} (${faultBroker.state}, fault injection, control ${faultBroker.control})`,
+        );
       console.log(`  ${pad('Dev issuer')}${issuerBase()} (${issuer.state})`);
       console.log(`  ${pad('Secrets')}.local/secrets.env (${secrets.state})`);
       console.log(`  ${pad('Env')}.local/env — logs in .local/logs/`);
@@ -109,7 +125,10 @@ export async function status() {
   const env = readEnvFile(FILES.env);
   const kafka = await runningKafka();
   const rows = [
-    ['PostgreSQL', (await pgQueryOk(env.DATABASE_URL || process.env.DATABASE_URL || DEFAULT_DATABASE_URL)) ? 'up' : 'down'],
+    [
+      'PostgreSQL',
+      (await pgQueryOk(env.DATABASE_URL || process.env.DATABASE_URL || DEFAULT_DATABASE_URL)) ? 'up' : 'down',
+    ],
     ['Redis', (await redisPingOk(env.REDIS_URL || process.env.REDIS_URL || DEFAULT_REDIS_URL)) ? 'up' : 'down'],
     ['Kafka mock', kafka ? `up pid ${kafka.pid}, brokers ${kafka.brokers}, control ${kafka.control}` : 'down'],
     ['Dev issuer', (await httpOk(jwksUrl())) ? `up ${issuerBase()}` : 'down'],

@@ -17,7 +17,10 @@ let aptUpdated = false;
 export function aptInstall(pkgs) {
   const missing = pkgs.filter((p) => !dpkgInstalled(p));
   if (!missing.length) return;
-  if (!isRoot()) fail(`Debian packages missing: ${missing.join(' ')} — install them (sudo apt-get install -y ${missing.join(' ')}) and rerun`);
+  if (!isRoot())
+    fail(
+      `Debian packages missing: ${missing.join(' ')} — install them (sudo apt-get install -y ${missing.join(' ')}) and rerun`,
+    );
   const log = path.join(DIR.logs, 'apt.log');
   info(`installing Debian packages: ${missing.join(' ')} (log: .local/logs/apt.log)`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };

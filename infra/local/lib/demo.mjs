@@ -25,7 +25,10 @@ export async function seedDemoIncidents(env, port) {
     // it is reused; the import is idempotent (CAD numbers), so one more attempt is safe.
     const res = await post().catch((err) => (SOCKET_CLOSED.has(err.cause?.code) ? post() : Promise.reject(err)));
     const summary = await res.json();
-    if (res.ok) info(`demo incidents: ${summary.rowsImported} imported, ${summary.rowsDuplicate} already there (import ${summary.importId})`);
+    if (res.ok)
+      info(
+        `demo incidents: ${summary.rowsImported} imported, ${summary.rowsDuplicate} already there (import ${summary.importId})`,
+      );
     else warn(`demo incidents not seeded: HTTP ${res.status} ${summary.title ?? ''}`);
   } catch (err) {
     warn(`demo incidents not seeded: ${err.message}${err.cause ? ` (${err.cause.code ?? err.cause.message})` : ''}`);

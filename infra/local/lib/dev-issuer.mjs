@@ -47,8 +47,11 @@ export async function ensureIssuer(env) {
   if (await httpOk(jwksUrl())) {
     // An issuer of another checkout signs with other keys: every token of this one would be refused.
     const kid = localKeyId();
-    if (livePid(FILES.issuerPid, 'issuer.cli') || (kid && (await servedKeyIds()).includes(kid))) return { state: 'reused' };
-    fail(`${jwksUrl()} is served by a dev issuer of another checkout (its keys are not this checkout's .local/dev-issuer key): stop it, or set DEV_ISSUER_PORT to another port`);
+    if (livePid(FILES.issuerPid, 'issuer.cli') || (kid && (await servedKeyIds()).includes(kid)))
+      return { state: 'reused' };
+    fail(
+      `${jwksUrl()} is served by a dev issuer of another checkout (its keys are not this checkout's .local/dev-issuer key): stop it, or set DEV_ISSUER_PORT to another port`,
+    );
   }
   if (!fs.existsSync(FILES.issuerCli)) {
     warn(`${path.relative(ROOT, FILES.issuerCli)} does not exist yet: dev OIDC issuer not started`);
@@ -64,7 +67,9 @@ export async function ensureIssuer(env) {
   }
   fs.rmSync(FILES.issuerPid, { force: true });
   if (await tcpOpen('127.0.0.1', ISSUER_PORT)) {
-    warn(`port ${ISSUER_PORT} is in use by another program that does not serve ${jwksUrl()}: dev issuer not started (set DEV_ISSUER_PORT)`);
+    warn(
+      `port ${ISSUER_PORT} is in use by another program that does not serve ${jwksUrl()}: dev issuer not started (set DEV_ISSUER_PORT)`,
+    );
     return { state: 'port-in-use' };
   }
   const out = fs.openSync(FILES.issuerLog, 'a');
@@ -89,18 +94,24 @@ export async function ensureIssuer(env) {
   }
   if (!exited) await terminate(pid, { graceMs: 2000 });
   fs.rmSync(FILES.issuerPid, { force: true });
-  warn(`the dev OIDC issuer did not answer ${jwksUrl()} (${exited ? `exited: ${exited}` : 'timeout'}); tokens cannot be verified:\n${tail(FILES.issuerLog)}`);
+  warn(
+    `the dev OIDC issuer did not answer ${jwksUrl()} (${exited ? `exited: ${exited}` : 'timeout'}); tokens cannot be verified:\n${tail(FILES.issuerLog)}`,
+  );
   return { state: 'failed' };
 }
 
 /** A development token from token.cli.ts: { token } or { error } (its last stderr lines). */
 export function issueToken(env, role, department) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', path.relative(ROOT, FILES.tokenCli), '--role', role, '--department', department], {
-    cwd: ROOT,
-    env,
-    encoding: 'utf8',
-    timeout: 30_000,
-  });
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', path.relative(ROOT, FILES.tokenCli), '--role', role, '--department', department],
+    {
+      cwd: ROOT,
+      env,
+      encoding: 'utf8',
+      timeout: 30_000,
+    },
+  );
   if (r.status === 0) return { token: r.stdout.trim().split('\n').pop() };
   return { error: (r.stderr || '').trim().split('\n').slice(-3).join(' | ') };
 }

@@ -66,13 +66,23 @@ export async function ensureContainers(choice) {
   const { PostgreSqlContainer } = require('@testcontainers/postgresql');
   const { RedisContainer } = require('@testcontainers/redis');
   const labels = { [CHECKOUT_LABEL]: ROOT };
-  info(`starting containers with testcontainers (reused while they run): ${choice.kafka === 'container' ? 'PostgreSQL, Redis, Kafka' : 'PostgreSQL, Redis'}`);
+  info(
+    `starting containers with testcontainers (reused while they run): ${choice.kafka === 'container' ? 'PostgreSQL, Redis, Kafka' : 'PostgreSQL, Redis'}`,
+  );
   const [pg, redis, kafka] = await Promise.all([
-    new PostgreSqlContainer(IMAGES.postgres).withUsername('postgres').withPassword('postgres').withDatabase('postgres').withLabels(labels).withReuse().start(),
+    new PostgreSqlContainer(IMAGES.postgres)
+      .withUsername('postgres')
+      .withPassword('postgres')
+      .withDatabase('postgres')
+      .withLabels(labels)
+      .withReuse()
+      .start(),
     new RedisContainer(IMAGES.redis).withLabels(labels).withReuse().start(),
     choice.kafka === 'container' ? startKafka(labels) : undefined,
   ]);
-  const brokers = kafka ? `${kafka.getHost()}:${kafka.getMappedPort(KAFKA_CLIENT_PORT)}` : process.env.CIT_KAFKA_BROKERS;
+  const brokers = kafka
+    ? `${kafka.getHost()}:${kafka.getMappedPort(KAFKA_CLIENT_PORT)}`
+    : process.env.CIT_KAFKA_BROKERS;
   if (kafka) provisionTopics(brokers);
   return {
     pg: { url: pg.getConnectionUri(), state: 'container' },
@@ -85,18 +95,28 @@ export async function ensureContainers(choice) {
 
 function startKafka(labels) {
   const { KafkaContainer } = require('@testcontainers/kafka');
-  return new KafkaContainer(IMAGES.kafka)
-    .withKraft()
-    // As in production and docker-compose.yml: topics exist only when provisioned.
-    .withEnvironment({ KAFKA_AUTO_CREATE_TOPICS_ENABLE: 'false' })
-    .withLabels(labels)
-    .withReuse()
-    .start();
+  return (
+    new KafkaContainer(IMAGES.kafka)
+      .withKraft()
+      // As in production and docker-compose.yml: topics exist only when provisioned.
+      .withEnvironment({ KAFKA_AUTO_CREATE_TOPICS_ENABLE: 'false' })
+      .withLabels(labels)
+      .withReuse()
+      .start()
+  );
 }
 
 function provisionTopics(brokers) {
   const log = path.join(DIR.logs, 'provision-topics.log');
-  const args = ['infra/provision/provision-topics.mjs', '--brokers', brokers, '--agencies-file', FILES.department, '--replication-factor', '1'];
+  const args = [
+    'infra/provision/provision-topics.mjs',
+    '--brokers',
+    brokers,
+    '--agencies-file',
+    FILES.department,
+    '--replication-factor',
+    '1',
+  ];
   if (!runLogged(process.execPath, args, log)) fail(`topic provisioning failed:\n${tail(log)}`);
 }
 

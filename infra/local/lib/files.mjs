@@ -31,5 +31,10 @@ export function writeAtomic(file, text, mode) {
 export function tail(file, lines = 20) {
   const text = readText(file);
   if (!text) return '';
-  return text.trimEnd().split('\n').slice(-lines).map((l) => `    ${l}`).join('\n');
+  return text
+    .trimEnd()
+    .split('\n')
+    .slice(-lines)
+    .map((l) => `    ${l}`)
+    .join('\n');
 }

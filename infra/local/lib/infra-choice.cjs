@@ -44,7 +44,8 @@ function chooseInfra({ env, dockerEngine, platform }) {
 
   if (requested === 'local') return local('CIT_INFRA=local');
   if (requested === 'docker') {
-    if (!dockerEngine) throw new Error('CIT_INFRA=docker but no Docker engine answers (start Docker, or use CIT_INFRA=auto|local)');
+    if (!dockerEngine)
+      throw new Error('CIT_INFRA=docker but no Docker engine answers (start Docker, or use CIT_INFRA=auto|local)');
     return docker('CIT_INFRA=docker');
   }
   if (env.CIT_USE_DOCKER === '0') return local('CIT_USE_DOCKER=0');

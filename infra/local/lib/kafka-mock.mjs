@@ -119,10 +119,22 @@ export async function ensureKafka() {
   removeRunFiles();
 
   const out = fs.openSync(FILES.mockLog, 'a');
-  fs.writeSync(out, `\n--- ${new Date().toISOString()} starting cit-kafka-mock (${BROKER_COUNT} brokers, ${topics.length} topics)\n`);
+  fs.writeSync(
+    out,
+    `\n--- ${new Date().toISOString()} starting cit-kafka-mock (${BROKER_COUNT} brokers, ${topics.length} topics)\n`,
+  );
   const child = spawn(
     FILES.mockBin,
-    ['--brokers', String(BROKER_COUNT), '--control-port', process.env.CIT_KAFKA_CONTROL_PORT || '0', '--topics', FILES.topics, '--ready-file', FILES.mockReady],
+    [
+      '--brokers',
+      String(BROKER_COUNT),
+      '--control-port',
+      process.env.CIT_KAFKA_CONTROL_PORT || '0',
+      '--topics',
+      FILES.topics,
+      '--ready-file',
+      FILES.mockReady,
+    ],
     { cwd: ROOT, detached: true, stdio: ['ignore', out, out] },
   );
   fs.closeSync(out);

@@ -63,7 +63,10 @@ export async function ensurePostgres() {
   const hbaText = readText(hba);
   if (hbaText && !u.password && !/^\s*host\s+all\s+all\s+127\.0\.0\.1\/32\s+trust/m.test(hbaText)) {
     info(`enabling trust authentication for 127.0.0.1 in ${hba} (local development)`);
-    fs.writeFileSync(hba, `# added by infra/local/cit.mjs for local development\nhost all all 127.0.0.1/32 trust\nhost all all ::1/128 trust\n${hbaText}`);
+    fs.writeFileSync(
+      hba,
+      `# added by infra/local/cit.mjs for local development\nhost all all 127.0.0.1/32 trust\nhost all all ::1/128 trust\n${hbaText}`,
+    );
     runLogged('pg_ctlcluster', ['--skip-systemctl-redirect', ver, 'main', 'reload'], log);
   }
   runLogged('pg_ctlcluster', ['--skip-systemctl-redirect', ver, 'main', 'start'], log);
@@ -72,7 +75,9 @@ export async function ensurePostgres() {
     await sleep(500);
   }
   const port = Number(u.port || 5432);
-  const hint = (await tcpOpen('127.0.0.1', port)) ? ` (port ${port} is open but queries fail: another server or authentication?)` : '';
+  const hint = (await tcpOpen('127.0.0.1', port))
+    ? ` (port ${port} is open but queries fail: another server or authentication?)`
+    : '';
   fail(`PostgreSQL did not become ready at ${url}${hint}. See .local/logs/postgres-setup.log and /var/log/postgresql/`);
 }
 

@@ -13,7 +13,10 @@ export function pretty(line) {
     const { level, time, msg, ...rest } = o;
     delete rest.pid;
     delete rest.hostname;
-    const lvl = typeof level === 'number' ? level : ({ trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60 })[level] || 30;
+    const lvl =
+      typeof level === 'number'
+        ? level
+        : { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60 }[level] || 30;
     const t = time ? new Date(time).toISOString().slice(11, 23) : '';
     let extra = Object.keys(rest).length ? ` ${JSON.stringify(rest)}` : '';
     if (extra.length > 400) extra = `${extra.slice(0, 400)}…`;

@@ -98,7 +98,12 @@ export function runStep(cmd, args, { env, timeoutMs = 0 } = {}) {
     const timer = timeoutMs
       ? setTimeout(() => {
           timedOut = true;
-          console.log(c('31', `[cit] ${path.basename(cmd)} ${args.slice(0, 3).join(' ')} exceeded ${Math.round(timeoutMs / 60000)} min: killing it`));
+          console.log(
+            c(
+              '31',
+              `[cit] ${path.basename(cmd)} ${args.slice(0, 3).join(' ')} exceeded ${Math.round(timeoutMs / 60000)} min: killing it`,
+            ),
+          );
           signalGroup(child.pid, 'SIGTERM');
           setTimeout(() => signalGroup(child.pid, 'SIGKILL'), 10_000).unref();
         }, timeoutMs)

@@ -41,8 +41,20 @@ export async function ensureRedis() {
   info('Redis not reachable: installing/starting it from Debian packages');
   aptInstall(['redis-server']);
   const log = path.join(DIR.logs, 'redis-setup.log');
-  const args = ['--daemonize', 'yes', '--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no',
-    '--logfile', path.join(DIR.logs, 'redis.log')];
+  const args = [
+    '--daemonize',
+    'yes',
+    '--bind',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--logfile',
+    path.join(DIR.logs, 'redis.log'),
+  ];
   if (u.password) args.push('--requirepass', decodeURIComponent(u.password));
   runLogged('redis-server', args, log);
   for (let i = 0; i < 40; i++) {

@@ -45,19 +45,33 @@ describe('audit chain', () => {
 
   it('accepts an intact chain, also when checked page by page', () => {
     const records = chain(5);
-    expect(checkChain(records, chainStart())).toEqual({ cursor: { expectedSeq: 6, prevHash: records[4]!.hash, checked: 5 } });
+    expect(checkChain(records, chainStart())).toEqual({
+      cursor: { expectedSeq: 6, prevHash: records[4]!.hash, checked: 5 },
+    });
     const first = checkChain(records.slice(0, 2), chainStart());
     if (!('cursor' in first)) throw new Error('expected intact');
-    expect(checkChain(records.slice(2), first.cursor)).toEqual({ cursor: { expectedSeq: 6, prevHash: records[4]!.hash, checked: 5 } });
+    expect(checkChain(records.slice(2), first.cursor)).toEqual({
+      cursor: { expectedSeq: 6, prevHash: records[4]!.hash, checked: 5 },
+    });
   });
 
   it.each<[string, (r: AuditRecord[]) => AuditRecord[], number, string]>([
     ['an edited field', (r) => r.map((x) => (x.seq === 3 ? { ...x, recordId: 'inc_other' } : x)), 3, 'hash-mismatch'],
     ['an edited person list', (r) => r.map((x) => (x.seq === 2 ? { ...x, personIds: [] } : x)), 2, 'hash-mismatch'],
-    ['an edited purpose', (r) => r.map((x) => (x.seq === 4 ? { ...x, purpose: 'operations' as const } : x)), 4, 'hash-mismatch'],
+    [
+      'an edited purpose',
+      (r) => r.map((x) => (x.seq === 4 ? { ...x, purpose: 'operations' as const } : x)),
+      4,
+      'hash-mismatch',
+    ],
     ['an edited time', (r) => r.map((x) => (x.seq === 1 ? { ...x, occurredAt: new Date(0) } : x)), 1, 'hash-mismatch'],
     ['a deleted entry', (r) => r.filter((x) => x.seq !== 3), 4, 'seq-gap'],
-    ['an entry rehashed after an edit', (r) => r.map((x) => (x.seq === 3 ? rehash({ ...x, fields: [] }) : x)), 4, 'prev-hash-mismatch'],
+    [
+      'an entry rehashed after an edit',
+      (r) => r.map((x) => (x.seq === 3 ? rehash({ ...x, fields: [] }) : x)),
+      4,
+      'prev-hash-mismatch',
+    ],
   ])('names the first broken entry after %s', (_name, tamper, seq, reason) => {
     const result = checkChain(tamper(chain(5)), chainStart());
     expect(result).toEqual({ broken: { seq, id: `00000000-0000-4000-8000-00000000000${seq}`, reason } });

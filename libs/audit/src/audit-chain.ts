@@ -22,7 +22,10 @@ export const chainStart = (): ChainCursor => ({ expectedSeq: 1, prevHash: GENESI
  * previous entry's hash, and a hash that matches its own content. Returns the first broken
  * entry, or the cursor to continue with.
  */
-export function checkChain(records: readonly AuditRecord[], cursor: ChainCursor): { broken: BrokenAuditEntry } | { cursor: ChainCursor } {
+export function checkChain(
+  records: readonly AuditRecord[],
+  cursor: ChainCursor,
+): { broken: BrokenAuditEntry } | { cursor: ChainCursor } {
   let { expectedSeq, prevHash, checked } = cursor;
   for (const r of records) {
     const at = { seq: r.seq, id: r.id };

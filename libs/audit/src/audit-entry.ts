@@ -3,7 +3,17 @@ import { purposeOfUseSchema, type PurposeOfUse } from '@cit/contracts';
 import { z } from 'zod';
 
 /** What was done to the record. */
-export const AUDIT_ACTIONS = ['read', 'create', 'update', 'merge', 'unmerge', 'decide', 'import', 'export', 'decrypt'] as const;
+export const AUDIT_ACTIONS = [
+  'read',
+  'create',
+  'update',
+  'merge',
+  'unmerge',
+  'decide',
+  'import',
+  'export',
+  'decrypt',
+] as const;
 /** Runtime schema of AuditAction. */
 export const auditActionSchema = z.enum(AUDIT_ACTIONS);
 /** What was done to the record. */
@@ -13,8 +23,16 @@ export type AuditAction = z.infer<typeof auditActionSchema>;
 export const auditOutcomeSchema = z.enum(['success', 'denied']);
 
 // Ids and field names only: nothing here may hold a PHI value.
-const recordIdSchema = z.string().min(1).max(128).regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/);
-const fieldNameSchema = z.string().min(1).max(128).regex(/^[A-Za-z][A-Za-z0-9_.[\]-]*$/);
+const recordIdSchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/);
+const fieldNameSchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z][A-Za-z0-9_.[\]-]*$/);
 
 /** Who: the authenticated caller, or the service itself for work outside a request. */
 export const auditActorSchema = z.strictObject({
@@ -28,7 +46,11 @@ export type AuditActor = z.infer<typeof auditActorSchema>;
 
 /** Why, from where and for which department: the same for every entry of one request. */
 export const auditContextSchema = z.strictObject({
-  departmentId: z.string().min(1).max(128).regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]*$/),
+  departmentId: z
+    .string()
+    .min(1)
+    .max(128)
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]*$/),
   actor: auditActorSchema,
   purpose: purposeOfUseSchema,
   requestId: z.string().max(128).nullable(),

@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { FieldCipher } from '@cit/persistence';
 import type { DataSource, EntityManager } from 'typeorm';
-import { auditContextSchema, auditEntryHash, auditEntryInputSchema, GENESIS_HASH, type AuditContext, type AuditEntryInput, type AuditRecord } from './audit-entry';
+import {
+  auditContextSchema,
+  auditEntryHash,
+  auditEntryInputSchema,
+  GENESIS_HASH,
+  type AuditContext,
+  type AuditEntryInput,
+  type AuditRecord,
+} from './audit-entry';
 import { AUDIT_COLUMNS, auditRowValues } from './audit-rows';
 import { ensureTransactionTenant } from './tenant-setting';
 
@@ -32,7 +40,11 @@ export class AuditTrail {
    * the change they describe, or not at all. Takes the department's chain lock, held to commit,
    * so call it as late in the transaction as possible.
    */
-  async append(manager: EntityManager, context: AuditContext, entries: readonly AuditEntryInput[]): Promise<AuditRecord[]> {
+  async append(
+    manager: EntityManager,
+    context: AuditContext,
+    entries: readonly AuditEntryInput[],
+  ): Promise<AuditRecord[]> {
     return this.appendEach(manager, [{ context, entries }]);
   }
 
@@ -40,21 +52,32 @@ export class AuditTrail {
    * Appends the entries of several requests of one department (a group commit) in the
    * caller's transaction, under one chain lock and one head read.
    */
-  async appendEach(manager: EntityManager, items: readonly { context: AuditContext; entries: readonly AuditEntryInput[] }[]): Promise<AuditRecord[]> {
+  async appendEach(
+    manager: EntityManager,
+    items: readonly { context: AuditContext; entries: readonly AuditEntryInput[] }[],
+  ): Promise<AuditRecord[]> {
     if (!manager.queryRunner?.isTransactionActive) {
       throw new Error('AuditTrail: append must run inside a transaction (pass the transaction EntityManager)');
     }
     const parsed = items
       .filter((i) => i.entries.length > 0)
-      .map((i) => ({ ctx: auditContextSchema.parse(i.context), inputs: i.entries.map((e) => auditEntryInputSchema.parse(e)) }));
+      .map((i) => ({
+        ctx: auditContextSchema.parse(i.context),
+        inputs: i.entries.map((e) => auditEntryInputSchema.parse(e)),
+      }));
     if (parsed.length === 0) return [];
     const departmentId = parsed[0]!.ctx.departmentId;
-    if (parsed.some((p) => p.ctx.departmentId !== departmentId)) throw new Error('AuditTrail: one append holds one department');
-    if (parsed.some((p) => p.ctx.breakGlassReason !== undefined) && !this.options.cipher) throw new Error('AuditTrail: a break-glass reason needs a cipher');
+    if (parsed.some((p) => p.ctx.departmentId !== departmentId))
+      throw new Error('AuditTrail: one append holds one department');
+    if (parsed.some((p) => p.ctx.breakGlassReason !== undefined) && !this.options.cipher)
+      throw new Error('AuditTrail: a break-glass reason needs a cipher');
 
     await ensureTransactionTenant(manager, departmentId);
     await manager.query(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, [AUDIT_LOCK_CLASS, departmentId]);
-    const [head] = (await manager.query(`SELECT seq, hash FROM audit_log WHERE department_id = $1 ORDER BY seq DESC LIMIT 1`, [departmentId])) as {
+    const [head] = (await manager.query(
+      `SELECT seq, hash FROM audit_log WHERE department_id = $1 ORDER BY seq DESC LIMIT 1`,
+      [departmentId],
+    )) as {
       seq: string;
       hash: string;
     }[];
@@ -85,7 +108,10 @@ export class AuditTrail {
           requestId: ctx.requestId,
           correlationId: ctx.correlationId,
           clientAddress: ctx.clientAddress,
-          reasonCiphertext: ctx.breakGlassReason !== undefined ? this.options.cipher!.encrypt(ctx.breakGlassReason, breakGlassReasonAad(id)) : null,
+          reasonCiphertext:
+            ctx.breakGlassReason !== undefined
+              ? this.options.cipher!.encrypt(ctx.breakGlassReason, breakGlassReasonAad(id))
+              : null,
           prevHash,
         };
         const hash = auditEntryHash(content);

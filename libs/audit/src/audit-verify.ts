@@ -14,7 +14,11 @@ export type AuditVerification =
  * entry that does not fit. Entries deleted from the end cannot show here (nothing follows
  * them): compare headSeq/headHash with a copy kept elsewhere to catch that.
  */
-export async function verifyAuditChain(dataSource: DataSource, departmentId: string, pageSize = 1000): Promise<AuditVerification> {
+export async function verifyAuditChain(
+  dataSource: DataSource,
+  departmentId: string,
+  pageSize = 1000,
+): Promise<AuditVerification> {
   const [table] = (await dataSource.query(`SELECT to_regclass('public.audit_log') AS t`)) as { t: string | null }[];
   if (!table?.t) return { status: 'no-audit-log' };
   const runner = dataSource.createQueryRunner();
@@ -35,7 +39,12 @@ export async function verifyAuditChain(dataSource: DataSource, departmentId: str
       cursor = result.cursor;
       after = cursor.expectedSeq - 1;
     }
-    return { status: 'intact', entries: cursor.checked, headSeq: cursor.expectedSeq - 1, headHash: cursor.checked > 0 ? cursor.prevHash : null };
+    return {
+      status: 'intact',
+      entries: cursor.checked,
+      headSeq: cursor.expectedSeq - 1,
+      headHash: cursor.checked > 0 ? cursor.prevHash : null,
+    };
   } finally {
     if (runner.isTransactionActive) await runner.rollbackTransaction();
     await runner.release();

@@ -42,13 +42,21 @@ export function describeVerification(service: string, departmentId: string, v: A
 }
 
 /** Runs the CLI; returns the exit code. */
-export async function runAuditCli(argv: string[], out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<number> {
+export async function runAuditCli(
+  argv: string[],
+  out: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
+): Promise<number> {
   let values: { department?: string; service?: string[]; database?: string; 'database-url'?: string };
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({
       args: argv,
-      options: { department: { type: 'string' }, service: { type: 'string', multiple: true }, database: { type: 'string' }, 'database-url': { type: 'string' } },
+      options: {
+        department: { type: 'string' },
+        service: { type: 'string', multiple: true },
+        database: { type: 'string' },
+        'database-url': { type: 'string' },
+      },
       allowPositionals: true,
     }));
   } catch (err) {
@@ -64,11 +72,20 @@ export async function runAuditCli(argv: string[], out: (line: string) => void = 
     return 2;
   }
   loadLocalEnv();
-  const serverUrl = values['database-url'] ?? process.env.DATABASE_MIGRATION_URL ?? process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
-  const targets = values.database ? [{ service: values.database, database: values.database }] : services.map((s) => ({ service: s, database: `cit_${s}` }));
+  const serverUrl =
+    values['database-url'] ?? process.env.DATABASE_MIGRATION_URL ?? process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
+  const targets = values.database
+    ? [{ service: values.database, database: values.database }]
+    : services.map((s) => ({ service: s, database: `cit_${s}` }));
   let code = 0;
   for (const { service, database } of targets) {
-    const dataSource = new DataSource({ type: 'postgres', url: databaseUrlFor(serverUrl, database), entities: [], poolSize: 1, applicationName: 'cit-audit-verify' });
+    const dataSource = new DataSource({
+      type: 'postgres',
+      url: databaseUrlFor(serverUrl, database),
+      entities: [],
+      poolSize: 1,
+      applicationName: 'cit-audit-verify',
+    });
     try {
       await dataSource.initialize();
     } catch (err) {

@@ -7,7 +7,9 @@ import type { EntityManager } from 'typeorm';
  * its caller's tenant.
  */
 export async function ensureTransactionTenant(manager: EntityManager, departmentId: string): Promise<void> {
-  const [row] = (await manager.query(`SELECT current_setting($1, true) AS current`, [TENANT_SETTING])) as { current: string | null }[];
+  const [row] = (await manager.query(`SELECT current_setting($1, true) AS current`, [TENANT_SETTING])) as {
+    current: string | null;
+  }[];
   // '' once a transaction-local setting was used on the session before.
   const current = row?.current ?? '';
   if (current === departmentId) return;

@@ -35,7 +35,8 @@ export class AuthGuard implements CanActivate {
 
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     const partnerOnly = this.reflector.getAllAndOverride<boolean | undefined>(PARTNER_ONLY_KEY, targets) ?? false;
-    if (!isAllowed(principal, { roles, partnerOnly })) throw new ForbiddenException('insufficient role for this operation');
+    if (!isAllowed(principal, { roles, partnerOnly }))
+      throw new ForbiddenException('insufficient role for this operation');
     return true;
   }
 

@@ -67,7 +67,11 @@ describe('AuthModule with the development issuer', () => {
     issuer = await startDevIssuer({ port: 0, keyDir });
 
     @Module({
-      imports: [AuthModule.forRootAsync({ useFactory: () => ({ jwksUrl: issuer.jwksUrl, issuer: issuer.issuer, audience: 'cit-platform' }) })],
+      imports: [
+        AuthModule.forRootAsync({
+          useFactory: () => ({ jwksUrl: issuer.jwksUrl, issuer: issuer.issuer, audience: 'cit-platform' }),
+        }),
+      ],
       controllers: [TestController],
     })
     class AppModule {}
@@ -132,7 +136,10 @@ describe('AuthModule with the development issuer', () => {
   });
 
   it('401 for a wrong issuer or audience', async () => {
-    await http.get('/me').set(bearer(await issuer.issueToken({ role: 'admin', department: 'dept-a', audience: 'other-app' }))).expect(401);
+    await http
+      .get('/me')
+      .set(bearer(await issuer.issueToken({ role: 'admin', department: 'dept-a', audience: 'other-app' })))
+      .expect(401);
     // Same key, different issuer URL: only iss differs.
     const other = await startDevIssuer({ port: 0, keyDir });
     const wrongIss = await other.issueToken({ role: 'admin', department: 'dept-a' });
@@ -151,12 +158,21 @@ describe('AuthModule with the development issuer', () => {
         .setIssuedAt()
         .setExpirationTime('5m')
         .sign(key.privateKey);
-    for (const claims of [{}, { department_id: '' }, { department_id: 'dept a; drop' }, { department_id: 42 }, { department_id: null }]) {
+    for (const claims of [
+      {},
+      { department_id: '' },
+      { department_id: 'dept a; drop' },
+      { department_id: 42 },
+      { department_id: null },
+    ]) {
       const res = await http.get('/me').set(bearer(await sign(claims)));
       expect({ claims, status: res.status }).toEqual({ claims, status: 401 });
     }
     // The same token with a department passes: the refusal above is the department's.
-    await http.get('/me').set(bearer(await sign({ department_id: 'dept-a' }))).expect(200);
+    await http
+      .get('/me')
+      .set(bearer(await sign({ department_id: 'dept-a' })))
+      .expect(200);
   });
 
   it('authenticates a valid token and exposes the principal', async () => {
@@ -189,6 +205,8 @@ describe('AuthModule with the development issuer', () => {
   });
 
   it('refuses to issue a partner token with staff roles', async () => {
-    await expect(issuer.issueToken({ department: 'dept-a', agency: 'agency-1', role: 'admin' })).rejects.toThrow(/partner role/);
+    await expect(issuer.issueToken({ department: 'dept-a', agency: 'agency-1', role: 'admin' })).rejects.toThrow(
+      /partner role/,
+    );
   });
 });

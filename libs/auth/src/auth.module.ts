@@ -1,4 +1,10 @@
-import { Module, type DynamicModule, type InjectionToken, type ModuleMetadata, type OptionalFactoryDependency } from '@nestjs/common';
+import {
+  Module,
+  type DynamicModule,
+  type InjectionToken,
+  type ModuleMetadata,
+  type OptionalFactoryDependency,
+} from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AuthGuard } from './auth.guard';
 import { JwtVerifier, type AuthOptions } from './jwt-verifier';
@@ -24,7 +30,11 @@ export class AuthModule {
   /** With options from a factory, e.g. a config service. */
   static forRootAsync(options: AuthModuleAsyncOptions): DynamicModule {
     const mod = AuthModule.build([
-      { provide: AUTH_OPTIONS, useFactory: options.useFactory as (...args: unknown[]) => AuthOptions, inject: options.inject ?? [] },
+      {
+        provide: AUTH_OPTIONS,
+        useFactory: options.useFactory as (...args: unknown[]) => AuthOptions,
+        inject: options.inject ?? [],
+      },
     ]);
     return { ...mod, imports: options.imports ?? [] };
   }

@@ -19,7 +19,12 @@ export const DEFAULT_AUDIENCE = 'cit-platform';
 export const ALLOWED_ALGORITHMS = ['RS256', 'ES256'];
 
 /** Why a token was refused; maps to 401, except issuer_unavailable (503). */
-export type AuthFailureReason = 'missing_token' | 'invalid_token' | 'expired_token' | 'invalid_claims' | 'issuer_unavailable';
+export type AuthFailureReason =
+  | 'missing_token'
+  | 'invalid_token'
+  | 'expired_token'
+  | 'invalid_claims'
+  | 'issuer_unavailable';
 
 /** A token could not be verified. The message is safe to return: no token, no claims values. */
 export class AuthenticationError extends Error {
@@ -50,7 +55,8 @@ export class JwtVerifier {
   ) {
     // jose caches the JWKS and refetches on an unknown kid (rate-limited by cooldown), which
     // is what makes issuer key rotation work without restarting services.
-    this.keys = keys ?? createRemoteJWKSet(new URL(options.jwksUrl), { timeoutDuration: 5_000, cooldownDuration: 30_000 });
+    this.keys =
+      keys ?? createRemoteJWKSet(new URL(options.jwksUrl), { timeoutDuration: 5_000, cooldownDuration: 30_000 });
   }
 
   /** Verifies signature, iss, aud, exp/nbf and claims; throws AuthenticationError. */
@@ -89,7 +95,8 @@ export class JwtVerifier {
 
 function toAuthenticationError(err: unknown): AuthenticationError {
   if (err instanceof errors.JWTExpired) return new AuthenticationError('expired_token', 'token expired');
-  if (err instanceof errors.JWKSTimeout || err instanceof errors.JWKSInvalid) return new AuthenticationError('issuer_unavailable', 'identity provider keys unavailable');
+  if (err instanceof errors.JWKSTimeout || err instanceof errors.JWKSInvalid)
+    return new AuthenticationError('issuer_unavailable', 'identity provider keys unavailable');
   if (err instanceof errors.JOSEError) {
     // jose codes ("ERR_JWS_SIGNATURE_VERIFICATION_FAILED", "ERR_JWT_CLAIM_VALIDATION_FAILED") are safe to expose.
     const claim = err instanceof errors.JWTClaimValidationFailed ? ` (${err.claim})` : '';

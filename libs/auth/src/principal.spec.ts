@@ -16,7 +16,15 @@ const partner: Principal = { subject: 'c1', kind: 'partner', roles: ['partner'],
 
 describe('principalFromClaims', () => {
   it('maps staff claims', () => {
-    expect(principalFromClaims({ sub: 'u1', roles: ['coordinator', 'supervisor'], department_id: 'd1', jti: 't1', iss: 'x' })).toEqual({
+    expect(
+      principalFromClaims({
+        sub: 'u1',
+        roles: ['coordinator', 'supervisor'],
+        department_id: 'd1',
+        jti: 't1',
+        iss: 'x',
+      }),
+    ).toEqual({
       subject: 'u1',
       kind: 'staff',
       roles: ['coordinator', 'supervisor'],
@@ -27,18 +35,30 @@ describe('principalFromClaims', () => {
 
   it('maps the auditor role and assigned districts', () => {
     expect(principalFromClaims({ sub: 'a1', roles: ['auditor'], department_id: 'd1' }).roles).toEqual(['auditor']);
-    expect(principalFromClaims({ sub: 'u1', roles: ['clinician'], department_id: 'd1', districts: ['sector-3'] }).districts).toEqual(['sector-3']);
-    expect(principalFromClaims({ sub: 'u1', roles: ['clinician'], department_id: 'd1' })).not.toHaveProperty('districts');
-    expect(() => principalFromClaims({ sub: 'u1', roles: ['clinician'], department_id: 'd1', districts: [''] })).toThrow(InvalidClaimsError);
+    expect(
+      principalFromClaims({ sub: 'u1', roles: ['clinician'], department_id: 'd1', districts: ['sector-3'] }).districts,
+    ).toEqual(['sector-3']);
+    expect(principalFromClaims({ sub: 'u1', roles: ['clinician'], department_id: 'd1' })).not.toHaveProperty(
+      'districts',
+    );
+    expect(() =>
+      principalFromClaims({ sub: 'u1', roles: ['clinician'], department_id: 'd1', districts: [''] }),
+    ).toThrow(InvalidClaimsError);
   });
 
   it('maps partner claims bound to one agency', () => {
-    expect(principalFromClaims({ sub: 'c1', roles: ['partner'], department_id: 'd1', agency_id: 'a1' })).toEqual(partner);
+    expect(principalFromClaims({ sub: 'c1', roles: ['partner'], department_id: 'd1', agency_id: 'a1' })).toEqual(
+      partner,
+    );
   });
 
   it('ignores unknown IdP roles but needs one platform role', () => {
-    expect(principalFromClaims({ sub: 'u1', roles: ['offline_access', 'officer'], department_id: 'd1' }).roles).toEqual(['officer']);
-    expect(() => principalFromClaims({ sub: 'u1', roles: ['superuser'], department_id: 'd1' })).toThrow(InvalidClaimsError);
+    expect(principalFromClaims({ sub: 'u1', roles: ['offline_access', 'officer'], department_id: 'd1' }).roles).toEqual(
+      ['officer'],
+    );
+    expect(() => principalFromClaims({ sub: 'u1', roles: ['superuser'], department_id: 'd1' })).toThrow(
+      InvalidClaimsError,
+    );
   });
 
   it.each([
@@ -83,11 +103,17 @@ describe('isAllowed', () => {
 describe('tenant scope', () => {
   it('adds the caller department to where clauses, overriding any given', () => {
     expect(scopeWhere(staff, { status: 'open', departmentId: 'd2' })).toEqual({ status: 'open', departmentId: 'd1' });
-    expect(TenantScope.where(staff, [{ a: 1 }, { b: 2 }])).toEqual([{ a: 1, departmentId: 'd1' }, { b: 2, departmentId: 'd1' }]);
+    expect(TenantScope.where(staff, [{ a: 1 }, { b: 2 }])).toEqual([
+      { a: 1, departmentId: 'd1' },
+      { b: 2, departmentId: 'd1' },
+    ]);
   });
 
   it('reports other departments as not found, never forbidden', async () => {
-    const rows = [{ id: 'r1', departmentId: 'd1' }, { id: 'r2', departmentId: 'd2' }];
+    const rows = [
+      { id: 'r1', departmentId: 'd1' },
+      { id: 'r2', departmentId: 'd2' },
+    ];
     const repo = {
       findOne: async ({ where }: { where: Record<string, unknown> }) =>
         rows.find((r) => r.id === where.id && r.departmentId === where.departmentId) ?? null,

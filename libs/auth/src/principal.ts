@@ -4,7 +4,16 @@ import { z } from 'zod';
  * Every role a token can carry. Staff roles come from OIDC; partner is for agency clients;
  * auditor is for reading the PHI access audit log (GET /v1/audit).
  */
-export const ROLES = ['officer', 'clinician', 'coordinator', 'supervisor', 'admin', 'ops', 'auditor', 'partner'] as const;
+export const ROLES = [
+  'officer',
+  'clinician',
+  'coordinator',
+  'supervisor',
+  'admin',
+  'ops',
+  'auditor',
+  'partner',
+] as const;
 /** A platform role. */
 export type Role = (typeof ROLES)[number];
 /** Runtime schema of Role. */

@@ -35,7 +35,10 @@ export async function findOneInDepartment<T>(
 }
 
 /** Returns the record if it belongs to the principal's department; otherwise 404. */
-export function assertInDepartment<T extends { departmentId: string }>(record: T | null | undefined, principal: Principal): T {
+export function assertInDepartment<T extends { departmentId: string }>(
+  record: T | null | undefined,
+  principal: Principal,
+): T {
   if (!record || record.departmentId !== principal.departmentId) throw new NotFoundException('not found');
   return record;
 }

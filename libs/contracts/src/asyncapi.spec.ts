@@ -10,8 +10,16 @@ describe('AsyncAPI document for partner agencies', () => {
     const errors = diagnostics.filter((d) => d.severity === 0);
     expect(errors.map((e) => `${e.path.join('.')}: ${e.message}`)).toEqual([]);
     expect(document).toBeDefined();
-    const messageNames = document!.allMessages().all().map((m) => m.name());
+    const messageNames = document!
+      .allMessages()
+      .all()
+      .map((m) => m.name());
     for (const def of eventCatalog) expect(messageNames).toContain(def.type);
-    expect(document!.channels().all().map((c) => c.address())).toContain('cit.partner.{agencyId}.referrals.v1');
+    expect(
+      document!
+        .channels()
+        .all()
+        .map((c) => c.address()),
+    ).toContain('cit.partner.{agencyId}.referrals.v1');
   }, 60000);
 });

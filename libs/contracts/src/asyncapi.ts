@@ -50,7 +50,10 @@ export function buildAsyncApiDocument(version = '1.0.0'): Record<string, unknown
       },
       payload: stripSchemaKeyword(eventJsonSchema(def, 'draft-7')),
       bindings: {
-        kafka: { key: { type: 'string', description: `The ${def.aggregate} id (CloudEvents subject)` }, bindingVersion: '0.5.0' },
+        kafka: {
+          key: { type: 'string', description: `The ${def.aggregate} id (CloudEvents subject)` },
+          bindingVersion: '0.5.0',
+        },
       },
       examples: [{ name: 'example', payload: exampleEvent(def) }],
     };

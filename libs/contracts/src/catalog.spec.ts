@@ -17,11 +17,13 @@ const ctx = { source: '/cit/test', departmentId: 'demo', correlationId: 'corr-1'
 
 function eventModules(): Record<string, unknown>[] {
   const root = join(__dirname, 'events');
-  return readdirSync(root, { recursive: true })
-    .map(String)
-    .filter((f) => f.endsWith('.event.ts'))
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loads every event module found on disk
-    .map((f) => require(join(root, f)) as Record<string, unknown>);
+  return (
+    readdirSync(root, { recursive: true })
+      .map(String)
+      .filter((f) => f.endsWith('.event.ts'))
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loads every event module found on disk
+      .map((f) => require(join(root, f)) as Record<string, unknown>)
+  );
 }
 
 describe('event catalog', () => {
@@ -60,7 +62,12 @@ describe('event catalog', () => {
 
   it('takes the source from the contract producer unless one is given', () => {
     const { source: _given, ...noSource } = ctx;
-    const event = buildEvent('cit.incident.reported.v1', 'inc-1', findEventDefinition('cit.incident.reported.v1')!.example as never, noSource);
+    const event = buildEvent(
+      'cit.incident.reported.v1',
+      'inc-1',
+      findEventDefinition('cit.incident.reported.v1')!.example as never,
+      noSource,
+    );
     expect(event.source).toBe('/cit/intake');
   });
 
@@ -71,10 +78,18 @@ describe('event catalog', () => {
   });
 
   it('rejects unknown types, unknown fields, wrong types and plaintext PHI, naming the field', () => {
-    const good = buildEvent('cit.incident.reported.v1', 'inc-1', findEventDefinition('cit.incident.reported.v1')!.example as never, ctx);
+    const good = buildEvent(
+      'cit.incident.reported.v1',
+      'inc-1',
+      findEventDefinition('cit.incident.reported.v1')!.example as never,
+      ctx,
+    );
     expect(parseCloudEvent({ ...good, type: 'cit.nope.happened.v1' })).toMatchObject({ ok: false, field: 'type' });
     expect(parseCloudEvent({ ...good, extra: 1 })).toMatchObject({ ok: false });
-    expect(parseCloudEvent({ ...good, data: { ...good.data, encounter: 7 } })).toMatchObject({ ok: false, field: 'data.encounter' });
+    expect(parseCloudEvent({ ...good, data: { ...good.data, encounter: 7 } })).toMatchObject({
+      ok: false,
+      field: 'data.encounter',
+    });
     const plain = { ...good.data, narrative: 'he said he would hurt himself' };
     expect(parseCloudEvent({ ...good, data: plain })).toMatchObject({ ok: false, field: 'data.narrative' });
     expect(decodeCloudEvent(Buffer.from('{not json'))).toMatchObject({ ok: false, error: 'value is not valid JSON' });

@@ -34,7 +34,10 @@ export const bhCodingSchema = z.strictObject({
     .array(suspectedUsingSchema)
     .max(3)
     .refine(distinct, 'must not repeat a code')
-    .refine((codes) => !codes.includes('N') || codes.length === 1, 'N (not applicable) cannot be combined with other codes'),
+    .refine(
+      (codes) => !codes.includes('N') || codes.length === 1,
+      'N (not applicable) cannot be combined with other codes',
+    ),
 });
 export type BhCoding = z.infer<typeof bhCodingSchema>;
 

@@ -28,7 +28,13 @@ export const reclassificationReasonCodeSchema = z.enum([
 export type ReclassificationReasonCode = z.infer<typeof reclassificationReasonCodeSchema>;
 
 /** Why incident fields were corrected or supplemented. */
-export const incidentUpdateReasonCodeSchema = z.enum(['data-entry-error', 'new-information', 'supplement', 'supervisor-correction', 'other']);
+export const incidentUpdateReasonCodeSchema = z.enum([
+  'data-entry-error',
+  'new-information',
+  'supplement',
+  'supervisor-correction',
+  'other',
+]);
 export type IncidentUpdateReasonCode = z.infer<typeof incidentUpdateReasonCodeSchema>;
 
 export const incidentUpdateKindSchema = z.enum(['correction', 'supplement']);

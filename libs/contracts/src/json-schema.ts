@@ -11,7 +11,10 @@ export function toJsonSchema(schema: z.ZodType, target: 'draft-2020-12' | 'draft
 }
 
 /** The full CloudEvent JSON Schema of one event type: the envelope with `type` fixed and `data` typed. */
-export function eventJsonSchema(def: EventDefinition, target: 'draft-2020-12' | 'draft-7' = 'draft-2020-12'): JsonSchema {
+export function eventJsonSchema(
+  def: EventDefinition,
+  target: 'draft-2020-12' | 'draft-7' = 'draft-2020-12',
+): JsonSchema {
   const envelope = toJsonSchema(cloudEventEnvelopeSchema, target);
   const properties = { ...(envelope.properties as Record<string, JsonSchema>) };
   const data = toJsonSchema(def.data, target);

@@ -31,7 +31,8 @@ function expandTopics(manifest, agencyIds = []) {
   const seen = new Set();
   /** @type {(name: string, partitions: number, retentionMs: number | undefined, dlq: boolean) => void} */
   const add = (name, partitions, retentionMs, dlq) => {
-    if (!TOPIC_NAME.test(name) || name === '.' || name === '..') throw new Error(`invalid topic name: ${JSON.stringify(name)}`);
+    if (!TOPIC_NAME.test(name) || name === '.' || name === '..')
+      throw new Error(`invalid topic name: ${JSON.stringify(name)}`);
     if (seen.has(name)) return;
     seen.add(name);
     /** @type {ExpandedTopic} */
@@ -47,7 +48,8 @@ function expandTopics(manifest, agencyIds = []) {
   for (const t of m.topics) withDlq(t.name, t.partitions, t.retentionMs);
   const partner = m.partnerReferralTopic;
   if (partner && agencyIds.length) {
-    if (!String(partner.pattern || '').includes('{agencyId}')) throw new Error('partnerReferralTopic.pattern lacks {agencyId}');
+    if (!String(partner.pattern || '').includes('{agencyId}'))
+      throw new Error('partnerReferralTopic.pattern lacks {agencyId}');
     for (const id of agencyIds) withDlq(partnerTopicName(partner.pattern, id), partner.partitions, partner.retentionMs);
   }
   return out;
@@ -60,7 +62,8 @@ function expandTopics(manifest, agencyIds = []) {
  * @returns {string}
  */
 function partnerTopicName(pattern, agencyId) {
-  if (!AGENCY_ID.test(agencyId)) throw new Error(`invalid agency id: ${JSON.stringify(agencyId)} (lowercase letters, digits and dashes)`);
+  if (!AGENCY_ID.test(agencyId))
+    throw new Error(`invalid agency id: ${JSON.stringify(agencyId)} (lowercase letters, digits and dashes)`);
   return pattern.split('{agencyId}').join(agencyId);
 }
 

@@ -70,7 +70,11 @@ describe('all brokers down for 5 seconds', () => {
       registry,
       handlers: {
         [TEST_CREATED]: async (event, ctx) => {
-          await ctx.manager.query('INSERT INTO test_effect (event_id, subject, n) VALUES ($1, $2, $3)', [event.id, event.subject, event.data.n]);
+          await ctx.manager.query('INSERT INTO test_effect (event_id, subject, n) VALUES ($1, $2, $3)', [
+            event.id,
+            event.subject,
+            event.data.n,
+          ]);
         },
       },
     });
@@ -101,17 +105,30 @@ describe('all brokers down for 5 seconds', () => {
     const total = written.length;
     expect(total).toBeGreaterThan(60);
 
-    await waitFor('outbox fully published after the outage', async () => (await relay!.status()).backlog === 0, 60_000, 250);
+    await waitFor(
+      'outbox fully published after the outage',
+      async () => (await relay!.status()).backlog === 0,
+      60_000,
+      250,
+    );
     await waitFor('every event consumed after the outage', async () => (await effectCount(db)) >= total, 60_000, 250);
 
-    const rows: { event_id: string; n: string }[] = await db.ownerDataSource.query('SELECT event_id, count(*) AS n FROM test_effect GROUP BY event_id');
+    const rows: { event_id: string; n: string }[] = await db.ownerDataSource.query(
+      'SELECT event_id, count(*) AS n FROM test_effect GROUP BY event_id',
+    );
     expect(rows.map((r) => r.event_id).sort()).toEqual([...written].sort());
     expect(rows.filter((r) => Number(r.n) !== 1)).toEqual([]);
     // An outage is nobody's row: no row was charged a failed attempt (or set aside) for it.
-    const charged: { n: string }[] = await db.ownerDataSource.query(`SELECT count(*) AS n FROM outbox WHERE attempts <> 1 OR status <> 'published'`);
+    const charged: { n: string }[] = await db.ownerDataSource.query(
+      `SELECT count(*) AS n FROM outbox WHERE attempts <> 1 OR status <> 'published'`,
+    );
     expect(Number(charged[0]!.n)).toBe(0);
-    expect(await registry.getSingleMetricAsString('cit_outbox_backlog')).toContain('cit_outbox_backlog{service="outage-test"} 0');
-    expect(await registry.getSingleMetricAsString('cit_outbox_published_total')).toContain(`cit_outbox_published_total{service="outage-test"} ${total}`);
+    expect(await registry.getSingleMetricAsString('cit_outbox_backlog')).toContain(
+      'cit_outbox_backlog{service="outage-test"} 0',
+    );
+    expect(await registry.getSingleMetricAsString('cit_outbox_published_total')).toContain(
+      `cit_outbox_published_total{service="outage-test"} ${total}`,
+    );
     const status = await relay.status();
     expect(status.leader).toBe(true);
     expect(status.lastPublishAt).not.toBeNull();
@@ -137,20 +154,31 @@ describe('all brokers down for 5 seconds', () => {
     const events = Array.from({ length: 10 }, (_, i) => testEvent('agg-r', i));
     await writeEvents(db.dataSource, topic, events);
     rejecting.start();
-    await waitFor('the rejected batch to be published on a later attempt', async () => (await rejecting.status()).backlog === 0, 30_000, 100);
+    await waitFor(
+      'the rejected batch to be published on a later attempt',
+      async () => (await rejecting.status()).backlog === 0,
+      30_000,
+      100,
+    );
     const collector = await collectTopic(kafka, topic);
     try {
-      await waitFor('the rejected events on the topic', () => {
-        const ids = new Set(collector.messages.map((m) => JSON.parse(m.value!.toString()).id as string));
-        return events.every((e) => ids.has(e.id));
-      }, 30_000, 100);
+      await waitFor(
+        'the rejected events on the topic',
+        () => {
+          const ids = new Set(collector.messages.map((m) => JSON.parse(m.value!.toString()).id as string));
+          return events.every((e) => ids.has(e.id));
+        },
+        30_000,
+        100,
+      );
     } finally {
       await collector.stop();
     }
-    const rows: { id: string; attempts: number; last_error: string | null; status: string }[] = await db.ownerDataSource.query(
-      'SELECT id, attempts, last_error, status FROM outbox WHERE id = ANY($1::uuid[]) ORDER BY seq',
-      [events.map((e) => e.id)],
-    );
+    const rows: { id: string; attempts: number; last_error: string | null; status: string }[] =
+      await db.ownerDataSource.query(
+        'SELECT id, attempts, last_error, status FROM outbox WHERE id = ANY($1::uuid[]) ORDER BY seq',
+        [events.map((e) => e.id)],
+      );
     // The refused batch is charged to no row; the row-by-row retry that met the second
     // injected error is charged to the one row it sent (then the publish counts as an attempt).
     expect(rows.map((r) => r.attempts)).toEqual([2, 1, 1, 1, 1, 1, 1, 1, 1, 1]);

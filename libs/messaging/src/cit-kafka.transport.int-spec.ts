@@ -25,12 +25,20 @@ import { TEST_CREATED, TEST_FAILING, testEvent, testValidator } from './__fixtur
 class TestItemsController {
   @EventPattern(TEST_CREATED)
   async created(@Payload() event: CloudEvent<{ n: number }>, @Ctx() ctx: InboxContext): Promise<void> {
-    await ctx.manager.query('INSERT INTO test_effect (event_id, subject, n) VALUES ($1, $2, $3)', [event.id, event.subject, event.data.n]);
+    await ctx.manager.query('INSERT INTO test_effect (event_id, subject, n) VALUES ($1, $2, $3)', [
+      event.id,
+      event.subject,
+      event.data.n,
+    ]);
   }
 
   @EventPattern(TEST_FAILING)
   async failing(@Payload() event: CloudEvent<{ n: number }>, @Ctx() ctx: InboxContext): Promise<void> {
-    await ctx.manager.query('INSERT INTO test_effect (event_id, subject, n) VALUES ($1, $2, $3)', [event.id, event.subject, event.data.n]);
+    await ctx.manager.query('INSERT INTO test_effect (event_id, subject, n) VALUES ($1, $2, $3)', [
+      event.id,
+      event.subject,
+      event.data.n,
+    ]);
     throw new Error('nest handler failure');
   }
 }
@@ -68,7 +76,10 @@ describe('CitKafkaTransport (Nest microservice)', () => {
       logger: quietLogger(),
       registry: new Registry(),
     });
-    const app = await NestFactory.createMicroservice<MicroserviceOptions>(TestItemsModule, { strategy: transport, logger: false });
+    const app = await NestFactory.createMicroservice<MicroserviceOptions>(TestItemsModule, {
+      strategy: transport,
+      logger: false,
+    });
     expect(transport.expectsConsumer()).toBe(true);
     await app.listen();
     try {
@@ -77,9 +88,15 @@ describe('CitKafkaTransport (Nest microservice)', () => {
       const ok = testEvent('agg-n', 1);
       const bad = testEvent('agg-n', 2, TEST_FAILING);
       const last = testEvent('agg-n', 3);
-      await produceRaw(kafka, topic, [ok, bad, last].map((e) => ({ key: e.subject, value: JSON.stringify(e) })));
+      await produceRaw(
+        kafka,
+        topic,
+        [ok, bad, last].map((e) => ({ key: e.subject, value: JSON.stringify(e) })),
+      );
 
-      await waitFor('the event after the failing one to be handled', async () => (await effectIds(db)).includes(last.id));
+      await waitFor('the event after the failing one to be handled', async () =>
+        (await effectIds(db)).includes(last.id),
+      );
       expect((await effectIds(db)).sort()).toEqual([ok.id, last.id].sort());
       const inbox: { event_id: string }[] = await db.ownerDataSource.query('SELECT event_id FROM inbox');
       expect(inbox.map((r) => r.event_id).sort()).toEqual([ok.id, last.id].sort());
@@ -108,7 +125,10 @@ describe('CitKafkaTransport (Nest microservice)', () => {
       logger: quietLogger(),
       registry: new Registry(),
     });
-    const app = await NestFactory.createMicroservice<MicroserviceOptions>(NoHandlersModule, { strategy: transport, logger: false });
+    const app = await NestFactory.createMicroservice<MicroserviceOptions>(NoHandlersModule, {
+      strategy: transport,
+      logger: false,
+    });
     await app.listen();
     try {
       expect(transport.expectsConsumer()).toBe(false);

@@ -29,7 +29,9 @@ export class CitKafkaTransport extends Server implements CustomTransportStrategy
       for (const [pattern, handler] of this.getHandlers()) {
         if (!handler.isEventHandler) {
           // Request-reply over Kafka breaks during rebalances; the platform uses events only.
-          throw new Error(`CitKafkaTransport supports @EventPattern only; @MessagePattern('${pattern}') is not allowed`);
+          throw new Error(
+            `CitKafkaTransport supports @EventPattern only; @MessagePattern('${pattern}') is not allowed`,
+          );
         }
         handlers.set(pattern, toEventHandler(handler));
       }
@@ -77,7 +79,11 @@ export class CitKafkaTransport extends Server implements CustomTransportStrategy
  */
 function toEventHandler(head: MessageHandler): EventHandler {
   return async (event, ctx) => {
-    for (let handler: MessageHandler | undefined = head; handler; handler = handler.next as MessageHandler | undefined) {
+    for (
+      let handler: MessageHandler | undefined = head;
+      handler;
+      handler = handler.next as MessageHandler | undefined
+    ) {
       const result = await handler(event, ctx);
       if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
     }

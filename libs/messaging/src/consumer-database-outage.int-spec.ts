@@ -26,7 +26,10 @@ describe('consumer: a database outage while consuming holds the partition instea
   /** Ends every session of the test database and refuses new ones (superusers included). */
   async function databaseDown(): Promise<void> {
     await admin.query(`ALTER DATABASE "${db.databaseName}" ALLOW_CONNECTIONS false`);
-    await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [db.databaseName]);
+    await admin.query(
+      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+      [db.databaseName],
+    );
   }
 
   async function databaseUp(): Promise<void> {
@@ -73,7 +76,11 @@ describe('consumer: a database outage while consuming holds the partition instea
             inFlightStarted();
             await inFlightReleased;
           }
-          await ctx.manager.query('INSERT INTO test_effect (event_id, subject, n) VALUES ($1, $2, $3)', [event.id, event.subject, event.data.n]);
+          await ctx.manager.query('INSERT INTO test_effect (event_id, subject, n) VALUES ($1, $2, $3)', [
+            event.id,
+            event.subject,
+            event.data.n,
+          ]);
         },
       },
     });
@@ -82,7 +89,11 @@ describe('consumer: a database outage while consuming holds the partition instea
     await waitFor('the first event applied', async () => (await effectCounts(db))[events[0]!.id] === 1);
 
     const progressBefore = consumer.status().lastProgressAt;
-    await produceRaw(kafka, topic, events.slice(1).map((e) => ({ key: e.subject, value: JSON.stringify(e) })));
+    await produceRaw(
+      kafka,
+      topic,
+      events.slice(1).map((e) => ({ key: e.subject, value: JSON.stringify(e) })),
+    );
     await inFlight;
     await databaseDown();
     releaseInFlight();
@@ -94,10 +105,15 @@ describe('consumer: a database outage while consuming holds the partition instea
     expect(logger.lines.some((l) => l.msg === 'database unreachable; holding partition')).toBe(true);
     await databaseUp();
 
-    await waitFor('every event applied after the database returned', async () => {
-      const counts = await effectCounts(db);
-      return events.every((e) => counts[e.id] === 1);
-    }, 40_000, 200);
+    await waitFor(
+      'every event applied after the database returned',
+      async () => {
+        const counts = await effectCounts(db);
+        return events.every((e) => counts[e.id] === 1);
+      },
+      40_000,
+      200,
+    );
     const counts = await effectCounts(db);
     expect(events.map((e) => counts[e.id])).toEqual([1, 1, 1, 1]);
     await waitFor('lag 0', () => consumer!.status().lag[`${topic}/0`] === 0);
@@ -115,6 +131,8 @@ describe('consumer: a database outage while consuming holds the partition instea
 });
 
 async function effectCounts(db: TestDatabase): Promise<Record<string, number>> {
-  const rows: { event_id: string; n: string }[] = await db.ownerDataSource.query('SELECT event_id, count(*) AS n FROM test_effect GROUP BY event_id');
+  const rows: { event_id: string; n: string }[] = await db.ownerDataSource.query(
+    'SELECT event_id, count(*) AS n FROM test_effect GROUP BY event_id',
+  );
   return Object.fromEntries(rows.map((r) => [r.event_id, Number(r.n)]));
 }

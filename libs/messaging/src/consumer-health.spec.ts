@@ -17,7 +17,13 @@ describe('partitionLag', () => {
 
 describe('assessConsumerHealth', () => {
   const now = new Date('2025-01-01T00:10:00Z');
-  const base: ConsumerStatus = { connected: true, running: true, startedAt: new Date('2025-01-01T00:00:00Z'), lastProgressAt: null, lag: {} };
+  const base: ConsumerStatus = {
+    connected: true,
+    running: true,
+    startedAt: new Date('2025-01-01T00:00:00Z'),
+    lastProgressAt: null,
+    lag: {},
+  };
 
   it('is healthy when caught up, however long ago the last message was', () => {
     expect(assessConsumerHealth({ ...base, lag: { 't/0': 0 } }, now, 60_000).healthy).toBe(true);
@@ -25,7 +31,10 @@ describe('assessConsumerHealth', () => {
 
   it('is unhealthy when behind with no progress for longer than the stall window', () => {
     const status = { ...base, lag: { 't/0': 3 }, lastProgressAt: new Date('2025-01-01T00:08:00Z') };
-    expect(assessConsumerHealth(status, now, 60_000)).toEqual({ healthy: false, reason: expect.stringContaining('lag 3') });
+    expect(assessConsumerHealth(status, now, 60_000)).toEqual({
+      healthy: false,
+      reason: expect.stringContaining('lag 3'),
+    });
   });
 
   it('is healthy when behind but making progress', () => {

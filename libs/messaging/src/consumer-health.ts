@@ -22,7 +22,11 @@ export interface ConsumerStatus {
  * Healthy unless crashed, stopped, or behind with no progress for `stallAfterMs` — a consumer
  * that stopped consuming must not look healthy just because its process is alive.
  */
-export function assessConsumerHealth(status: ConsumerStatus, now: Date, stallAfterMs: number): { healthy: boolean; reason?: string } {
+export function assessConsumerHealth(
+  status: ConsumerStatus,
+  now: Date,
+  stallAfterMs: number,
+): { healthy: boolean; reason?: string } {
   if (status.crashed) return { healthy: false, reason: `crashed: ${status.crashed.message}` };
   if (!status.running) return { healthy: false, reason: 'not running' };
   const behind = Object.values(status.lag).reduce((sum, n) => sum + n, 0);

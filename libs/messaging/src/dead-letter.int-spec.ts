@@ -60,19 +60,31 @@ describe('dead letters: poison messages and failing handlers do not block the pa
       registry,
       handlers: {
         [TEST_CREATED]: async (event, ctx) => {
-          await ctx.manager.query('INSERT INTO test_effect (event_id, subject, n) VALUES ($1, $2, $3)', [event.id, event.subject, event.data.n]);
+          await ctx.manager.query('INSERT INTO test_effect (event_id, subject, n) VALUES ($1, $2, $3)', [
+            event.id,
+            event.subject,
+            event.data.n,
+          ]);
         },
         [TEST_FAILING]: async (event, ctx) => {
           failingCalls++;
           // Written, then rolled back by the throw: a failed attempt must leave no effect.
-          await ctx.manager.query('INSERT INTO test_effect (event_id, subject, n) VALUES ($1, $2, $3)', [event.id, event.subject, event.data.n]);
+          await ctx.manager.query('INSERT INTO test_effect (event_id, subject, n) VALUES ($1, $2, $3)', [
+            event.id,
+            event.subject,
+            event.data.n,
+          ]);
           throw new Error('downstream rejected the update');
         },
       },
     });
     await consumer.start();
 
-    await waitFor('the event after the poison messages to be processed', async () => (await effectIds(db)).includes(after.id), 30_000);
+    await waitFor(
+      'the event after the poison messages to be processed',
+      async () => (await effectIds(db)).includes(after.id),
+      30_000,
+    );
     expect(await effectIds(db)).toEqual(expect.arrayContaining([before.id, after.id]));
     expect(await effectIds(db)).not.toContain(failing.id);
     expect(failingCalls).toBe(3);
@@ -112,7 +124,10 @@ describe('dead letters: poison messages and failing handlers do not block the pa
     }
 
     const dlqMetric = await registry.getSingleMetric('cit_dlq_messages_total')!.get();
-    expect(Object.fromEntries(dlqMetric.values.map((v) => [v.labels.reason, v.value]))).toEqual({ invalid: 2, failed: 1 });
+    expect(Object.fromEntries(dlqMetric.values.map((v) => [v.labels.reason, v.value]))).toEqual({
+      invalid: 2,
+      failed: 1,
+    });
     const retries = await registry.getSingleMetric('cit_handler_retries_total')!.get();
     expect(retries.values.reduce((s, v) => s + v.value, 0)).toBe(2);
     await waitFor('lag 0 after the partition moved past the poison', () => consumer!.status().lag[`${topic}/0`] === 0);
@@ -124,7 +139,11 @@ describe('dead letters: poison messages and failing handlers do not block the pa
     const transient = testEvent('agg-t', 1);
     const failing = testEvent('agg-t', 2, TEST_FAILING);
     const after = testEvent('agg-t', 3);
-    await produceRaw(kafka, topic, [transient, failing, after].map((e) => ({ key: e.subject, value: JSON.stringify(e) })));
+    await produceRaw(
+      kafka,
+      topic,
+      [transient, failing, after].map((e) => ({ key: e.subject, value: JSON.stringify(e) })),
+    );
 
     const transientFailures = 2;
     const attemptsSeen: number[] = [];
@@ -142,7 +161,11 @@ describe('dead letters: poison messages and failing handlers do not block the pa
       registry,
       handlers: {
         [TEST_CREATED]: async (event, ctx) => {
-          await ctx.manager.query('INSERT INTO test_effect (event_id, subject, n) VALUES ($1, $2, $3)', [event.id, event.subject, event.data.n]);
+          await ctx.manager.query('INSERT INTO test_effect (event_id, subject, n) VALUES ($1, $2, $3)', [
+            event.id,
+            event.subject,
+            event.data.n,
+          ]);
           if (event.id === transient.id) {
             attemptsSeen.push(ctx.attempt);
             // The insert above is rolled back with each failed attempt.
@@ -156,12 +179,19 @@ describe('dead letters: poison messages and failing handlers do not block the pa
     });
     await consumer.start();
 
-    await waitFor('the event after the failing one applied', async () => (await effectIds(db)).includes(after.id), 30_000);
+    await waitFor(
+      'the event after the failing one applied',
+      async () => (await effectIds(db)).includes(after.id),
+      30_000,
+    );
     const counts: { event_id: string; n: string }[] = await db.ownerDataSource.query(
       'SELECT event_id, count(*) AS n FROM test_effect WHERE event_id = ANY($1) GROUP BY event_id',
       [[transient.id, failing.id, after.id]],
     );
-    expect(Object.fromEntries(counts.map((r) => [r.event_id, Number(r.n)]))).toEqual({ [transient.id]: 1, [after.id]: 1 });
+    expect(Object.fromEntries(counts.map((r) => [r.event_id, Number(r.n)]))).toEqual({
+      [transient.id]: 1,
+      [after.id]: 1,
+    });
     expect(attemptsSeen).toEqual([1, 2, 3]);
 
     const collector = await collectTopic(kafka, dlq);
@@ -199,7 +229,11 @@ describe('dead letters: poison messages and failing handlers do not block the pa
     const notText = { ...testEvent('agg-d', 4), departmentid: 42 };
     const after = testEvent('agg-d', 5);
     const poison = [missing, empty, malformed, notText];
-    await produceRaw(kafka, topic, [...poison, after].map((e) => ({ key: 'agg-d', value: JSON.stringify(e) })));
+    await produceRaw(
+      kafka,
+      topic,
+      [...poison, after].map((e) => ({ key: 'agg-d', value: JSON.stringify(e) })),
+    );
 
     const handled: string[] = [];
     await consumer?.stop();
@@ -215,17 +249,27 @@ describe('dead letters: poison messages and failing handlers do not block the pa
       handlers: {
         [TEST_CREATED]: async (event, ctx) => {
           handled.push(event.id);
-          await ctx.manager.query('INSERT INTO test_effect (event_id, subject, n) VALUES ($1, $2, $3)', [event.id, event.subject, event.data.n]);
+          await ctx.manager.query('INSERT INTO test_effect (event_id, subject, n) VALUES ($1, $2, $3)', [
+            event.id,
+            event.subject,
+            event.data.n,
+          ]);
         },
       },
     });
     await consumer.start();
-    await waitFor('the valid event after the poison to be applied', async () => (await effectIds(db)).includes(after.id), 30_000);
+    await waitFor(
+      'the valid event after the poison to be applied',
+      async () => (await effectIds(db)).includes(after.id),
+      30_000,
+    );
     // The handler never ran for them, no inbox row claimed them, no effect exists.
     expect(handled).toEqual([after.id]);
     const ids = poison.map((e) => e.id);
     expect(await db.ownerDataSource.query('SELECT event_id FROM inbox WHERE event_id = ANY($1)', [ids])).toEqual([]);
-    expect(await db.ownerDataSource.query('SELECT event_id FROM test_effect WHERE event_id = ANY($1)', [ids])).toEqual([]);
+    expect(await db.ownerDataSource.query('SELECT event_id FROM test_effect WHERE event_id = ANY($1)', [ids])).toEqual(
+      [],
+    );
 
     const collector = await collectTopic(kafka, dlq);
     try {

@@ -126,7 +126,8 @@ export class EventConsumer {
   constructor(private readonly options: EventConsumerOptions) {
     this.handlers = new Map(options.handlers instanceof Map ? options.handlers : Object.entries(options.handlers));
     this.topics = options.topics ?? topicsForHandlers(this.handlers.keys(), options.topicFor ?? topicForEventType);
-    if (this.topics.length === 0) throw new Error('EventConsumer: no topics (a service without handlers starts no consumer)');
+    if (this.topics.length === 0)
+      throw new Error('EventConsumer: no topics (a service without handlers starts no consumer)');
     this.log = options.logger ?? defaultLogger('event-consumer');
     this.metrics = messagingMetrics(options.registry);
     this.validate = options.validate ?? parseCloudEvent;
@@ -248,7 +249,10 @@ export class EventConsumer {
       const lag = partitionLag(batch.highWatermark, message.offset);
       this.state.lag[`${batch.topic}/${batch.partition}`] = lag;
       this.state.lastProgressAt = new Date();
-      this.metrics.consumerLag.set({ group: this.options.groupId, topic: batch.topic, partition: String(batch.partition) }, lag);
+      this.metrics.consumerLag.set(
+        { group: this.options.groupId, topic: batch.topic, partition: String(batch.partition) },
+        lag,
+      );
       await ctl.heartbeat();
     }
   }
@@ -259,7 +263,12 @@ export class EventConsumer {
     message: KafkaMessage,
     ctl: { heartbeat(): Promise<void>; isRunning(): boolean; isStale(): boolean },
   ): Promise<void> {
-    const coords = { group: this.options.groupId, topic: batch.topic, partition: batch.partition, offset: message.offset };
+    const coords = {
+      group: this.options.groupId,
+      topic: batch.topic,
+      partition: batch.partition,
+      offset: message.offset,
+    };
     const decoded = decodeMessage(message.value, this.validate);
     if (!decoded.ok) {
       this.log.warn({ ...coords, reason: decoded.error.slice(0, 200) }, 'invalid message; dead-lettering');
@@ -282,13 +291,19 @@ export class EventConsumer {
           if (attempt === this.retry.attempts) break;
           this.metrics.handlerRetries.inc({ group: this.options.groupId, type: event.type });
           this.log.warn({ ...ids, attempt, ...errorFields(err) }, 'handler failed; retrying');
-          await this.pause(backoffDelay(attempt, { baseMs: this.retry.baseMs, maxMs: this.retry.maxMs, jitter: 0.2 }), ctl);
+          await this.pause(
+            backoffDelay(attempt, { baseMs: this.retry.baseMs, maxMs: this.retry.maxMs, jitter: 0.2 }),
+            ctl,
+          );
         }
       }
       // A database outage fails every handler; dead-lettering then would empty the topic
       // into the DLQ. Hold the partition (heartbeating) until the database answers again.
       if (await this.databaseReachable()) {
-        this.log.error({ ...ids, attempts: this.retry.attempts, ...errorFields(lastError) }, 'handler keeps failing; dead-lettering');
+        this.log.error(
+          { ...ids, attempts: this.retry.attempts, ...errorFields(lastError) },
+          'handler keeps failing; dead-lettering',
+        );
         await this.deadLetter(batch, message, `failed: ${errorMessage(lastError)}`, 'failed', ctl);
         return;
       }
@@ -315,16 +330,23 @@ export class EventConsumer {
       );
       if (claimed.length === 0) return 'duplicate';
       // Log lines and events the handler writes carry the flow's correlation id and this event as their cause.
-      const context = { correlationId: event.correlationid, departmentId: event.departmentid, eventId: event.id, requestId: event.id };
-      await runWithContext(context, () => handler(event, {
-        manager,
-        consumer: this.inboxConsumer,
-        topic: batch.topic,
-        partition: batch.partition,
-        offset: message.offset,
-        key: message.key ? message.key.toString('utf8') : null,
-        attempt,
-      }));
+      const context = {
+        correlationId: event.correlationid,
+        departmentId: event.departmentid,
+        eventId: event.id,
+        requestId: event.id,
+      };
+      await runWithContext(context, () =>
+        handler(event, {
+          manager,
+          consumer: this.inboxConsumer,
+          topic: batch.topic,
+          partition: batch.partition,
+          offset: message.offset,
+          key: message.key ? message.key.toString('utf8') : null,
+          attempt,
+        }),
+      );
       return 'processed';
     });
   }
@@ -357,9 +379,23 @@ export class EventConsumer {
     });
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.producer.send({ topic: dlq, acks: -1, messages: [{ key: message.key, value: message.value, headers }] });
+        await this.producer.send({
+          topic: dlq,
+          acks: -1,
+          messages: [{ key: message.key, value: message.value, headers }],
+        });
         this.metrics.dlqMessages.inc({ group: this.options.groupId, topic: batch.topic, reason });
-        this.log.warn({ group: this.options.groupId, topic: batch.topic, partition: batch.partition, offset: message.offset, dlq, reason }, 'message dead-lettered');
+        this.log.warn(
+          {
+            group: this.options.groupId,
+            topic: batch.topic,
+            partition: batch.partition,
+            offset: message.offset,
+            dlq,
+            reason,
+          },
+          'message dead-lettered',
+        );
         return;
       } catch (err) {
         this.log.error({ dlq, attempt, ...errorFields(err) }, 'dead-letter write failed; retrying');
@@ -369,7 +405,10 @@ export class EventConsumer {
   }
 
   /** Backoff that keeps the group membership alive and gives up the message on shutdown or rebalance. */
-  private async pause(ms: number, ctl: { heartbeat(): Promise<void>; isRunning(): boolean; isStale(): boolean }): Promise<void> {
+  private async pause(
+    ms: number,
+    ctl: { heartbeat(): Promise<void>; isRunning(): boolean; isStale(): boolean },
+  ): Promise<void> {
     await sleep(ms, this.abort.signal);
     if (!ctl.isRunning() || ctl.isStale() || this.abort.signal.aborted) throw new StopRequested();
     await ctl.heartbeat();

@@ -31,10 +31,19 @@ describe('inbox: a handler shipped later catches up on the retained stream', () 
   });
 
   const apply: EventHandler<{ n: number }> = async (event, ctx) => {
-    await ctx.manager.query('INSERT INTO test_effect (event_id, subject, n) VALUES ($1, $2, $3)', [event.id, event.subject, event.data.n]);
+    await ctx.manager.query('INSERT INTO test_effect (event_id, subject, n) VALUES ($1, $2, $3)', [
+      event.id,
+      event.subject,
+      event.data.n,
+    ]);
   };
 
-  function consumer(topic: string, groupId: string, handlers: Record<string, EventHandler>, registry: Registry): EventConsumer {
+  function consumer(
+    topic: string,
+    groupId: string,
+    handlers: Record<string, EventHandler>,
+    registry: Registry,
+  ): EventConsumer {
     const c = new EventConsumer({
       kafka,
       dataSource: db.dataSource,
@@ -58,7 +67,11 @@ describe('inbox: a handler shipped later catches up on the retained stream', () 
     const created = [1, 2, 3].map((n) => testEvent(`agg-${n}`, n, TEST_CREATED));
     const archived = [1, 2, 3].map((n) => testEvent(`agg-${n}`, 10 + n, TEST_ARCHIVED));
     const interleaved = created.flatMap((c, i) => [c, archived[i]!]);
-    await produceRaw(kafka, topic, interleaved.map((e) => ({ key: e.subject, value: JSON.stringify(e) })));
+    await produceRaw(
+      kafka,
+      topic,
+      interleaved.map((e) => ({ key: e.subject, value: JSON.stringify(e) })),
+    );
 
     // Version 1 of the service handles only `created`.
     const v1Registry = new Registry();
@@ -75,10 +88,17 @@ describe('inbox: a handler shipped later catches up on the retained stream', () 
     // Version 2 ships the `archived` handler and catches up under a new group (the
     // documented procedure): the whole retained stream comes again through the inbox.
     const v2Registry = new Registry();
-    const v2 = consumer(topic, `catch-up-v2-${randomSuffix()}`, { [TEST_CREATED]: apply, [TEST_ARCHIVED]: apply }, v2Registry);
+    const v2 = consumer(
+      topic,
+      `catch-up-v2-${randomSuffix()}`,
+      { [TEST_CREATED]: apply, [TEST_ARCHIVED]: apply },
+      v2Registry,
+    );
     await v2.start();
     await waitFor('v2 to reach the end of the topic', () => v2.status().lag[`${topic}/0`] === 0);
-    const rows: { event_id: string; n: string }[] = await db.ownerDataSource.query('SELECT event_id, count(*) AS n FROM test_effect GROUP BY event_id');
+    const rows: { event_id: string; n: string }[] = await db.ownerDataSource.query(
+      'SELECT event_id, count(*) AS n FROM test_effect GROUP BY event_id',
+    );
     expect(rows.map((r) => r.event_id).sort()).toEqual(interleaved.map((e) => e.id).sort());
     expect(rows.filter((r) => Number(r.n) !== 1)).toEqual([]);
     expect(await outcomes(v2Registry)).toEqual({ processed: 3, duplicate: 3 });

@@ -31,7 +31,11 @@ describe('inbox: the same event delivered twice is applied once', () => {
   });
 
   const applyEffect: EventHandler<{ n: number }> = async (event, ctx) => {
-    await ctx.manager.query('INSERT INTO test_effect (event_id, subject, n) VALUES ($1, $2, $3)', [event.id, event.subject, event.data.n]);
+    await ctx.manager.query('INSERT INTO test_effect (event_id, subject, n) VALUES ($1, $2, $3)', [
+      event.id,
+      event.subject,
+      event.data.n,
+    ]);
     await ctx.manager.query(`UPDATE test_counter SET value = value + 1 WHERE name = 'handled'`);
   };
 
@@ -91,16 +95,23 @@ describe('inbox: the same event delivered twice is applied once', () => {
 });
 
 async function effects(db: TestDatabase, eventId: string): Promise<number> {
-  const rows: { n: string }[] = await db.ownerDataSource.query('SELECT count(*) AS n FROM test_effect WHERE event_id = $1', [eventId]);
+  const rows: { n: string }[] = await db.ownerDataSource.query(
+    'SELECT count(*) AS n FROM test_effect WHERE event_id = $1',
+    [eventId],
+  );
   return Number(rows[0]!.n);
 }
 
 async function counter(db: TestDatabase): Promise<number> {
-  const rows: { value: number }[] = await db.ownerDataSource.query(`SELECT value FROM test_counter WHERE name = 'handled'`);
+  const rows: { value: number }[] = await db.ownerDataSource.query(
+    `SELECT value FROM test_counter WHERE name = 'handled'`,
+  );
   return rows[0]!.value;
 }
 
 async function inboxRows(db: TestDatabase, eventId: string): Promise<number> {
-  const rows: { n: string }[] = await db.ownerDataSource.query('SELECT count(*) AS n FROM inbox WHERE event_id = $1', [eventId]);
+  const rows: { n: string }[] = await db.ownerDataSource.query('SELECT count(*) AS n FROM inbox WHERE event_id = $1', [
+    eventId,
+  ]);
   return Number(rows[0]!.n);
 }

@@ -15,16 +15,37 @@ export { topicsForHandlers } from './handler-topics';
 export { CitKafkaTransport, type CitKafkaTransportOptions } from './cit-kafka.transport';
 export { MessagingTables1732700000000, OUTBOX_NOTIFY_CHANNEL } from './messaging-tables.migration';
 export { MessagingOutboxStatus1764633600000 } from './outbox-status.migration';
-export { MessagingTenancy1764806400000, OUTBOX_SYSTEM_SCOPES, INBOX_SYSTEM_SCOPES } from './messaging-tenancy.migration';
-export { listFailedOutboxRows, retryFailedOutboxRows, type FailedOutboxRow, type RetryFailedSelection } from './outbox-admin';
+export {
+  MessagingTenancy1764806400000,
+  OUTBOX_SYSTEM_SCOPES,
+  INBOX_SYSTEM_SCOPES,
+} from './messaging-tenancy.migration';
+export {
+  listFailedOutboxRows,
+  retryFailedOutboxRows,
+  type FailedOutboxRow,
+  type RetryFailedSelection,
+} from './outbox-admin';
 export {
   purgeMessagingTables,
   MESSAGING_RETENTION_DEFAULTS,
   type MessagingRetentionOptions,
   type RetentionResult,
 } from './messaging-retention';
-export { OutboxEntity, InboxEntity, messagingEntities, type OutboxRecord, type OutboxStatus, type InboxRecord } from './messaging.entities';
-export { messagingMetrics, registerBacklogSource, registerSetAsideSource, type MessagingMetrics } from './messaging.metrics';
+export {
+  OutboxEntity,
+  InboxEntity,
+  messagingEntities,
+  type OutboxRecord,
+  type OutboxStatus,
+  type InboxRecord,
+} from './messaging.entities';
+export {
+  messagingMetrics,
+  registerBacklogSource,
+  registerSetAsideSource,
+  type MessagingMetrics,
+} from './messaging.metrics';
 export { assessConsumerHealth, partitionLag, type ConsumerStatus } from './consumer-health';
 export { deadLetterHeaders, eventHeaders, headerString, DLQ_ERROR_MAX, type DeadLetterOrigin } from './kafka-message';
 export { backoffDelay, sleep, type BackoffOptions } from './backoff';

@@ -19,7 +19,13 @@ export interface KafkaClientOptions {
  * kafkajs' own retries cover blips; longer outages are handled by the relay and consumer
  * loops, which retry forever with their own backoff.
  */
-export const KAFKA_RETRY = { initialRetryTime: 300, maxRetryTime: 5000, retries: 8, factor: 0.2, multiplier: 2 } as const;
+export const KAFKA_RETRY = {
+  initialRetryTime: 300,
+  maxRetryTime: 5000,
+  retries: 8,
+  factor: 0.2,
+  multiplier: 2,
+} as const;
 
 /** Creates the kafkajs client with retry settings that ride out short broker outages. */
 export function createKafka(options: KafkaClientOptions): KafkaClient {

@@ -10,12 +10,24 @@ describe('eventHeaders', () => {
       subject: 'inc-1',
       data: { narrative: 'PHI' },
     });
-    expect(headers).toEqual({ ce_id: 'e-1', ce_type: 'cit.incident.reported.v1', ce_departmentid: 'dept-1', ce_correlationid: 'c-1' });
+    expect(headers).toEqual({
+      ce_id: 'e-1',
+      ce_type: 'cit.incident.reported.v1',
+      ce_departmentid: 'dept-1',
+      ce_correlationid: 'c-1',
+    });
   });
 });
 
 describe('deadLetterHeaders', () => {
-  const origin = { topic: 'cit.incident.v1', partition: 2, offset: '41', groupId: 'triage', error: 'invalid: data.x: Required', failedAt: new Date('2025-01-02T03:04:05.000Z') };
+  const origin = {
+    topic: 'cit.incident.v1',
+    partition: 2,
+    offset: '41',
+    groupId: 'triage',
+    error: 'invalid: data.x: Required',
+    failedAt: new Date('2025-01-02T03:04:05.000Z'),
+  };
 
   it('keeps the original headers and adds the failure coordinates', () => {
     const headers = deadLetterHeaders({ ce_id: Buffer.from('e-1') }, origin);

@@ -30,7 +30,8 @@ export function errorMessage(err: unknown, max = 500): string {
 
 function describe(value: unknown): string {
   if (typeof value === 'string') return value;
-  if (value && typeof value === 'object' && 'message' in value && typeof value.message === 'string') return value.message;
+  if (value && typeof value === 'object' && 'message' in value && typeof value.message === 'string')
+    return value.message;
   return String(value);
 }
 

@@ -3,7 +3,14 @@ import type { TestDatabase } from '@cit/persistence';
 import { Registry } from 'prom-client';
 import { purgeMessagingTables } from './messaging-retention';
 import { OutboxRelay } from './outbox-relay';
-import { destroyKafkaSockets, messagingTestDatabase, quietLogger, requireBrokerEnv, testKafka, waitFor } from './__fixtures__/messaging-harness';
+import {
+  destroyKafkaSockets,
+  messagingTestDatabase,
+  quietLogger,
+  requireBrokerEnv,
+  testKafka,
+  waitFor,
+} from './__fixtures__/messaging-harness';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -21,7 +28,11 @@ describe('messaging retention: old published outbox rows and old inbox rows are 
   afterAll(() => destroyKafkaSockets());
 
   /** Inserts outbox rows in one of three states, aged `ageDays`. */
-  async function outboxRows(status: 'pending' | 'published' | 'failed', ageDays: number, count: number): Promise<string[]> {
+  async function outboxRows(
+    status: 'pending' | 'published' | 'failed',
+    ageDays: number,
+    count: number,
+  ): Promise<string[]> {
     const ids = Array.from({ length: count }, () => randomUUID());
     await db.ownerDataSource.query(
       // Rows of many departments: retention works across them through its system scope.
@@ -46,7 +57,9 @@ describe('messaging retention: old published outbox rows and old inbox rows are 
   }
 
   async function remaining(table: 'outbox' | 'inbox'): Promise<Set<string>> {
-    const rows: { id: string }[] = await db.ownerDataSource.query(table === 'outbox' ? 'SELECT id FROM outbox' : 'SELECT event_id AS id FROM inbox');
+    const rows: { id: string }[] = await db.ownerDataSource.query(
+      table === 'outbox' ? 'SELECT id FROM outbox' : 'SELECT event_id AS id FROM inbox',
+    );
     return new Set(rows.map((r) => r.id));
   }
 
@@ -80,9 +93,21 @@ describe('messaging retention: old published outbox rows and old inbox rows are 
   it('stops after maxBatchesPerRun and honours configured ages', async () => {
     await outboxRows('published', 2, 5);
     const kept = await outboxRows('published', 0, 1);
-    const result = await purgeMessagingTables(db.dataSource, { publishedOutboxMaxAgeMs: DAY, batchSize: 2, maxBatchesPerRun: 2, inboxMaxAgeMs: DAY });
-    expect(result.batches.filter((b) => b.table === 'outbox')).toEqual([{ table: 'outbox', deleted: 2 }, { table: 'outbox', deleted: 2 }]);
-    const again = await purgeMessagingTables(db.dataSource, { publishedOutboxMaxAgeMs: DAY, batchSize: 2, maxBatchesPerRun: 2 });
+    const result = await purgeMessagingTables(db.dataSource, {
+      publishedOutboxMaxAgeMs: DAY,
+      batchSize: 2,
+      maxBatchesPerRun: 2,
+      inboxMaxAgeMs: DAY,
+    });
+    expect(result.batches.filter((b) => b.table === 'outbox')).toEqual([
+      { table: 'outbox', deleted: 2 },
+      { table: 'outbox', deleted: 2 },
+    ]);
+    const again = await purgeMessagingTables(db.dataSource, {
+      publishedOutboxMaxAgeMs: DAY,
+      batchSize: 2,
+      maxBatchesPerRun: 2,
+    });
     expect(again.outboxDeleted).toBe(1);
     expect([...(await remaining('outbox'))]).toEqual(kept);
   });

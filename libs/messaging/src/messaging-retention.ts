@@ -42,7 +42,10 @@ export interface RetentionResult {
  * Deletes published outbox rows and inbox rows past their age, in bounded batches. Pending
  * and set-aside (failed) outbox rows are never deleted, whatever their age.
  */
-export async function purgeMessagingTables(dataSource: DataSource, options: MessagingRetentionOptions = {}): Promise<RetentionResult> {
+export async function purgeMessagingTables(
+  dataSource: DataSource,
+  options: MessagingRetentionOptions = {},
+): Promise<RetentionResult> {
   const o = { ...MESSAGING_RETENTION_DEFAULTS, ...options };
   const result: RetentionResult = { outboxDeleted: 0, inboxDeleted: 0, batches: [] };
   // ctid IN (… LIMIT n): PostgreSQL has no DELETE … LIMIT; this bounds each statement.
@@ -64,10 +67,9 @@ export async function purgeMessagingTables(dataSource: DataSource, options: Mess
     for (let i = 0; i < o.maxBatchesPerRun; i++) {
       // TypeORM returns [rows, affected] for DELETE on postgres.
       // Every department's rows, under retention's own system scope, one short transaction per batch.
-      const [, deleted] = (await systemScopeTransaction(dataSource, 'messaging-retention', (m) => m.query(sql, [maxAgeMs, o.batchSize]))) as [
-        unknown[],
-        number,
-      ];
+      const [, deleted] = (await systemScopeTransaction(dataSource, 'messaging-retention', (m) =>
+        m.query(sql, [maxAgeMs, o.batchSize]),
+      )) as [unknown[], number];
       result.batches.push({ table, deleted });
       if (table === 'outbox') result.outboxDeleted += deleted;
       else result.inboxDeleted += deleted;

@@ -29,35 +29,109 @@ function single<T>(registry: Registry, name: string, create: () => T): T {
 export function messagingMetrics(registry: Registry = globalRegister): MessagingMetrics {
   const registers = [registry];
   return {
-    consumerLag: single(registry, 'cit_consumer_lag', () =>
-      new Gauge({ name: 'cit_consumer_lag', help: 'Messages behind the high watermark per partition', labelNames: ['group', 'topic', 'partition'], registers }),
+    consumerLag: single(
+      registry,
+      'cit_consumer_lag',
+      () =>
+        new Gauge({
+          name: 'cit_consumer_lag',
+          help: 'Messages behind the high watermark per partition',
+          labelNames: ['group', 'topic', 'partition'],
+          registers,
+        }),
     ),
     outboxBacklog: single(registry, 'cit_outbox_backlog', () =>
-      collectedGauge(registry, 'cit_outbox_backlog', 'Outbox rows waiting to be published (pending, including rows held behind a set-aside row)', backlogSources),
+      collectedGauge(
+        registry,
+        'cit_outbox_backlog',
+        'Outbox rows waiting to be published (pending, including rows held behind a set-aside row)',
+        backlogSources,
+      ),
     ),
     outboxSetAside: single(registry, 'cit_outbox_set_aside', () =>
-      collectedGauge(registry, 'cit_outbox_set_aside', 'Outbox rows set aside after repeated publish failures (alert on > 0; ops retry them)', setAsideSources),
+      collectedGauge(
+        registry,
+        'cit_outbox_set_aside',
+        'Outbox rows set aside after repeated publish failures (alert on > 0; ops retry them)',
+        setAsideSources,
+      ),
     ),
-    outboxSetAsideTotal: single(registry, 'cit_outbox_set_aside_total', () =>
-      new Counter({ name: 'cit_outbox_set_aside_total', help: 'Outbox rows set aside after repeated publish failures', labelNames: ['service'], registers }),
+    outboxSetAsideTotal: single(
+      registry,
+      'cit_outbox_set_aside_total',
+      () =>
+        new Counter({
+          name: 'cit_outbox_set_aside_total',
+          help: 'Outbox rows set aside after repeated publish failures',
+          labelNames: ['service'],
+          registers,
+        }),
     ),
-    outboxRowFailures: single(registry, 'cit_outbox_row_failures_total', () =>
-      new Counter({ name: 'cit_outbox_row_failures_total', help: 'Publish failures attributed to one outbox row', labelNames: ['service'], registers }),
+    outboxRowFailures: single(
+      registry,
+      'cit_outbox_row_failures_total',
+      () =>
+        new Counter({
+          name: 'cit_outbox_row_failures_total',
+          help: 'Publish failures attributed to one outbox row',
+          labelNames: ['service'],
+          registers,
+        }),
     ),
-    retentionDeleted: single(registry, 'cit_messaging_retention_deleted_total', () =>
-      new Counter({ name: 'cit_messaging_retention_deleted_total', help: 'Rows deleted by messaging retention, by table (outbox, inbox)', labelNames: ['service', 'table'], registers }),
+    retentionDeleted: single(
+      registry,
+      'cit_messaging_retention_deleted_total',
+      () =>
+        new Counter({
+          name: 'cit_messaging_retention_deleted_total',
+          help: 'Rows deleted by messaging retention, by table (outbox, inbox)',
+          labelNames: ['service', 'table'],
+          registers,
+        }),
     ),
-    outboxPublished: single(registry, 'cit_outbox_published_total', () =>
-      new Counter({ name: 'cit_outbox_published_total', help: 'Outbox rows published and acknowledged by the broker', labelNames: ['service'], registers }),
+    outboxPublished: single(
+      registry,
+      'cit_outbox_published_total',
+      () =>
+        new Counter({
+          name: 'cit_outbox_published_total',
+          help: 'Outbox rows published and acknowledged by the broker',
+          labelNames: ['service'],
+          registers,
+        }),
     ),
-    eventsConsumed: single(registry, 'cit_events_consumed_total', () =>
-      new Counter({ name: 'cit_events_consumed_total', help: 'Events taken off topics, by outcome (processed, duplicate, ignored)', labelNames: ['group', 'type', 'outcome'], registers }),
+    eventsConsumed: single(
+      registry,
+      'cit_events_consumed_total',
+      () =>
+        new Counter({
+          name: 'cit_events_consumed_total',
+          help: 'Events taken off topics, by outcome (processed, duplicate, ignored)',
+          labelNames: ['group', 'type', 'outcome'],
+          registers,
+        }),
     ),
-    dlqMessages: single(registry, 'cit_dlq_messages_total', () =>
-      new Counter({ name: 'cit_dlq_messages_total', help: 'Messages written to a dead-letter topic, by reason (invalid, failed)', labelNames: ['group', 'topic', 'reason'], registers }),
+    dlqMessages: single(
+      registry,
+      'cit_dlq_messages_total',
+      () =>
+        new Counter({
+          name: 'cit_dlq_messages_total',
+          help: 'Messages written to a dead-letter topic, by reason (invalid, failed)',
+          labelNames: ['group', 'topic', 'reason'],
+          registers,
+        }),
     ),
-    handlerRetries: single(registry, 'cit_handler_retries_total', () =>
-      new Counter({ name: 'cit_handler_retries_total', help: 'Handler attempts retried after a transient error', labelNames: ['group', 'type'], registers }),
+    handlerRetries: single(
+      registry,
+      'cit_handler_retries_total',
+      () =>
+        new Counter({
+          name: 'cit_handler_retries_total',
+          help: 'Handler attempts retried after a transient error',
+          labelNames: ['group', 'type'],
+          registers,
+        }),
     ),
   };
 }
@@ -82,7 +156,12 @@ function collectedGauge(registry: Registry, name: string, help: string, sourcesO
   });
 }
 
-function registerSource(sourcesOf: CountSources, registry: Registry, service: string, count: () => Promise<number>): () => void {
+function registerSource(
+  sourcesOf: CountSources,
+  registry: Registry,
+  service: string,
+  count: () => Promise<number>,
+): () => void {
   let sources = sourcesOf.get(registry);
   if (!sources) sourcesOf.set(registry, (sources = new Map()));
   sources.set(service, count);

@@ -22,12 +22,21 @@ export interface FailedOutboxRow {
 /** Lists the outbox rows set aside after repeated publish failures, oldest first. */
 export async function listFailedOutboxRows(dataSource: DataSource): Promise<FailedOutboxRow[]> {
   const rows: {
-    id: string; seq: string; topic: string; message_key: string; event_type: string;
-    attempts: number; last_error: string | null; failed_at: Date | null; held_back: string;
-  }[] = await systemScopeTransaction(dataSource, ADMIN_SCOPE, (m) => m.query(`
+    id: string;
+    seq: string;
+    topic: string;
+    message_key: string;
+    event_type: string;
+    attempts: number;
+    last_error: string | null;
+    failed_at: Date | null;
+    held_back: string;
+  }[] = await systemScopeTransaction(dataSource, ADMIN_SCOPE, (m) =>
+    m.query(`
     SELECT f.id, f.seq, f.topic, f.message_key, f.event_type, f.attempts, f.last_error, f.failed_at,
            (SELECT count(*) FROM outbox p WHERE p.status = 'pending' AND p.message_key = f.message_key AND p.seq > f.seq) AS held_back
-      FROM outbox f WHERE f.status = 'failed' ORDER BY f.seq`));
+      FROM outbox f WHERE f.status = 'failed' ORDER BY f.seq`),
+  );
   return rows.map((r) => ({
     id: r.id,
     seq: r.seq,

@@ -101,7 +101,14 @@ describe('outbox relay: a row that can never publish is set aside; other keys ke
     const first = relay(producerWithMissingTopic(missing), registry);
     first.start();
     await waitFor('both bad rows set aside', async () => (await first.status()).setAside === 2, 30_000, 100);
-    await waitFor('every good row published', async () => (await statusOf(db, goods.map((e) => e.id))).every((r) => r.status === 'published'));
+    await waitFor('every good row published', async () =>
+      (
+        await statusOf(
+          db,
+          goods.map((e) => e.id),
+        )
+      ).every((r) => r.status === 'published'),
+    );
 
     const bad = await rowsById(db, [toMissing.id, oversized.id]);
     expect(bad[toMissing.id]).toMatchObject({ status: 'failed', attempts: 3 });
@@ -110,34 +117,62 @@ describe('outbox relay: a row that can never publish is set aside; other keys ke
     expect(bad[oversized.id]!.last_error).toMatch(/^message too large: \d+ bytes > maxMessageBytes 1000000$/);
     expect(bad[toMissing.id]!.failed_at).not.toBeNull();
     // Good rows were not charged for the refused batches they shared with the bad rows.
-    expect((await statusOf(db, goods.map((e) => e.id))).map((r) => r.attempts)).toEqual([1, 1, 1, 1]);
+    expect(
+      (
+        await statusOf(
+          db,
+          goods.map((e) => e.id),
+        )
+      ).map((r) => r.attempts),
+    ).toEqual([1, 1, 1, 1]);
     // Later rows of the bad keys wait; nothing else does.
     const held = await rowsById(db, [heldMissing.id, heldBig.id]);
-    expect(Object.values(held).map((r) => [r.status, r.attempts])).toEqual([['pending', 0], ['pending', 0]]);
+    expect(Object.values(held).map((r) => [r.status, r.attempts])).toEqual([
+      ['pending', 0],
+      ['pending', 0],
+    ]);
     expect((await first.status()).backlog).toBe(2);
 
     const failedRows = await listFailedOutboxRows(db.dataSource);
-    expect(failedRows.map((r) => [r.id, r.heldBack])).toEqual([[toMissing.id, 1], [oversized.id, 1]]);
+    expect(failedRows.map((r) => [r.id, r.heldBack])).toEqual([
+      [toMissing.id, 1],
+      [oversized.id, 1],
+    ]);
     const cliLines: string[] = [];
     expect(await runOutboxRetryCli(['--database-url', db.url, '--list'], (l) => cliLines.push(l))).toBe(0);
     expect(cliLines.map((l) => JSON.parse(l).id)).toEqual([toMissing.id, oversized.id]);
     expect(cliLines.join('\n')).not.toContain('xxxx');
-    expect(await registry.getSingleMetricAsString('cit_outbox_set_aside')).toContain('cit_outbox_set_aside{service="poison-test"} 2');
-    expect(await registry.getSingleMetricAsString('cit_outbox_set_aside_total')).toContain('cit_outbox_set_aside_total{service="poison-test"} 2');
+    expect(await registry.getSingleMetricAsString('cit_outbox_set_aside')).toContain(
+      'cit_outbox_set_aside{service="poison-test"} 2',
+    );
+    expect(await registry.getSingleMetricAsString('cit_outbox_set_aside_total')).toContain(
+      'cit_outbox_set_aside_total{service="poison-test"} 2',
+    );
 
     const collector = await collectTopic(kafka, topic);
     try {
-      await waitFor('the good rows on the topic', () => goods.every((g) => collector.messages.some((m) => m.key === g.subject && JSON.parse(m.value!.toString()).id === g.id)));
+      await waitFor('the good rows on the topic', () =>
+        goods.every((g) =>
+          collector.messages.some((m) => m.key === g.subject && JSON.parse(m.value!.toString()).id === g.id),
+        ),
+      );
       const ids = new Set(collector.messages.map((m) => JSON.parse(m.value!.toString()).id as string));
       expect(ids.has(heldMissing.id) || ids.has(heldBig.id)).toBe(false);
 
       // Ops create the topic, then retry that row: it goes out, then the row held behind it.
       missing.exists = true;
       expect(await retryFailedOutboxRows(db.dataSource, { ids: [toMissing.id] })).toBe(1);
-      await waitFor('the retried row and its held successor published', async () =>
-        Object.values(await rowsById(db, [toMissing.id, heldMissing.id])).every((r) => r.status === 'published'), 20_000, 100);
+      await waitFor(
+        'the retried row and its held successor published',
+        async () =>
+          Object.values(await rowsById(db, [toMissing.id, heldMissing.id])).every((r) => r.status === 'published'),
+        20_000,
+        100,
+      );
       const released = await rowsById(db, [toMissing.id, heldMissing.id]);
-      expect(released[toMissing.id]!.published_at.getTime()).toBeLessThanOrEqual(released[heldMissing.id]!.published_at.getTime());
+      expect(released[toMissing.id]!.published_at.getTime()).toBeLessThanOrEqual(
+        released[heldMissing.id]!.published_at.getTime(),
+      );
       expect((await rowsById(db, [oversized.id, heldBig.id]))[heldBig.id]!.status).toBe('pending');
 
       // The size limit is raised (a new relay, as after a config change) and everything is retried.
@@ -145,9 +180,16 @@ describe('outbox relay: a row that can never publish is set aside; other keys ke
       const second = relay(producerWithMissingTopic(missing), new Registry(), 2_000_000);
       expect(await retryFailedOutboxRows(db.dataSource, { all: true })).toBe(1);
       second.start();
-      await waitFor('outbox drained', async () => (await second.status()).backlog === 0 && (await second.status()).setAside === 0, 20_000, 100);
+      await waitFor(
+        'outbox drained',
+        async () => (await second.status()).backlog === 0 && (await second.status()).setAside === 0,
+        20_000,
+        100,
+      );
       await waitFor('the big key in order on the topic', () => {
-        const big = collector.messages.filter((m) => m.key === 'k-big').map((m) => JSON.parse(m.value!.toString()).id as string);
+        const big = collector.messages
+          .filter((m) => m.key === 'k-big')
+          .map((m) => JSON.parse(m.value!.toString()).id as string);
         return big.length >= 2 ? big : null;
       });
       const bigOrder = collector.messages
@@ -171,7 +213,10 @@ interface Row {
 }
 
 async function rowsById(db: TestDatabase, ids: string[]): Promise<Record<string, Row>> {
-  const rows: Row[] = await db.ownerDataSource.query('SELECT id, status, attempts, last_error, failed_at, published_at FROM outbox WHERE id = ANY($1::uuid[]) ORDER BY seq', [ids]);
+  const rows: Row[] = await db.ownerDataSource.query(
+    'SELECT id, status, attempts, last_error, failed_at, published_at FROM outbox WHERE id = ANY($1::uuid[]) ORDER BY seq',
+    [ids],
+  );
   return Object.fromEntries(rows.map((r) => [r.id, r]));
 }
 

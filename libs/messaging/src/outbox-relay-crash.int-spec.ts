@@ -34,7 +34,9 @@ function startRelay(databaseUrl: string, brokers: string[], extraEnv: Record<str
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code)));
+  const exited = new Promise<NodeJS.Signals | number | null>((resolve) =>
+    child.on('exit', (code, signal) => resolve(signal ?? code)),
+  );
   return { child, exited };
 }
 
@@ -96,15 +98,27 @@ describe('outbox relay crash and restart (SIGKILL)', () => {
     const second = startRelay(db.url, brokers, { RELAY_BATCH_SIZE: '50' });
     children.push(second);
     second.child.stdout?.resume();
-    await waitFor('all outbox rows marked published', async () => (await count(db, 'published_at IS NULL')) === 0, 45_000, 200);
+    await waitFor(
+      'all outbox rows marked published',
+      async () => (await count(db, 'published_at IS NULL')) === 0,
+      45_000,
+      200,
+    );
 
     const collector = await collectTopic(kafka, topic);
     try {
-      await waitFor('every event id on the topic', () => {
-        const seen = new Set(collector.messages.map((m) => JSON.parse(m.value!.toString()).id as string));
-        return written.every((id) => seen.has(id));
-      }, 45_000, 200);
-      const received = collector.messages.map((m) => JSON.parse(m.value!.toString()) as { id: string; subject: string; data: { n: number } });
+      await waitFor(
+        'every event id on the topic',
+        () => {
+          const seen = new Set(collector.messages.map((m) => JSON.parse(m.value!.toString()).id as string));
+          return written.every((id) => seen.has(id));
+        },
+        45_000,
+        200,
+      );
+      const received = collector.messages.map(
+        (m) => JSON.parse(m.value!.toString()) as { id: string; subject: string; data: { n: number } },
+      );
       const unique = new Set(received.map((e) => e.id));
       expect(written.filter((id) => !unique.has(id))).toEqual([]);
       // The batch sent before the kill was not marked, so it was sent again: the crash hit
@@ -115,7 +129,9 @@ describe('outbox relay crash and restart (SIGKILL)', () => {
       for (const subject of subjects) {
         const firstSeen: number[] = [];
         const seen = new Set<string>();
-        for (const m of collector.messages.filter((m) => m.key === subject).sort((a, b) => Number(a.offset) - Number(b.offset))) {
+        for (const m of collector.messages
+          .filter((m) => m.key === subject)
+          .sort((a, b) => Number(a.offset) - Number(b.offset))) {
           const e = JSON.parse(m.value!.toString()) as { id: string; data: { n: number } };
           if (!seen.has(e.id)) {
             seen.add(e.id);

@@ -7,8 +7,17 @@ import { createProducer, type KafkaClient } from './kafka-client';
 import { eventHeaders } from './kafka-message';
 import { defaultLogger, errorFields, errorMessage, type MessagingLogger } from './logger';
 import { OUTBOX_NOTIFY_CHANNEL } from './messaging-tables.migration';
-import { MESSAGING_RETENTION_DEFAULTS, purgeMessagingTables, type MessagingRetentionOptions } from './messaging-retention';
-import { messagingMetrics, registerBacklogSource, registerSetAsideSource, type MessagingMetrics } from './messaging.metrics';
+import {
+  MESSAGING_RETENTION_DEFAULTS,
+  purgeMessagingTables,
+  type MessagingRetentionOptions,
+} from './messaging-retention';
+import {
+  messagingMetrics,
+  registerBacklogSource,
+  registerSetAsideSource,
+  type MessagingMetrics,
+} from './messaging.metrics';
 import { pgConfigFromDataSource } from './pg-connection';
 import { SYSTEM_SCOPE_SETTING, systemScopeTransaction } from '@cit/persistence';
 
@@ -239,7 +248,10 @@ export class OutboxRelay {
         failures += 1;
         this.lastError = errorMessage(err);
         const delay = backoffDelay(failures, this.o.backoff);
-        this.log.warn({ relay: this.o.service, attempt: failures, retryInMs: delay, ...errorFields(err) }, 'outbox relay cycle failed; retrying');
+        this.log.warn(
+          { relay: this.o.service, attempt: failures, retryInMs: delay, ...errorFields(err) },
+          'outbox relay cycle failed; retrying',
+        );
         await sleep(delay, this.abort.signal);
       }
     }
@@ -261,7 +273,9 @@ export class OutboxRelay {
       await client.query('SELECT set_config($1, $2, false)', [SYSTEM_SCOPE_SETTING, RELAY_SCOPE]);
       this.session = client;
     }
-    const rows = await this.session.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [this.o.lockKey]);
+    const rows = await this.session.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [
+      this.o.lockKey,
+    ]);
     if (!rows.rows[0]?.locked) return false;
     await this.session.query(`LISTEN "${this.o.channel.replace(/"/g, '""')}"`);
     this.leader = true;
@@ -272,7 +286,11 @@ export class OutboxRelay {
   private onSessionLost(client: Client, err?: Error): void {
     if (this.session !== client) return;
     this.session = null;
-    if (this.leader) this.log.warn({ relay: this.o.service, ...(err ? errorFields(err) : {}) }, 'outbox relay lost its database session; leadership dropped');
+    if (this.leader)
+      this.log.warn(
+        { relay: this.o.service, ...(err ? errorFields(err) : {}) },
+        'outbox relay lost its database session; leadership dropped',
+      );
     this.leader = false;
     client.end().catch(() => undefined);
   }
@@ -283,7 +301,8 @@ export class OutboxRelay {
     const wasLeader = this.leader;
     this.leader = false;
     if (!client) return;
-    if (unlock && wasLeader) await client.query('SELECT pg_advisory_unlock($1)', [this.o.lockKey]).catch(() => undefined);
+    if (unlock && wasLeader)
+      await client.query('SELECT pg_advisory_unlock($1)', [this.o.lockKey]).catch(() => undefined);
     await client.end().catch(() => undefined);
   }
 
@@ -327,7 +346,10 @@ export class OutboxRelay {
       } catch (err) {
         // The whole cluster is away: no row is to blame, retry the cycle with backoff.
         if (brokerUnavailable(err)) throw err;
-        this.log.warn({ relay: this.o.service, count: outgoing.length, ...errorFields(err) }, 'outbox batch refused; publishing key by key to find the failing rows');
+        this.log.warn(
+          { relay: this.o.service, count: outgoing.length, ...errorFields(err) },
+          'outbox batch refused; publishing key by key to find the failing rows',
+        );
         published = await this.publishKeyByKey(session, outgoing, failures);
       }
     }
@@ -336,7 +358,10 @@ export class OutboxRelay {
       this.lastPublishAt = new Date();
       if (failures.length === 0) this.lastError = null;
       this.metrics.outboxPublished.inc({ service: this.o.service }, published);
-      this.log.debug({ relay: this.o.service, count: published, fromSeq: rows[0]!.seq, toSeq: rows[rows.length - 1]!.seq }, 'outbox rows published');
+      this.log.debug(
+        { relay: this.o.service, count: published, fromSeq: rows[0]!.seq, toSeq: rows[rows.length - 1]!.seq },
+        'outbox rows published',
+      );
     }
     return published;
   }
@@ -376,7 +401,10 @@ export class OutboxRelay {
       messages.push(message);
       byTopic.set(row.topic, messages);
     }
-    await this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+    await this.producer.sendBatch({
+      acks: -1,
+      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+    });
   }
 
   /** Acknowledged: mark. If this fails the rows are sent again later (consumers dedupe). */
@@ -400,10 +428,20 @@ export class OutboxRelay {
         RETURNING status, attempts`,
       [row.id, reason, this.o.maxAttempts],
     );
-    const ids = { relay: this.o.service, outboxId: row.id, seq: row.seq, topic: row.topic, key: row.message_key, attempts: rows[0]?.attempts };
+    const ids = {
+      relay: this.o.service,
+      outboxId: row.id,
+      seq: row.seq,
+      topic: row.topic,
+      key: row.message_key,
+      attempts: rows[0]?.attempts,
+    };
     if (rows[0]?.status === 'failed') {
       this.metrics.outboxSetAsideTotal.inc({ service: this.o.service });
-      this.log.error({ ...ids, reason }, 'outbox row set aside after repeated failures; later rows of its key are held until ops retry it');
+      this.log.error(
+        { ...ids, reason },
+        'outbox row set aside after repeated failures; later rows of its key are held until ops retry it',
+      );
     } else {
       this.log.warn({ ...ids, reason }, 'outbox row failed to publish; will retry');
     }
@@ -418,7 +456,10 @@ export class OutboxRelay {
       this.metrics.retentionDeleted.inc({ service: this.o.service, table: 'outbox' }, result.outboxDeleted);
       this.metrics.retentionDeleted.inc({ service: this.o.service, table: 'inbox' }, result.inboxDeleted);
       if (result.outboxDeleted + result.inboxDeleted > 0) {
-        this.log.info({ relay: this.o.service, outboxDeleted: result.outboxDeleted, inboxDeleted: result.inboxDeleted }, 'messaging retention deleted old rows');
+        this.log.info(
+          { relay: this.o.service, outboxDeleted: result.outboxDeleted, inboxDeleted: result.inboxDeleted },
+          'messaging retention deleted old rows',
+        );
       }
     } catch (err) {
       // Retention can wait for the next interval; publishing must not.

@@ -9,7 +9,10 @@ const USAGE = `usage: outbox-retry --database-url <url> (--list | --all | --id <
   --id            put the given rows back to pending`;
 
 /** Ops entry point: lists set-aside outbox rows or puts them back to pending; returns the exit code. */
-export async function runOutboxRetryCli(argv: string[], out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<number> {
+export async function runOutboxRetryCli(
+  argv: string[],
+  out: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
+): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -25,7 +28,13 @@ export async function runOutboxRetryCli(argv: string[], out: (line: string) => v
     out(USAGE);
     return 2;
   }
-  const dataSource = new DataSource({ type: 'postgres', url, entities: [], poolSize: 1, applicationName: 'outbox-retry' });
+  const dataSource = new DataSource({
+    type: 'postgres',
+    url,
+    entities: [],
+    poolSize: 1,
+    applicationName: 'outbox-retry',
+  });
   await dataSource.initialize();
   try {
     if (values.list) {

@@ -26,24 +26,32 @@ export function configureLogging(next: LoggingOptions): void {
 
 function rootLogger(): PinoLogger {
   if (!root) {
-    root = pino({
-      level: options.level,
-      base: { service: options.service },
-      timestamp: pino.stdTimeFunctions.isoTime,
-      messageKey: 'msg',
-      formatters: {
-        level: (label) => ({ level: label }),
-        // The PHI guard runs on every structured field of every line.
-        log: (obj) => redactPhi(obj),
+    root = pino(
+      {
+        level: options.level,
+        base: { service: options.service },
+        timestamp: pino.stdTimeFunctions.isoTime,
+        messageKey: 'msg',
+        formatters: {
+          level: (label) => ({ level: label }),
+          // The PHI guard runs on every structured field of every line.
+          log: (obj) => redactPhi(obj),
+        },
+        mixin() {
+          const ctx = currentContext();
+          return ctx
+            ? {
+                correlationId: ctx.correlationId,
+                requestId: ctx.requestId,
+                departmentId: ctx.departmentId,
+                eventId: ctx.eventId,
+              }
+            : {};
+        },
       },
-      mixin() {
-        const ctx = currentContext();
-        return ctx ? { correlationId: ctx.correlationId, requestId: ctx.requestId, departmentId: ctx.departmentId, eventId: ctx.eventId } : {};
-      },
-    },
-    // Synchronous writes: the last lines before a process exits (shutdown, a fatal
-    // configuration error) must not be lost in a buffer.
-    pino.destination({ dest: 1, sync: true }),
+      // Synchronous writes: the last lines before a process exits (shutdown, a fatal
+      // configuration error) must not be lost in a buffer.
+      pino.destination({ dest: 1, sync: true }),
     );
   }
   return root;

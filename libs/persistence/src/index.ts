@@ -9,7 +9,12 @@ export {
   dropDatabase,
   ensureDatabase,
 } from './database/database-url';
-export { createDataSource, runMigrations, type CreateDataSourceOptions, type RunMigrationsOptions } from './database/data-source.factory';
+export {
+  createDataSource,
+  runMigrations,
+  type CreateDataSourceOptions,
+  type RunMigrationsOptions,
+} from './database/data-source.factory';
 export { KeyRingConfigError, PhiCryptoError, type PhiCryptoErrorCode } from './crypto/phi-crypto.errors';
 export { KeyRing, KEY_ID_PATTERN, parsePhiKeys } from './crypto/key-ring';
 export { SecretBytes } from './crypto/secret-bytes';
@@ -19,7 +24,12 @@ export { rewrapColumn, type RewrapColumnOptions, type RewrapColumnResult } from 
 export { BlindIndex, PERSON_MATCH_DOMAIN, parseBlindIndexKey } from './crypto/blind-index';
 export { normalizeDateOfBirth, normalizeName, normalizePhone, personMatchKey } from './crypto/normalizers';
 export { generateDevKeyMaterial, type DevKeyMaterial } from './crypto/dev-key-material';
-export { createTestDatabase, TEST_RUNTIME_ROLE, type TestDatabase, type TestDatabaseOptions } from './testing/test-database';
+export {
+  createTestDatabase,
+  TEST_RUNTIME_ROLE,
+  type TestDatabase,
+  type TestDatabaseOptions,
+} from './testing/test-database';
 export {
   TENANT_SETTING,
   TenantError,

@@ -105,14 +105,20 @@ export async function createServiceApp(
 }
 
 /** Starts a service: validated configuration, consumer, HTTP on PORT; exits with a clear message on bad config. */
-export async function bootstrapService(def: ServiceDefinition, feature: Type<unknown>): Promise<INestApplication | undefined> {
+export async function bootstrapService(
+  def: ServiceDefinition,
+  feature: Type<unknown>,
+): Promise<INestApplication | undefined> {
   loadLocalEnvFile();
   let env: ServiceEnv;
   try {
     env = loadServiceEnv(process.env, def);
   } catch (err) {
     configureLogging({ level: 'info', service: def.name });
-    createLogger('bootstrap').fatal({ err: { message: (err as Error).message } }, 'configuration invalid; not starting');
+    createLogger('bootstrap').fatal(
+      { err: { message: (err as Error).message } },
+      'configuration invalid; not starting',
+    );
     process.stderr.write(`${def.name}: ${(err as Error).message}\n`);
     process.exit(1);
   }
@@ -125,7 +131,8 @@ export async function bootstrapService(def: ServiceDefinition, feature: Type<unk
   const app = await createServiceApp(def, feature, env);
   const port = env.SERVICE_PORT ?? def.defaultPort;
   // HTTP first: liveness answers while the consumer joins its group, and readiness says why it is not ready yet.
-  if (def.httpRequestTimeoutMs) (app.getHttpServer() as import('node:http').Server).requestTimeout = def.httpRequestTimeoutMs;
+  if (def.httpRequestTimeoutMs)
+    (app.getHttpServer() as import('node:http').Server).requestTimeout = def.httpRequestTimeoutMs;
   await app.listen(port, '0.0.0.0');
   logger.info({ port }, `${def.name} listening`);
   await app.startAllMicroservices();

@@ -6,13 +6,21 @@ describe('MicroBatcher', () => {
     const batcher = new MicroBatcher<number, number>(
       async (items) => {
         sizes.push(items.length);
-        return items.map((n): BatchResult<number> => (n < 0 ? { ok: false, error: new Error(`bad ${n}`) } : { ok: true, value: n * 2 }));
+        return items.map(
+          (n): BatchResult<number> =>
+            n < 0 ? { ok: false, error: new Error(`bad ${n}`) } : { ok: true, value: n * 2 },
+        );
       },
       { maxBatch: 100, maxConcurrent: 1 },
     );
     const results = await Promise.allSettled([1, 2, -3, 4].map((n) => batcher.submit(n)));
     expect(sizes).toEqual([4]);
-    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message))).toEqual([2, 4, 'bad -3', 8]);
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message))).toEqual([
+      2,
+      4,
+      'bad -3',
+      8,
+    ]);
   });
 
   it('grows batches while a flush is running and respects maxBatch', async () => {
@@ -38,7 +46,10 @@ describe('MicroBatcher', () => {
   });
 
   it('rejects every item of a batch whose flush throws', async () => {
-    const batcher = new MicroBatcher<number, number>(async () => Promise.reject(new Error('db down')), { maxBatch: 10, maxConcurrent: 2 });
+    const batcher = new MicroBatcher<number, number>(async () => Promise.reject(new Error('db down')), {
+      maxBatch: 10,
+      maxConcurrent: 2,
+    });
     await expect(Promise.all([batcher.submit(1), batcher.submit(2)])).rejects.toThrow('db down');
   });
 });

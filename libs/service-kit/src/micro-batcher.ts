@@ -49,11 +49,12 @@ export class MicroBatcher<I, O> {
       this.inFlight++;
       this.flush(batch.map((b) => b.item))
         .then(
-          (results) => batch.forEach((b, i) => {
-            const r = results[i];
-            if (r?.ok) b.resolve(r.value);
-            else b.reject(r ? r.error : new Error('batch returned no result for an item'));
-          }),
+          (results) =>
+            batch.forEach((b, i) => {
+              const r = results[i];
+              if (r?.ok) b.resolve(r.value);
+              else b.reject(r ? r.error : new Error('batch returned no result for an item'));
+            }),
           (err: unknown) => batch.forEach((b) => b.reject(err)),
         )
         .finally(() => {

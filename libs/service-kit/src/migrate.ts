@@ -19,7 +19,13 @@ export async function migrateService(def: ServiceDefinition): Promise<string[]> 
   const database = serviceDatabaseName(def, DATABASE_NAME);
   await ensureRuntimeRole(base, role);
   await ensureDatabase(base, database);
-  const ds = createDataSource({ serviceName: `${def.name}-migrate`, url: base, database, entities: def.entities, migrations: def.migrations });
+  const ds = createDataSource({
+    serviceName: `${def.name}-migrate`,
+    url: base,
+    database,
+    entities: def.entities,
+    migrations: def.migrations,
+  });
   try {
     const applied = await runMigrations(ds, { runtime: { role, appendOnlyTables: def.appendOnlyTables } });
     logger.info({ database, applied, role }, 'migrations applied; runtime role granted');

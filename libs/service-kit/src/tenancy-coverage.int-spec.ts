@@ -6,7 +6,14 @@
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { createTestDatabase, currentRoleFacts, runtimeRoleName, TENANT_POLICY, TENANT_SETTING, type TestDatabase } from '@cit/persistence';
+import {
+  createTestDatabase,
+  currentRoleFacts,
+  runtimeRoleName,
+  TENANT_POLICY,
+  TENANT_SETTING,
+  type TestDatabase,
+} from '@cit/persistence';
 import type { ServiceDefinition } from './core/service-definition';
 
 /** The only table without row-level security: TypeORM's own bookkeeping, no department data, and the runtime role has no privilege on it at all. */
@@ -21,7 +28,11 @@ function serviceDefinitions(): ServiceDefinition[] {
     // Loaded by path (jest compiles it); a lib must not import a service statically.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const mod = require(file) as Record<string, unknown>;
-    defs.push(...Object.values(mod).filter((v): v is ServiceDefinition => typeof v === 'object' && v !== null && 'migrations' in v && 'name' in v));
+    defs.push(
+      ...Object.values(mod).filter(
+        (v): v is ServiceDefinition => typeof v === 'object' && v !== null && 'migrations' in v && 'name' in v,
+      ),
+    );
   }
   return defs;
 }
@@ -57,7 +68,9 @@ describe('row-level security covers every service database', () => {
   const defs = serviceDefinitions();
 
   it('finds every service definition', () => {
-    expect(defs.map((d) => d.name)).toEqual(expect.arrayContaining(['intake', 'triage', 'referral', 'conference', 'followup']));
+    expect(defs.map((d) => d.name)).toEqual(
+      expect.arrayContaining(['intake', 'triage', 'referral', 'conference', 'followup']),
+    );
   });
 
   describe.each(defs.map((d) => [d.name, d] as const))('%s', (name, def) => {
@@ -79,15 +92,20 @@ describe('row-level security covers every service database', () => {
       const uncovered = facts
         .filter((t) => !EXEMPT_TABLES.has(t.table))
         .filter((t) => !t.rls || !t.force || !t.hasDepartment || !t.tenantPolicy?.includes(TENANT_SETTING))
-        .map((t) => `${t.schema}.${t.table} (rls=${t.rls}, force=${t.force}, department_id=${t.hasDepartment}, policies=${t.policies.join('|') || 'none'})`);
+        .map(
+          (t) =>
+            `${t.schema}.${t.table} (rls=${t.rls}, force=${t.force}, department_id=${t.hasDepartment}, policies=${t.policies.join('|') || 'none'})`,
+        );
       expect(uncovered).toEqual([]);
     });
 
     it('grants the runtime role nothing on the migrations table and only DML elsewhere', async () => {
       const facts = await tableFacts(db);
       for (const t of facts) {
-        if (EXEMPT_TABLES.has(t.table)) expect({ table: t.table, privileges: t.runtimePrivileges }).toEqual({ table: t.table, privileges: [] });
-        else expect(t.runtimePrivileges.filter((p) => !['SELECT', 'INSERT', 'UPDATE', 'DELETE'].includes(p))).toEqual([]);
+        if (EXEMPT_TABLES.has(t.table))
+          expect({ table: t.table, privileges: t.runtimePrivileges }).toEqual({ table: t.table, privileges: [] });
+        else
+          expect(t.runtimePrivileges.filter((p) => !['SELECT', 'INSERT', 'UPDATE', 'DELETE'].includes(p))).toEqual([]);
       }
       // Append-only tables (e.g. the audit log): read and insert, never change or delete.
       for (const table of def.appendOnlyTables ?? []) {

@@ -13,9 +13,14 @@ export interface KafkaControl {
 }
 
 /** Connects to the control channel at host:port (default KAFKA_MOCK_CONTROL); one TCP connection per command. */
-export function kafkaControl(addr: string | undefined = process.env.KAFKA_MOCK_CONTROL, timeoutMs = 5000): KafkaControl {
+export function kafkaControl(
+  addr: string | undefined = process.env.KAFKA_MOCK_CONTROL,
+  timeoutMs = 5000,
+): KafkaControl {
   if (!addr) {
-    throw new Error('KAFKA_MOCK_CONTROL is not set: start the Kafka mock (infra/local) so .local/env has it, or export it');
+    throw new Error(
+      'KAFKA_MOCK_CONTROL is not set: start the Kafka mock (infra/local) so .local/env has it, or export it',
+    );
   }
   const sep = addr.lastIndexOf(':');
   const host = addr.slice(0, sep) || '127.0.0.1';
@@ -27,7 +32,10 @@ export function kafkaControl(addr: string | undefined = process.env.KAFKA_MOCK_C
     new Promise<string>((resolve, reject) => {
       const socket = connect({ host, port });
       let buffer = '';
-      const timer = setTimeout(() => fail(new Error(`kafka mock control: no answer to "${command}" within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => fail(new Error(`kafka mock control: no answer to "${command}" within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       function fail(err: Error) {
         clearTimeout(timer);
         socket.destroy();
@@ -47,7 +55,8 @@ export function kafkaControl(addr: string | undefined = process.env.KAFKA_MOCK_C
       });
       socket.on('error', (err) => fail(new Error(`kafka mock control at ${addr}: ${err.message}`)));
       socket.on('close', () => {
-        if (!buffer.includes('\n')) fail(new Error(`kafka mock control closed the connection before answering "${command}"`));
+        if (!buffer.includes('\n'))
+          fail(new Error(`kafka mock control closed the connection before answering "${command}"`));
       });
     });
 

@@ -19,15 +19,22 @@ export interface KafkaMockProcess {
  */
 export async function startKafkaMock(brokerCount = 3): Promise<KafkaMockProcess> {
   const binary = join(repoRoot(), '.local', 'bin', 'cit-kafka-mock');
-  if (!existsSync(binary)) throw new Error(`${binary} is missing: run "npm run infra:up" (npm test does) to build the Kafka mock launcher`);
+  if (!existsSync(binary))
+    throw new Error(`${binary} is missing: run "npm run infra:up" (npm test does) to build the Kafka mock launcher`);
   const dir = mkdtempSync(join(tmpdir(), 'cit-kafka-mock-'));
   const readyFile = join(dir, 'ready.env');
-  const child: ChildProcess = spawn(binary, ['--brokers', String(brokerCount), '--ready-file', readyFile], { stdio: 'ignore' });
+  const child: ChildProcess = spawn(binary, ['--brokers', String(brokerCount), '--ready-file', readyFile], {
+    stdio: 'ignore',
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const vars = await waitFor('the private Kafka mock to be ready', () => {
-    if (child.exitCode !== null) throw new Error(`cit-kafka-mock exited with ${child.exitCode}`);
-    return existsSync(readyFile) ? readEnvFile(readyFile) : undefined;
-  }, { timeoutMs: 10000, intervalMs: 50 });
+  const vars = await waitFor(
+    'the private Kafka mock to be ready',
+    () => {
+      if (child.exitCode !== null) throw new Error(`cit-kafka-mock exited with ${child.exitCode}`);
+      return existsSync(readyFile) ? readEnvFile(readyFile) : undefined;
+    },
+    { timeoutMs: 10000, intervalMs: 50 },
+  );
   return {
     brokers: vars.KAFKA_BROKERS.split(','),
     control: kafkaControl(vars.KAFKA_MOCK_CONTROL),

@@ -23,7 +23,10 @@ function distEntry(service: string, file: string): string {
 
 /** Runs a service's migrations in its own database (DATABASE_NAME in env). */
 export function migrateServiceProcess(service: string, env: Record<string, string>): void {
-  const result = spawnSync(process.execPath, [distEntry(service, 'migrate.js')], { env: { ...process.env, ...env }, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [distEntry(service, 'migrate.js')], {
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+  });
   if (result.status !== 0) throw new Error(`${service} migrate failed: ${result.stderr || result.stdout}`);
 }
 
@@ -43,7 +46,9 @@ export async function startServiceProcess(
   child.stderr?.on('data', (d: Buffer) => chunks.push(d.toString()));
   // Nest re-raises SIGTERM after its shutdown hooks ran, so a graceful stop ends with that signal.
   // 'close' rather than 'exit': it comes after the output pipes are drained, so no last log line is missed.
-  const exited = new Promise<number | NodeJS.Signals | null>((resolve) => child.once('close', (code, signal) => resolve(code ?? signal)));
+  const exited = new Promise<number | NodeJS.Signals | null>((resolve) =>
+    child.once('close', (code, signal) => resolve(code ?? signal)),
+  );
   const url = `http://127.0.0.1:${port}`;
   const proc: ServiceProcess = {
     name: service,

@@ -1,4 +1,9 @@
-import { messagingEntities, MessagingOutboxStatus1764633600000, MessagingTables1732700000000, MessagingTenancy1764806400000 } from '@cit/messaging';
+import {
+  messagingEntities,
+  MessagingOutboxStatus1764633600000,
+  MessagingTables1732700000000,
+  MessagingTenancy1764806400000,
+} from '@cit/messaging';
 import type { ServiceDefinition } from '@cit/service-kit';
 /** Conference series, sessions, nominations, agenda and outcomes (HUB / CCIT / CLEAR). */
 export const conferenceService: ServiceDefinition = {

@@ -1,4 +1,9 @@
-import { messagingEntities, MessagingOutboxStatus1764633600000, MessagingTables1732700000000, MessagingTenancy1764806400000 } from '@cit/messaging';
+import {
+  messagingEntities,
+  MessagingOutboxStatus1764633600000,
+  MessagingTables1732700000000,
+  MessagingTenancy1764806400000,
+} from '@cit/messaging';
 import type { ServiceDefinition } from '@cit/service-kit';
 /** Follow-up reminders (PostgreSQL first, BullMQ derived), notifications and escalations. */
 export const followupService: ServiceDefinition = {

@@ -23,7 +23,14 @@ const warmupMs = 5000;
 const port = 3901;
 const run = randomBytes(3).toString('hex');
 const database = `cit_bench_${run}`;
-const env = { ...process.env, DATABASE_NAME: database, PORT: String(port), LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: '20', HTTP_WORKERS: process.env.HTTP_WORKERS ?? '1' };
+const env = {
+  ...process.env,
+  DATABASE_NAME: database,
+  PORT: String(port),
+  LOG_LEVEL: 'warn',
+  DATABASE_POOL_SIZE: '20',
+  HTTP_WORKERS: process.env.HTTP_WORKERS ?? '1',
+};
 
 function sh(cmd, args, extra = {}) {
   const r = spawnSync(cmd, args, { encoding: 'utf8', env: { ...env, ...extra } });
@@ -31,17 +38,42 @@ function sh(cmd, args, extra = {}) {
   return r.stdout.trim();
 }
 
-const token = sh(process.execPath, ['--import', 'tsx', join(root, 'libs/auth/src/dev-issuer/token.cli.ts'), '--role', 'officer', '--department', 'bench']);
+const token = sh(process.execPath, [
+  '--import',
+  'tsx',
+  join(root, 'libs/auth/src/dev-issuer/token.cli.ts'),
+  '--role',
+  'officer',
+  '--department',
+  'bench',
+]);
 sh(process.execPath, [join(root, 'services/intake/dist/migrate.js')]);
 const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-const service = spawn(process.execPath, [...nodeArgs, join(root, 'services/intake/dist/main.js')], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+const service = spawn(process.execPath, [...nodeArgs, join(root, 'services/intake/dist/main.js')], {
+  env,
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: Number(process.env.BENCH_RATE ?? 0) > 0 ? 256 : concurrency });
+const agent = new http.Agent({
+  keepAlive: true,
+  maxSockets: Number(process.env.BENCH_RATE ?? 0) > 0 ? 256 : concurrency,
+});
 function post(body) {
   return new Promise((resolve, reject) => {
     const data = JSON.stringify(body);
     const req = http.request(
-      { host: '127.0.0.1', port, path: '/v1/incidents', method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data), authorization: `Bearer ${token}` } },
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/v1/incidents',
+        method: 'POST',
+        agent,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(data),
+          authorization: `Bearer ${token}`,
+        },
+      },
       (res) => {
         res.resume();
         res.on('end', () => resolve(res.statusCode));
@@ -54,14 +86,23 @@ function post(body) {
 
 async function waitReady() {
   for (let i = 0; i < 240; i++) {
-    const ok = await new Promise((r) => http.get({ host: '127.0.0.1', port, path: '/health/ready' }, (res) => { res.resume(); r(res.statusCode === 200); }).on('error', () => r(false)));
+    const ok = await new Promise((r) =>
+      http
+        .get({ host: '127.0.0.1', port, path: '/health/ready' }, (res) => {
+          res.resume();
+          r(res.statusCode === 200);
+        })
+        .on('error', () => r(false)),
+    );
     if (ok) return;
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error('intake did not become ready');
 }
 
-const example = JSON.parse(readFileSync(join(root, 'libs/contracts/src/requests/create-incident.example.json'), 'utf8'));
+const example = JSON.parse(
+  readFileSync(join(root, 'libs/contracts/src/requests/create-incident.example.json'), 'utf8'),
+);
 const firstNames = ['Jordan', 'Avery', 'Riley', 'Casey', 'Morgan', 'Quinn', 'Rowan', 'Sasha'];
 let seq = 0;
 function nextBody() {
@@ -71,7 +112,14 @@ function nextBody() {
     ...example,
     externalIds: { cadCallNumber: `BENCH-${run}-${seq}` },
     occurredAt: new Date(Date.now() - (seq % 86400) * 1000).toISOString(),
-    subjects: [{ name: `${firstNames[person % 8]} Bench${person}`, dateOfBirth: `19${50 + (person % 50)}-0${1 + (person % 9)}-1${person % 10}`, phone: '617-555-0142', flags: {} }],
+    subjects: [
+      {
+        name: `${firstNames[person % 8]} Bench${person}`,
+        dateOfBirth: `19${50 + (person % 50)}-0${1 + (person % 9)}-1${person % 10}`,
+        phone: '617-555-0142',
+        flags: {},
+      },
+    ],
   };
 }
 
@@ -135,11 +183,18 @@ async function main() {
   latencies.sort((a, b) => a - b);
   const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]?.toFixed(1);
   const ok = statuses.get(201) ?? 0;
-  const mode = Number(process.env.BENCH_RATE ?? 0) > 0 ? `open loop at ${process.env.BENCH_RATE}/s` : `closed loop, concurrency ${concurrency}`;
+  const mode =
+    Number(process.env.BENCH_RATE ?? 0) > 0
+      ? `open loop at ${process.env.BENCH_RATE}/s`
+      : `closed loop, concurrency ${concurrency}`;
   console.log(`bench create-incidents: ${seconds}s measured, ${mode}`);
-  console.log(`  requests ${latencies.length}, created ${ok}, other statuses ${JSON.stringify(Object.fromEntries([...statuses].filter(([s]) => s !== 201)))}`);
+  console.log(
+    `  requests ${latencies.length}, created ${ok}, other statuses ${JSON.stringify(Object.fromEntries([...statuses].filter(([s]) => s !== 201)))}`,
+  );
   console.log(`  rate ${(ok / seconds).toFixed(0)} incidents/s (target >= 1500)`);
-  console.log(`  latency ms p50 ${pct(50)} p95 ${pct(95)} p99 ${pct(99)} max ${latencies.at(-1)?.toFixed(1)} (target p99 < 50)`);
+  console.log(
+    `  latency ms p50 ${pct(50)} p95 ${pct(95)} p99 ${pct(99)} max ${latencies.at(-1)?.toFixed(1)} (target p99 < 50)`,
+  );
   console.log(`  intake peak RSS ${peakRss.toFixed(0)} MB`);
 }
 
@@ -151,6 +206,8 @@ main()
   .finally(async () => {
     service.kill('SIGTERM');
     await new Promise((r) => service.once('exit', r));
-    spawnSync('psql', [process.env.DATABASE_URL, '-qc', `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`], { stdio: 'ignore' });
+    spawnSync('psql', [process.env.DATABASE_URL, '-qc', `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`], {
+      stdio: 'ignore',
+    });
     agent.destroy();
   });

@@ -60,17 +60,27 @@ function rowOf(i) {
   const person = i % 40_000;
   const day = new Date(Date.UTC(2015, 0, 1) + (i % 3650) * 86_400_000 + (i % 86_400) * 1000).toISOString();
   const subject = { name: `Bench Person ${person}`, flags: { veteran: person % 17 === 0 } };
-  if (i % 10 === 0) subject.dateOfBirth = `19${pad(50 + (person % 50), 2)}-${pad(1 + (person % 12), 2)}-${pad(1 + (person % 28), 2)}`;
+  if (i % 10 === 0)
+    subject.dateOfBirth = `19${pad(50 + (person % 50), 2)}-${pad(1 + (person % 12), 2)}-${pad(1 + (person % 28), 2)}`;
   if (i % 10 === 5) subject.phone = `617-555-${pad(person % 10_000, 4)}`;
   return JSON.stringify({
     externalIds: { cadCallNumber: `B-${RUN}-${i}`, rmsIncidentNumber: `R-${RUN}-${i}` },
     occurredAt: day,
-    location: { address: `${1 + (i % 999)} Harbor Street`, district: `sector-${i % 7}`, latitude: 42.36, longitude: -71.05 },
+    location: {
+      address: `${1 + (i % 999)} Harbor Street`,
+      district: `sector-${i % 7}`,
+      latitude: 42.36,
+      longitude: -71.05,
+    },
     callType: CALL_TYPES[i % CALL_TYPES.length],
     encounter: i % 5 === 0 ? 'criminal' : 'non-criminal',
     narrative: `Caller reported a person in distress near the corner; officers responded and spoke with the subject (${i}).`,
     reportingOfficerId: `officer-${i % 300}`,
-    behavioralHealth: { relatedTo: RELATED[i % 4], observations: i % 3 === 0 ? ['intoxication'] : [], suspectedUsing: ['N'] },
+    behavioralHealth: {
+      relatedTo: RELATED[i % 4],
+      observations: i % 3 === 0 ? ['intoxication'] : [],
+      suspectedUsing: ['N'],
+    },
     subjects: [subject],
   });
 }
@@ -103,11 +113,23 @@ async function main() {
   if (!existsSync(main)) throw new Error('services/intake/dist/main.js missing: build first (npm run build)');
   log(`rows=${ROWS} emitEvents=${EMIT} database=${DB}`);
   run(process.execPath, ['services/intake/dist/migrate.js']);
-  const token = run(process.execPath, ['--import', 'tsx', 'libs/auth/src/dev-issuer/token.cli.ts', '--role', 'admin', '--department', DEPARTMENT]);
+  const token = run(process.execPath, [
+    '--import',
+    'tsx',
+    'libs/auth/src/dev-issuer/token.cli.ts',
+    '--role',
+    'admin',
+    '--department',
+    DEPARTMENT,
+  ]);
   const port = await freePort();
   // BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", to profile the service.
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, main], { cwd: ROOT, env: { ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [...nodeArgs, main], {
+    cwd: ROOT,
+    env: { ...env, PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const url = `http://127.0.0.1:${port}`;
   let peak = 0;
   let sampler;
@@ -119,13 +141,19 @@ async function main() {
     const summary = await new Promise((resolve, reject) => {
       const req = request(`${url}/v1/imports?format=ndjson&emitEvents=${EMIT}`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson', 'transfer-encoding': 'chunked' },
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/x-ndjson',
+          'transfer-encoding': 'chunked',
+        },
       });
       req.on('response', (res) => {
         let body = '';
         res.setEncoding('utf8');
         res.on('data', (d) => (body += d));
-        res.on('end', () => (res.statusCode === 201 ? resolve(JSON.parse(body)) : reject(new Error(`HTTP ${res.statusCode}: ${body}`))));
+        res.on('end', () =>
+          res.statusCode === 201 ? resolve(JSON.parse(body)) : reject(new Error(`HTTP ${res.statusCode}: ${body}`)),
+        );
       });
       req.on('error', reject);
       pipeline(Readable.from(ndjson()), req).catch(reject);
@@ -144,7 +172,9 @@ async function main() {
       )
     ).rows[0];
     await client.end();
-    log(`summary ${JSON.stringify({ status: summary.status, rowsRead: summary.rowsRead, rowsImported: summary.rowsImported, rowsRejected: summary.rowsRejected })}`);
+    log(
+      `summary ${JSON.stringify({ status: summary.status, rowsRead: summary.rowsRead, rowsImported: summary.rowsImported, rowsRejected: summary.rowsRejected })}`,
+    );
     log(`stored ${JSON.stringify(counts)}`);
     log(`${ROWS} rows in ${seconds.toFixed(1)} s = ${Math.round(ROWS / seconds)} rows/s (target >= 20000)`);
     log(`intake RSS: idle ${idle.toFixed(0)} MB, peak ${peak.toFixed(0)} MB (target < 300)`);

@@ -42,7 +42,16 @@ const LONE_HIGH = 'before\uD800after';
 const LONE_LOW = 'before\uDC00after';
 
 // Path ids no generated id can match, each as a client would put it on the wire.
-const MALFORMED_IDS = ['%00', 'inc_%00', `inc_${'0'.repeat(31)}%00`, '%ED%A0%80', `inc_%ED%B0%80`, '%C0%80', '%F0%9F', 'not-an-id'];
+const MALFORMED_IDS = [
+  '%00',
+  'inc_%00',
+  `inc_${'0'.repeat(31)}%00`,
+  '%ED%A0%80',
+  `inc_%ED%B0%80`,
+  '%C0%80',
+  '%F0%9F',
+  'not-an-id',
+];
 
 const wellFormedId = (prefix: string) => `${prefix}_${'0'.repeat(31)}1`;
 
@@ -62,7 +71,9 @@ function sample(schema: JsonSchema, name = ''): unknown {
           .map(([key, child]) => [key, sample(child, key)]),
       );
     case 'array':
-      return Array.from({ length: Math.max(1, schema.minItems ?? 1) }, () => sample(schema.items ?? { type: 'string' }, name));
+      return Array.from({ length: Math.max(1, schema.minItems ?? 1) }, () =>
+        sample(schema.items ?? { type: 'string' }, name),
+      );
     case 'integer':
     case 'number':
       return Math.min(schema.maximum ?? Number.MAX_SAFE_INTEGER, Math.max(schema.minimum ?? 1, 1));
@@ -71,7 +82,13 @@ function sample(schema: JsonSchema, name = ''): unknown {
     case 'string': {
       if (schema.format === 'date-time') return '2026-11-27T07:14:00Z';
       if (schema.format === 'date') return '1980-02-03';
-      const candidates = [...(/id$/i.test(name) ? [wellFormedId('per')] : []), 'sample', '555-010-1234', 'en', '1980-02-03'];
+      const candidates = [
+        ...(/id$/i.test(name) ? [wellFormedId('per')] : []),
+        'sample',
+        '555-010-1234',
+        'en',
+        '1980-02-03',
+      ];
       return schema.pattern ? (candidates.find((c) => new RegExp(schema.pattern!).test(c)) ?? 'sample') : candidates[0];
     }
     default:
@@ -83,7 +100,8 @@ function sample(schema: JsonSchema, name = ''): unknown {
 function stringPaths(value: unknown, path: (string | number)[] = []): (string | number)[][] {
   if (typeof value === 'string') return [path];
   if (Array.isArray(value)) return value.flatMap((v, i) => stringPaths(v, [...path, i]));
-  if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => stringPaths(v, [...path, k]));
+  if (value && typeof value === 'object')
+    return Object.entries(value).flatMap(([k, v]) => stringPaths(v, [...path, k]));
   return [];
 }
 
@@ -112,7 +130,9 @@ describe('bad input on every intake route (real PostgreSQL)', () => {
     )) as { tablename: string }[];
     const counts: Record<string, number> = {};
     for (const { tablename } of tables) {
-      const [{ n }] = (await t.db.ownerDataSource.query(`SELECT count(*)::int AS n FROM "${tablename}"`)) as { n: number }[];
+      const [{ n }] = (await t.db.ownerDataSource.query(`SELECT count(*)::int AS n FROM "${tablename}"`)) as {
+        n: number;
+      }[];
       counts[tablename] = n;
     }
     return counts;
@@ -129,7 +149,8 @@ describe('bad input on every intake route (real PostgreSQL)', () => {
   function jsonBodyOf(route: Route): unknown {
     const content = route.op.requestBody?.content['application/json'];
     if (!content) return undefined;
-    if (route.method === 'post' && route.path === '/v1/incidents') return { ...createIncidentExample, externalIds: { cadCallNumber: 'CAD-BAD-1' } };
+    if (route.method === 'post' && route.path === '/v1/incidents')
+      return { ...createIncidentExample, externalIds: { cadCallNumber: 'CAD-BAD-1' } };
     return sample(content.schema);
   }
 
@@ -137,17 +158,22 @@ describe('bad input on every intake route (real PostgreSQL)', () => {
   function queryOf(route: Route, extra: Record<string, string> = {}): string {
     const params: Record<string, string> = {};
     for (const p of route.op.parameters ?? []) {
-      if (p.in === 'query' && p.required) params[p.name] = encodeURIComponent(String(sample(p.schema ?? { type: 'string' }, p.name)));
+      if (p.in === 'query' && p.required)
+        params[p.name] = encodeURIComponent(String(sample(p.schema ?? { type: 'string' }, p.name)));
     }
     const all = Object.entries({ ...params, ...extra });
     return all.length ? `?${all.map(([k, v]) => `${k}=${v}`).join('&')}` : '';
   }
 
   function send(route: Route, path: string, body: unknown, extraQuery: Record<string, string> = {}) {
-    const req = request(t.url)[route.method](`${path}${queryOf(route, extraQuery)}`).set('authorization', `Bearer ${token}`);
+    const req = request(t.url)
+      [route.method](`${path}${queryOf(route, extraQuery)}`)
+      .set('authorization', `Bearer ${token}`);
     if (route.op.requestBody && !route.op.requestBody.content['application/json']) {
       // Streaming routes (the import) take their own formats; a NUL and a lone surrogate go in one line.
-      return req.set('content-type', 'application/x-ndjson').send(`${JSON.stringify({ ...createIncidentExample, narrative: `${NUL} ${LONE_HIGH}` })}\n`);
+      return req
+        .set('content-type', 'application/x-ndjson')
+        .send(`${JSON.stringify({ ...createIncidentExample, narrative: `${NUL} ${LONE_HIGH}` })}\n`);
     }
     return body === undefined ? req : req.send(body as object);
   }
@@ -157,14 +183,21 @@ describe('bad input on every intake route (real PostgreSQL)', () => {
     const fields = ((res.body as { errors?: { field: string }[] })?.errors ?? []).map((e) => e.field);
     if (res.status >= 500) failures.push(`${what}: ${res.status}`);
     else if (res.status >= 400 && !problem) failures.push(`${what}: ${res.status} without problem+json`);
-    else if (expected.status !== undefined && res.status !== expected.status) failures.push(`${what}: ${res.status}, expected ${expected.status}`);
-    else if (expected.field !== undefined && !fields.includes(expected.field)) failures.push(`${what}: errors name ${JSON.stringify(fields)}, not ${expected.field}`);
+    else if (expected.status !== undefined && res.status !== expected.status)
+      failures.push(`${what}: ${res.status}, expected ${expected.status}`);
+    else if (expected.field !== undefined && !fields.includes(expected.field))
+      failures.push(`${what}: errors name ${JSON.stringify(fields)}, not ${expected.field}`);
   }
 
   beforeAll(async () => {
     t = await startIntakeTestApp('badinput');
-    token = await issueDevToken({ roles: ['officer', 'clinician', 'coordinator', 'supervisor', 'admin'], department: 'dept-a' });
-    const doc = (await (await fetch(`${t.url}/docs-json`)).json()) as { paths: Record<string, Record<string, OpenApiOperation>> };
+    token = await issueDevToken({
+      roles: ['officer', 'clinician', 'coordinator', 'supervisor', 'admin'],
+      department: 'dept-a',
+    });
+    const doc = (await (await fetch(`${t.url}/docs-json`)).json()) as {
+      paths: Record<string, Record<string, OpenApiOperation>>;
+    };
     routes = Object.entries(doc.paths).flatMap(([path, ops]) =>
       Object.entries(ops)
         .filter(([method]) => ['get', 'post', 'put', 'patch', 'delete'].includes(method))
@@ -172,7 +205,10 @@ describe('bad input on every intake route (real PostgreSQL)', () => {
     );
 
     const query = PostgresQueryRunner.prototype.query;
-    jest.spyOn(PostgresQueryRunner.prototype, 'query').mockImplementation(function (this: PostgresQueryRunner, ...args: Parameters<typeof query>) {
+    jest.spyOn(PostgresQueryRunner.prototype, 'query').mockImplementation(function (
+      this: PostgresQueryRunner,
+      ...args: Parameters<typeof query>
+    ) {
       if (Array.isArray(args[1])) queryParameters.push(args[1]);
       return query.apply(this, args);
     });
@@ -240,7 +276,10 @@ describe('bad input on every intake route (real PostgreSQL)', () => {
       for (const path of stringPaths(body)) {
         for (const bad of [NUL, LONE_HIGH, LONE_LOW]) {
           const res = await send(route, fill(route), withValueAt(body, path, bad));
-          check(`${route.method.toUpperCase()} ${route.path} body ${path.join('.')}=${JSON.stringify(bad)}`, res, { status: 400, field: path.join('.') });
+          check(`${route.method.toUpperCase()} ${route.path} body ${path.join('.')}=${JSON.stringify(bad)}`, res, {
+            status: 400,
+            field: path.join('.'),
+          });
           sent++;
         }
       }

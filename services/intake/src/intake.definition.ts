@@ -1,5 +1,10 @@
 import { AuditLogTables1764979200000 } from '@cit/audit';
-import { messagingEntities, MessagingOutboxStatus1764633600000, MessagingTables1732700000000, MessagingTenancy1764806400000 } from '@cit/messaging';
+import {
+  messagingEntities,
+  MessagingOutboxStatus1764633600000,
+  MessagingTables1732700000000,
+  MessagingTenancy1764806400000,
+} from '@cit/messaging';
 import { IntakeTenancy1732700000130 } from './migrations/1732700000130-intake-tenancy';
 import type { ServiceDefinition } from '@cit/service-kit';
 import { IdempotencyKeyEntity } from './incidents/idempotency-key.entity';
@@ -19,9 +24,29 @@ export const intakeService: ServiceDefinition = {
   name: 'intake',
   defaultPort: 3001,
   title: 'CIT Platform — incident intake',
-  description: 'Calls for service coded for behavioral health. Emits cit.incident.* events through the transactional outbox.',
-  entities: [IncidentEntity, IncidentSubjectEntity, IncidentSupplementEntity, IncidentChangeEntity, IdempotencyKeyEntity, ...personEntities, ...reviewQueueEntities, ...importEntities, ...messagingEntities],
-  migrations: [MessagingTables1732700000000, MessagingOutboxStatus1764633600000, MessagingTenancy1764806400000, IntakeInitial1732700000100, IntakeCorrectionsReviewPersonsImports1732700000110, IntakeImportScreening1732700000120, IntakeTenancy1732700000130, AuditLogTables1764979200000],
+  description:
+    'Calls for service coded for behavioral health. Emits cit.incident.* events through the transactional outbox.',
+  entities: [
+    IncidentEntity,
+    IncidentSubjectEntity,
+    IncidentSupplementEntity,
+    IncidentChangeEntity,
+    IdempotencyKeyEntity,
+    ...personEntities,
+    ...reviewQueueEntities,
+    ...importEntities,
+    ...messagingEntities,
+  ],
+  migrations: [
+    MessagingTables1732700000000,
+    MessagingOutboxStatus1764633600000,
+    MessagingTenancy1764806400000,
+    IntakeInitial1732700000100,
+    IntakeCorrectionsReviewPersonsImports1732700000110,
+    IntakeImportScreening1732700000120,
+    IntakeTenancy1732700000130,
+    AuditLogTables1764979200000,
+  ],
   // The PHI access audit: the runtime role may read and append, never change or delete.
   appendOnlyTables: ['audit_log'],
 };

@@ -37,8 +37,16 @@ describe('a token without a department (intake over HTTP)', () => {
       const bearer = { authorization: `Bearer ${await token(claims)}` };
       const requests = [
         fetch(`${t.url}/v1/incidents`, { headers: bearer }),
-        fetch(`${t.url}/v1/incidents`, { method: 'POST', headers: { ...bearer, 'content-type': 'application/json' }, body: JSON.stringify(createIncidentExample) }),
-        fetch(`${t.url}/v1/imports?format=ndjson`, { method: 'POST', headers: { ...bearer, 'content-type': 'application/x-ndjson' }, body: JSON.stringify(createIncidentExample) }),
+        fetch(`${t.url}/v1/incidents`, {
+          method: 'POST',
+          headers: { ...bearer, 'content-type': 'application/json' },
+          body: JSON.stringify(createIncidentExample),
+        }),
+        fetch(`${t.url}/v1/imports?format=ndjson`, {
+          method: 'POST',
+          headers: { ...bearer, 'content-type': 'application/x-ndjson' },
+          body: JSON.stringify(createIncidentExample),
+        }),
       ];
       for (const res of await Promise.all(requests)) {
         expect({ claims, url: res.url, status: res.status, type: res.headers.get('content-type') }).toEqual({

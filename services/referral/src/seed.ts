@@ -14,7 +14,9 @@ interface DemoDepartment {
 async function seed(): Promise<void> {
   loadLocalEnvFile();
   const env = loadDatabaseEnv();
-  const demo = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'infra', 'local', 'demo', 'department.json'), 'utf8')) as DemoDepartment;
+  const demo = JSON.parse(
+    readFileSync(join(__dirname, '..', '..', '..', 'infra', 'local', 'demo', 'department.json'), 'utf8'),
+  ) as DemoDepartment;
   const ds = await createDataSource({
     serviceName: 'referral-seed',
     // A deployment step like migrations: it runs with the owner's URL, and still writes under
@@ -25,19 +27,23 @@ async function seed(): Promise<void> {
     migrations: [],
   }).initialize();
   try {
-    await tenantTransaction(ds, demo.department.id, (em) => em.getRepository(PartnerAgencyEntity).upsert(
-      demo.agencies.map((a) => ({
-        departmentId: demo.department.id,
-        id: a.id,
-        name: a.name,
-        // HSDS 3.1 organization: the required fields of organization.json.
-        hsds: { id: a.id, name: a.name, description: a.name },
-        active: true,
-        updatedAt: new Date(),
-      })),
-      ['departmentId', 'id'],
-    ));
-    process.stdout.write(`referral: seeded ${demo.agencies.length} partner agencies for department ${demo.department.id}\n`);
+    await tenantTransaction(ds, demo.department.id, (em) =>
+      em.getRepository(PartnerAgencyEntity).upsert(
+        demo.agencies.map((a) => ({
+          departmentId: demo.department.id,
+          id: a.id,
+          name: a.name,
+          // HSDS 3.1 organization: the required fields of organization.json.
+          hsds: { id: a.id, name: a.name, description: a.name },
+          active: true,
+          updatedAt: new Date(),
+        })),
+        ['departmentId', 'id'],
+      ),
+    );
+    process.stdout.write(
+      `referral: seeded ${demo.agencies.length} partner agencies for department ${demo.department.id}\n`,
+    );
   } finally {
     await ds.destroy();
   }

@@ -1,4 +1,9 @@
-import { messagingEntities, MessagingOutboxStatus1764633600000, MessagingTables1732700000000, MessagingTenancy1764806400000 } from '@cit/messaging';
+import {
+  messagingEntities,
+  MessagingOutboxStatus1764633600000,
+  MessagingTables1732700000000,
+  MessagingTenancy1764806400000,
+} from '@cit/messaging';
 import { TriageTenancy1732700000210 } from './migrations/1732700000210-triage-tenancy';
 import type { ServiceDefinition } from '@cit/service-kit';
 import { TriageIntakeEntity } from './intake-queue/triage-intake.entity';
@@ -11,5 +16,11 @@ export const triageService: ServiceDefinition = {
   title: 'CIT Platform — triage and care coordination',
   description: 'Consumes incidents through its inbox; triage queue, decisions and cases.',
   entities: [TriageIntakeEntity, ...messagingEntities],
-  migrations: [MessagingTables1732700000000, MessagingOutboxStatus1764633600000, MessagingTenancy1764806400000, TriageInitial1732700000200, TriageTenancy1732700000210],
+  migrations: [
+    MessagingTables1732700000000,
+    MessagingOutboxStatus1764633600000,
+    MessagingTenancy1764806400000,
+    TriageInitial1732700000200,
+    TriageTenancy1732700000210,
+  ],
 };

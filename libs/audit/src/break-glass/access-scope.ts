@@ -20,11 +20,17 @@ export type ScopeDecision =
  * it, a clinician or supervisor gets in only by stating a reason (break-glass); a caller
  * whose roles cannot break glass is refused whatever they state.
  */
-export function decideAccessScope(caller: ScopeCaller, recordDistrict: string | null | undefined, breakGlassReason: string | undefined): ScopeDecision {
+export function decideAccessScope(
+  caller: ScopeCaller,
+  recordDistrict: string | null | undefined,
+  breakGlassReason: string | undefined,
+): ScopeDecision {
   if (caller.districts === undefined) return { access: 'in-scope' };
   if (recordDistrict === null || recordDistrict === undefined || recordDistrict === '') return { access: 'in-scope' };
   if (caller.districts.includes(recordDistrict)) return { access: 'in-scope' };
-  if (!caller.roles.some((r) => BREAK_GLASS_ROLES.includes(r))) return { access: 'denied', problem: 'break-glass-not-permitted' };
-  if (breakGlassReason === undefined || breakGlassReason.trim() === '') return { access: 'denied', problem: 'break-glass-required' };
+  if (!caller.roles.some((r) => BREAK_GLASS_ROLES.includes(r)))
+    return { access: 'denied', problem: 'break-glass-not-permitted' };
+  if (breakGlassReason === undefined || breakGlassReason.trim() === '')
+    return { access: 'denied', problem: 'break-glass-required' };
   return { access: 'break-glass' };
 }

@@ -31,7 +31,10 @@ export function purposeOfUseFrom(header: string | undefined, roles: readonly str
   const value = header.trim().toLowerCase();
   if (!(REQUESTABLE_PURPOSES as string[]).includes(value)) {
     throw new RequestValidationError([
-      { field: PURPOSE_OF_USE_HEADER, detail: `must be one of ${REQUESTABLE_PURPOSES.join(', ')} (break-glass is stated with ${BREAK_GLASS_REASON_HEADER})` },
+      {
+        field: PURPOSE_OF_USE_HEADER,
+        detail: `must be one of ${REQUESTABLE_PURPOSES.join(', ')} (break-glass is stated with ${BREAK_GLASS_REASON_HEADER})`,
+      },
     ]);
   }
   return value as PurposeOfUse;
@@ -44,7 +47,9 @@ export function breakGlassReasonFrom(header: string | undefined): string | undef
   if (reason === '') return undefined;
   // The value is never echoed: it is free text that may name a person.
   if (reason.length > BREAK_GLASS_REASON_MAX || /[\u0000-\u001f\u007f]/.test(reason)) {
-    throw new RequestValidationError([{ field: BREAK_GLASS_REASON_HEADER, detail: `must be 1-${BREAK_GLASS_REASON_MAX} characters of text` }]);
+    throw new RequestValidationError([
+      { field: BREAK_GLASS_REASON_HEADER, detail: `must be 1-${BREAK_GLASS_REASON_MAX} characters of text` },
+    ]);
   }
   return reason;
 }
@@ -59,7 +64,12 @@ export function auditContextFromRequest(req: Request, principal: Principal): Aud
   const ctx = currentContext();
   return {
     departmentId: principal.departmentId,
-    actor: { subject: principal.subject, kind: principal.kind, roles: [...principal.roles], ...(principal.agencyId ? { agencyId: principal.agencyId } : {}) },
+    actor: {
+      subject: principal.subject,
+      kind: principal.kind,
+      roles: [...principal.roles],
+      ...(principal.agencyId ? { agencyId: principal.agencyId } : {}),
+    },
     purpose: purposeOfUseFrom(header(req, PURPOSE_OF_USE_HEADER), principal.roles),
     requestId: ctx?.requestId ?? null,
     correlationId: ctx?.correlationId ?? null,

@@ -26,16 +26,24 @@ const purposeHeader = ApiHeader({
   name: PURPOSE_OF_USE_HEADER,
   required: false,
   enum: REQUESTABLE_PURPOSES,
-  description: 'Purpose of use recorded in the PHI access audit (default by role: clinician treatment, coordinator care-coordination, others operations)',
+  description:
+    'Purpose of use recorded in the PHI access audit (default by role: clinician treatment, coordinator care-coordination, others operations)',
 });
-const unavailable = ApiResponse({ status: 503, description: 'The access could not be recorded in the audit log; nothing was answered' });
+const unavailable = ApiResponse({
+  status: 503,
+  description: 'The access could not be recorded in the audit log; nothing was answered',
+});
 
 /** A route that reads PHI: `entries` names what the answer disclosed. */
 export function AuditRead<R>(
   entries: (result: R, req: Request) => AuditEntryInput[],
   options: { breakGlass?: { districtOf: (result: R) => string | null | undefined } } = {},
 ): MethodDecorator {
-  const spec: AuditSpec = { mode: 'read', entries: entries as AuditSpec['entries'], breakGlass: options.breakGlass as AuditSpec['breakGlass'] };
+  const spec: AuditSpec = {
+    mode: 'read',
+    entries: entries as AuditSpec['entries'],
+    breakGlass: options.breakGlass as AuditSpec['breakGlass'],
+  };
   const decorators = [SetMetadata(AUDIT_SPEC, spec), purposeHeader, unavailable];
   if (options.breakGlass) {
     decorators.push(
@@ -45,7 +53,11 @@ export function AuditRead<R>(
         description:
           'Why a record outside the caller’s assigned districts is opened (clinician or supervisor only). Recorded encrypted with purpose break-glass; supervisors are notified (cit.audit.break-glass-access.v1)',
       }),
-      ApiResponse({ status: 403, description: 'Outside the caller’s districts: problem+json break-glass-required (state a reason) or break-glass-not-permitted (role cannot break glass)' }),
+      ApiResponse({
+        status: 403,
+        description:
+          'Outside the caller’s districts: problem+json break-glass-required (state a reason) or break-glass-not-permitted (role cannot break glass)',
+      }),
     );
   }
   return applyDecorators(...decorators);

@@ -1,4 +1,11 @@
-import { HttpStatus, Inject, Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import {
+  HttpStatus,
+  Inject,
+  Injectable,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { principalOf, type Principal } from '@cit/auth';
 import { buildEvent, eventSource, problemType } from '@cit/contracts';
@@ -18,7 +25,12 @@ import { AUDIT_SERVICE_NAME } from './audit.tokens';
 
 /** The answer when an access could not be recorded: the data is withheld. */
 function auditUnavailable(): ProblemException {
-  return new ProblemException(ProblemType.unavailable, HttpStatus.SERVICE_UNAVAILABLE, 'Service unavailable', 'The access could not be recorded; try again.');
+  return new ProblemException(
+    ProblemType.unavailable,
+    HttpStatus.SERVICE_UNAVAILABLE,
+    'Service unavailable',
+    'The access could not be recorded; try again.',
+  );
 }
 
 /** Records PHI access of routes marked @AuditRead, @AuditWrite or @AuditInService; enforces break-glass. */
@@ -57,7 +69,10 @@ export class AuditInterceptor implements NestInterceptor {
   private async write(spec: AuditSpec, req: Request, context: AuditContext, next: CallHandler): Promise<unknown> {
     const scope: AuditWriteScope = { context, entries: spec.entries(undefined, req) };
     // next.handle() binds the handler to the async context it is called in: the scope.
-    const result = await lastValueFrom(runInAuditWriteScope(scope, () => next.handle()), { defaultValue: undefined });
+    const result = await lastValueFrom(
+      runInAuditWriteScope(scope, () => next.handle()),
+      { defaultValue: undefined },
+    );
     // A change that committed no transaction (nothing to change) is still recorded.
     if (!scope.writtenBy) await this.appendOrUnavailable(context, scope.entries);
     return result;
@@ -66,22 +81,44 @@ export class AuditInterceptor implements NestInterceptor {
   private async afterResult(spec: AuditSpec, req: Request, context: AuditContext, next: CallHandler): Promise<unknown> {
     // The scope (no entries of its own) gives the service currentAuditContext().
     const scope: AuditWriteScope = { context, entries: [] };
-    const result = await lastValueFrom(runInAuditWriteScope(scope, () => next.handle()), { defaultValue: undefined });
+    const result = await lastValueFrom(
+      runInAuditWriteScope(scope, () => next.handle()),
+      { defaultValue: undefined },
+    );
     const entries = spec.entries(result, req);
     if (entries.length > 0) await this.appendOrUnavailable(context, entries);
     return result;
   }
 
-  private async read(spec: AuditSpec, req: Request, principal: Principal, context: AuditContext, reason: string | undefined, next: CallHandler): Promise<unknown> {
-    const result = await lastValueFrom(runInAuditWriteScope({ context, entries: [] }, () => next.handle()), { defaultValue: undefined });
+  private async read(
+    spec: AuditSpec,
+    req: Request,
+    principal: Principal,
+    context: AuditContext,
+    reason: string | undefined,
+    next: CallHandler,
+  ): Promise<unknown> {
+    const result = await lastValueFrom(
+      runInAuditWriteScope({ context, entries: [] }, () => next.handle()),
+      { defaultValue: undefined },
+    );
     const entries = spec.entries(result, req);
     if (spec.breakGlass) {
       const decision = decideAccessScope(principal, spec.breakGlass.districtOf(result), reason);
       if (decision.access === 'denied') {
         // The refused attempt is recorded too; the refusal stands even if that record fails.
         await this.trail
-          .appendNow(this.dataSource, context, entries.map((e) => ({ ...e, fields: [], outcome: 'denied' as const })))
-          .catch((err: Error) => this.logger.error({ errorClass: err.constructor.name, sqlState: (err as { code?: string }).code }, 'audit: refused break-glass attempt not recorded'));
+          .appendNow(
+            this.dataSource,
+            context,
+            entries.map((e) => ({ ...e, fields: [], outcome: 'denied' as const })),
+          )
+          .catch((err: Error) =>
+            this.logger.error(
+              { errorClass: err.constructor.name, sqlState: (err as { code?: string }).code },
+              'audit: refused break-glass attempt not recorded',
+            ),
+          );
         throw new ProblemException(
           problemType(decision.problem),
           HttpStatus.FORBIDDEN,
@@ -92,7 +129,11 @@ export class AuditInterceptor implements NestInterceptor {
         );
       }
       if (decision.access === 'break-glass') {
-        await this.appendOrUnavailable({ ...context, purpose: 'break-glass', breakGlassReason: reason }, entries, (manager, records) => this.notify(manager, context, records));
+        await this.appendOrUnavailable(
+          { ...context, purpose: 'break-glass', breakGlassReason: reason },
+          entries,
+          (manager, records) => this.notify(manager, context, records),
+        );
         return result;
       }
     }
@@ -116,7 +157,11 @@ export class AuditInterceptor implements NestInterceptor {
           personIds: r.personIds,
           occurredAt: r.occurredAt.toISOString(),
         },
-        { source: eventSource(this.service), departmentId: context.departmentId, correlationId: context.correlationId ?? r.id },
+        {
+          source: eventSource(this.service),
+          departmentId: context.departmentId,
+          correlationId: context.correlationId ?? r.id,
+        },
       ),
     );
     await this.outbox.appendMany(manager, events);
@@ -130,7 +175,10 @@ export class AuditInterceptor implements NestInterceptor {
     try {
       await this.trail.appendNow(this.dataSource, context, entries, also);
     } catch (err) {
-      this.logger.error({ errorClass: (err as Error).constructor?.name, sqlState: (err as { code?: string }).code }, 'audit: access not recorded; answer withheld');
+      this.logger.error(
+        { errorClass: (err as Error).constructor?.name, sqlState: (err as { code?: string }).code },
+        'audit: access not recorded; answer withheld',
+      );
       throw auditUnavailable();
     }
   }

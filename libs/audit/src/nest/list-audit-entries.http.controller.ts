@@ -20,9 +20,16 @@ export class ListAuditEntriesController {
   @ApiQuery({ name: 'to', required: false, description: 'occurredAt < to (ISO 8601 with offset)' })
   @ApiQuery({ name: 'limit', required: false, description: '1..200, default 50' })
   @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page (null on the last page)' })
-  @ApiResponse({ status: 200, description: 'Entries: who (subject, roles, agency), what (record type and id, person ids, field names; never values), when, why (purpose of use), from where (request id, client address), and the chain hash' })
+  @ApiResponse({
+    status: 200,
+    description:
+      'Entries: who (subject, roles, agency), what (record type and id, person ids, field names; never values), when, why (purpose of use), from where (request id, client address), and the chain hash',
+  })
   @ApiResponse({ status: 403, description: 'The caller is not an auditor' })
-  list(@Query(new ZodValidationPipe(listAuditEntriesQuerySchema)) query: ListAuditEntriesQuery, @CurrentPrincipal() principal: Principal) {
+  list(
+    @Query(new ZodValidationPipe(listAuditEntriesQuerySchema)) query: ListAuditEntriesQuery,
+    @CurrentPrincipal() principal: Principal,
+  ) {
     return this.entries.list(query, principal);
   }
 }

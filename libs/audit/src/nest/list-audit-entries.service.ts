@@ -32,12 +32,16 @@ export class ListAuditEntriesService {
     if (query.to) add((p) => `occurred_at < ${p}`, query.to);
     if (query.cursor) {
       const key = decodeCursor(query.cursor, cursorShape);
-      if (!key) throw new RequestValidationError([{ field: 'cursor', detail: 'must be a cursor returned by a previous page' }]);
+      if (!key)
+        throw new RequestValidationError([{ field: 'cursor', detail: 'must be a cursor returned by a previous page' }]);
       add((p) => `seq < ${p}`, key[0]);
     }
     params.push(query.limit + 1);
     const rows = (await tenantTransaction(this.dataSource, principal.departmentId, (m) =>
-      m.query(`SELECT ${AUDIT_COLUMNS.join(', ')} FROM audit_log WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT $${params.length}`, params),
+      m.query(
+        `SELECT ${AUDIT_COLUMNS.join(', ')} FROM audit_log WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT $${params.length}`,
+        params,
+      ),
     )) as AuditRow[];
     return cursorPage(
       rows.map(auditRecordFromRow),
@@ -47,7 +51,12 @@ export class ListAuditEntriesService {
         id: r.id,
         seq: r.seq,
         occurredAt: r.occurredAt.toISOString(),
-        actor: { subject: r.actorSubject, kind: r.actorKind, roles: r.actorRoles, agencyId: r.actorAgencyId ?? undefined },
+        actor: {
+          subject: r.actorSubject,
+          kind: r.actorKind,
+          roles: r.actorRoles,
+          agencyId: r.actorAgencyId ?? undefined,
+        },
         purpose: r.purpose,
         action: r.action,
         recordType: r.recordType,
@@ -59,7 +68,9 @@ export class ListAuditEntriesService {
         correlationId: r.correlationId ?? undefined,
         clientAddress: r.clientAddress ?? undefined,
         // The auditor judges the stated justification; it is decrypted for this answer only.
-        breakGlassReason: r.reasonCiphertext ? this.cipher.decrypt(r.reasonCiphertext, breakGlassReasonAad(r.id)) : undefined,
+        breakGlassReason: r.reasonCiphertext
+          ? this.cipher.decrypt(r.reasonCiphertext, breakGlassReasonAad(r.id))
+          : undefined,
         hash: r.hash,
       }),
     );

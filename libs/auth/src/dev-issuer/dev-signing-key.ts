@@ -61,6 +61,14 @@ export async function loadOrCreateDevSigningKey(dir: string = defaultDevIssuerDi
     kid: jwk.kid,
     alg: DEV_ISSUER_ALG,
     privateKey: await importJWK(jwk, DEV_ISSUER_ALG),
-    publicJwk: { kty: publicJwk.kty, crv: publicJwk.crv, x: publicJwk.x, y: publicJwk.y, kid: jwk.kid, alg: DEV_ISSUER_ALG, use: 'sig' },
+    publicJwk: {
+      kty: publicJwk.kty,
+      crv: publicJwk.crv,
+      x: publicJwk.x,
+      y: publicJwk.y,
+      kid: jwk.kid,
+      alg: DEV_ISSUER_ALG,
+      use: 'sig',
+    },
   };
 }

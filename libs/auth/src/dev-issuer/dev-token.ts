@@ -33,12 +33,14 @@ export function defaultDevIssuerUrl(env: NodeJS.ProcessEnv = process.env): strin
 
 /** Signs a development token with the given key; claims are validated as services will. */
 export async function signDevToken(key: DevSigningKey, options: DevTokenOptions): Promise<string> {
-  const roles: Role[] = options.agency !== undefined ? ['partner'] : (options.roles ?? (options.role ? [options.role] : []));
+  const roles: Role[] =
+    options.agency !== undefined ? ['partner'] : (options.roles ?? (options.role ? [options.role] : []));
   const requested = options.roles ?? (options.role ? [options.role] : []);
   if (options.agency !== undefined && requested.some((r) => r !== 'partner')) {
     throw new Error('a partner token (agency given) can only have the partner role');
   }
-  const subject = options.subject ?? (options.agency !== undefined ? `partner-${options.agency}` : `dev-${roles[0] ?? 'user'}`);
+  const subject =
+    options.subject ?? (options.agency !== undefined ? `partner-${options.agency}` : `dev-${roles[0] ?? 'user'}`);
   const claims = {
     sub: subject,
     roles,

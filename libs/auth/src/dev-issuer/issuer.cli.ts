@@ -6,7 +6,9 @@ async function main(): Promise<void> {
   loadLocalEnvForCli();
   const issuer = await startDevIssuer();
   const log = (msg: string, extra: Record<string, unknown> = {}): void => {
-    process.stdout.write(`${JSON.stringify({ level: 'info', time: new Date().toISOString(), service: 'dev-issuer', msg, ...extra })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ level: 'info', time: new Date().toISOString(), service: 'dev-issuer', msg, ...extra })}\n`,
+    );
   };
   log('dev issuer listening', { issuer: issuer.issuer, jwksUrl: issuer.jwksUrl });
   const stop = (signal: string): void => {
@@ -21,6 +23,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`${JSON.stringify({ level: 'error', service: 'dev-issuer', msg: 'dev issuer failed to start', error: (err as Error).message })}\n`);
+  process.stderr.write(
+    `${JSON.stringify({ level: 'error', service: 'dev-issuer', msg: 'dev issuer failed to start', error: (err as Error).message })}\n`,
+  );
   process.exit(1);
 });

@@ -44,7 +44,8 @@ async function main(): Promise<void> {
   if (!department) usage('--department is required');
   const agency = values.agency as string | undefined;
   if (agency === undefined && roles.length === 0) usage('give --role, or --agency for a partner token');
-  if (agency !== undefined && roles.some((r) => r !== 'partner')) usage('a partner token (--agency) can only have the partner role');
+  if (agency !== undefined && roles.some((r) => r !== 'partner'))
+    usage('a partner token (--agency) can only have the partner role');
   if (agency === undefined && roles.includes('partner')) usage('the partner role needs --agency');
   let ttl: number | undefined;
   if (values.ttl !== undefined) {
@@ -56,7 +57,14 @@ async function main(): Promise<void> {
   let token: string;
   try {
     const districts = values.district as string[] | undefined;
-    token = await issueDevToken({ roles: roles as Role[], department, agency, districts, subject: values.subject as string | undefined, ttl });
+    token = await issueDevToken({
+      roles: roles as Role[],
+      department,
+      agency,
+      districts,
+      subject: values.subject as string | undefined,
+      ttl,
+    });
   } catch (err) {
     usage((err as Error).message);
   }

@@ -8,9 +8,16 @@ const text = (max: number) => z.string().trim().min(1).max(max);
 export const incidentSubjectInputSchema = z.strictObject({
   name: text(200).describe('PHI: stored encrypted'),
   dateOfBirth: z.iso.date().optional().describe('PHI (YYYY-MM-DD): stored encrypted'),
-  phone: z.string().regex(/^[0-9+().\-\s]{7,25}$/, 'must be a phone number').optional().describe('PHI: stored encrypted'),
+  phone: z
+    .string()
+    .regex(/^[0-9+().\-\s]{7,25}$/, 'must be a phone number')
+    .optional()
+    .describe('PHI: stored encrypted'),
   address: text(300).optional().describe('PHI: stored encrypted'),
-  language: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a BCP 47 language tag').optional(),
+  language: z
+    .string()
+    .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a BCP 47 language tag')
+    .optional(),
   flags: subjectFlagsSchema.partial().default({}),
 });
 

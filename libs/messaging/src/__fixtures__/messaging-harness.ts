@@ -26,7 +26,13 @@ export function requireBrokerEnv(): { brokers: string[]; control: KafkaControl }
         'or run infra/local/kafka-mock/launcher.c with --ready-file and export its lines)',
     );
   }
-  return { brokers: brokers.split(',').map((b) => b.trim()).filter(Boolean), control: kafkaControl(control) };
+  return {
+    brokers: brokers
+      .split(',')
+      .map((b) => b.trim())
+      .filter(Boolean),
+    control: kafkaControl(control),
+  };
 }
 
 export function randomSuffix(): string {
@@ -38,18 +44,25 @@ export function messagingTestDatabase(prefix: string): Promise<TestDatabase> {
   return createTestDatabase({
     prefix,
     entities: messagingEntities,
-    migrations: [MessagingTables1732700000000, MessagingOutboxStatus1764633600000, MessagingTenancy1764806400000, MessagingTestTables1732700000001],
+    migrations: [
+      MessagingTables1732700000000,
+      MessagingOutboxStatus1764633600000,
+      MessagingTenancy1764806400000,
+      MessagingTestTables1732700000001,
+    ],
   });
 }
 
 /** Unique topic and its DLQ, created on the mock through the control channel. */
-export async function createTestTopic(control: KafkaControl, partitions: number): Promise<{ topic: string; dlq: string }> {
+export async function createTestTopic(
+  control: KafkaControl,
+  partitions: number,
+): Promise<{ topic: string; dlq: string }> {
   const topic = `cit.test-${randomSuffix()}.v1`;
   await control.createTopic(topic, partitions);
   await control.createTopic(`${topic}.dlq`, 1);
   return { topic, dlq: `${topic}.dlq` };
 }
-
 
 const sockets = new Set<Socket>();
 
@@ -89,13 +102,19 @@ export function quietLogger(): MessagingLogger & { lines: { level: string; obj: 
   const lines: { level: string; obj: object; msg?: string }[] = [];
   const at = (level: string) => (obj: object, msg?: string) => {
     lines.push({ level, obj, msg });
-    if (process.env.DEBUG_MESSAGING) process.stderr.write(`${JSON.stringify({ t: new Date().toISOString().slice(11, 23), level, ...obj, msg })}\n`);
+    if (process.env.DEBUG_MESSAGING)
+      process.stderr.write(`${JSON.stringify({ t: new Date().toISOString().slice(11, 23), level, ...obj, msg })}\n`);
   };
   return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
 /** Polls until check returns a truthy value or the deadline passes (then fails with `what`). */
-export async function waitFor<T>(what: string, check: () => Promise<T> | T, timeoutMs = 30_000, everyMs = 100): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T> | T,
+  timeoutMs = 30_000,
+  everyMs = 100,
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -105,7 +124,10 @@ export async function waitFor<T>(what: string, check: () => Promise<T> | T, time
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`,
+      );
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
@@ -134,21 +156,34 @@ export interface CollectedMessage {
 }
 
 /** Reads a topic from the beginning with a throw-away group, collecting every message until stopped. */
-export async function collectTopic(kafka: KafkaClient, topic: string): Promise<{ messages: CollectedMessage[]; stop(): Promise<void> }> {
+export async function collectTopic(
+  kafka: KafkaClient,
+  topic: string,
+): Promise<{ messages: CollectedMessage[]; stop(): Promise<void> }> {
   const consumer = kafka.consumer({ groupId: `collector-${randomSuffix()}`, maxWaitTimeInMs: 500 });
   const messages: CollectedMessage[] = [];
   await consumer.connect();
   await consumer.subscribe({ topics: [topic], fromBeginning: true });
   await consumer.run({
     eachMessage: async ({ partition, message }: { partition: number; message: KafkaMessage }) => {
-      messages.push({ partition, offset: message.offset, key: message.key?.toString('utf8') ?? null, value: message.value, headers: message.headers ?? {} });
+      messages.push({
+        partition,
+        offset: message.offset,
+        key: message.key?.toString('utf8') ?? null,
+        value: message.value,
+        headers: message.headers ?? {},
+      });
     },
   });
   return { messages, stop: () => consumer.disconnect() };
 }
 
 /** Produces raw messages (for poison and duplicate tests) with the platform producer settings. */
-export async function produceRaw(kafka: KafkaClient, topic: string, messages: { key: string; value: string | Buffer; headers?: IHeaders }[]): Promise<void> {
+export async function produceRaw(
+  kafka: KafkaClient,
+  topic: string,
+  messages: { key: string; value: string | Buffer; headers?: IHeaders }[],
+): Promise<void> {
   const producer = createProducer(kafka);
   await producer.connect();
   try {

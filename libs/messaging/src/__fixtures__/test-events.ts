@@ -21,7 +21,8 @@ export const testValidator: EventValidator = (raw) => {
   const schema = testDataSchemas[envelope.data.type];
   if (!schema) return { ok: false, error: `type: unknown event type ${envelope.data.type}` };
   const data = schema.safeParse(envelope.data.data);
-  if (!data.success) return { ok: false, error: `data.${data.error.issues[0]?.path.join('.')}: ${data.error.issues[0]?.message}` };
+  if (!data.success)
+    return { ok: false, error: `data.${data.error.issues[0]?.path.join('.')}: ${data.error.issues[0]?.message}` };
   return { ok: true, event: { ...envelope.data, data: data.data } as CloudEvent };
 };
 

@@ -27,7 +27,7 @@ describe('BlindIndex', () => {
   });
 
   it('matches a person across spelling variants', () => {
-    expect(index.personMatch('  José   O\'Brien-Smith ', '1980-02-03')).toBe(
+    expect(index.personMatch("  José   O'Brien-Smith ", '1980-02-03')).toBe(
       index.personMatch('JOSE obrien smith', new Date(Date.UTC(1980, 1, 3))),
     );
     expect(index.personMatch('Jose OBrien', '1980-02-03')).not.toBe(index.personMatch('Jose OBrien', '1980-02-04'));
@@ -42,7 +42,9 @@ describe('BlindIndex', () => {
     const parsed = parseBlindIndexKey(raw.toString('base64'));
     expect(new BlindIndex(parsed).compute('x', 'd')).toBe(new BlindIndex(raw).compute('x', 'd'));
     expect(JSON.stringify({ key: parsed })).not.toContain(raw.toString('base64'));
-    expect(() => parseBlindIndexKey('!!!')).toThrow(expect.objectContaining({ variable: 'BLIND_INDEX_KEY', message: expect.not.stringContaining('!!!') }));
+    expect(() => parseBlindIndexKey('!!!')).toThrow(
+      expect.objectContaining({ variable: 'BLIND_INDEX_KEY', message: expect.not.stringContaining('!!!') }),
+    );
   });
 });
 
@@ -61,7 +63,9 @@ describe('normalizers', () => {
       expect(() => normalizeDateOfBirth(bad)).toThrow(RangeError);
     }
     expect(() => normalizeDateOfBirth(new Date('nope'))).toThrow(RangeError);
-    expect(() => normalizeDateOfBirth('1981-02-29')).toThrow(expect.objectContaining({ message: expect.not.stringContaining('1981') }));
+    expect(() => normalizeDateOfBirth('1981-02-29')).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('1981') }),
+    );
   });
 
   it('normalizes phone numbers', () => {
@@ -80,7 +84,10 @@ describe('normalizers', () => {
 describe('encryptedTransformer and dev key material', () => {
   it('encrypts on write, decrypts on read, passes null through, and the dev keys load', () => {
     const env: NodeJS.ProcessEnv = { ...generateDevKeyMaterial() };
-    const cipher = FieldCipher.fromConfig({ keys: parsePhiKeys(env.PHI_KEYS ?? ''), activeKeyId: env.PHI_ACTIVE_KEY_ID ?? '' });
+    const cipher = FieldCipher.fromConfig({
+      keys: parsePhiKeys(env.PHI_KEYS ?? ''),
+      activeKeyId: env.PHI_ACTIVE_KEY_ID ?? '',
+    });
     new BlindIndex(parseBlindIndexKey(env.BLIND_INDEX_KEY ?? ''));
     const t = encryptedTransformer(cipher, { aad: 'person.name' });
     const stored = t.to('Jane');

@@ -165,9 +165,18 @@ export class FieldCipher {
     const kek = this.keyRing.key(parsed.kid);
     const w = parsed.wrappedDek;
     try {
-      return open(kek, w.subarray(0, IV_BYTES), w.subarray(IV_BYTES, IV_BYTES + TAG_BYTES), w.subarray(IV_BYTES + TAG_BYTES), wrapAad(parsed.kid));
+      return open(
+        kek,
+        w.subarray(0, IV_BYTES),
+        w.subarray(IV_BYTES, IV_BYTES + TAG_BYTES),
+        w.subarray(IV_BYTES + TAG_BYTES),
+        wrapAad(parsed.kid),
+      );
     } catch {
-      throw new PhiCryptoError('DECRYPT_FAILED', `PHI data key could not be unwrapped with key "${parsed.kid}": tampered or wrong key`);
+      throw new PhiCryptoError(
+        'DECRYPT_FAILED',
+        `PHI data key could not be unwrapped with key "${parsed.kid}": tampered or wrong key`,
+      );
     }
   }
 
@@ -175,9 +184,11 @@ export class FieldCipher {
     // Errors say what is wrong with the shape, never echo the token.
     if (!this.isEncrypted(token)) throw new PhiCryptoError('MALFORMED_TOKEN', 'value is not an enc:v1 PHI token');
     const parts = token.slice(PHI_TOKEN_PREFIX.length).split(':');
-    if (parts.length !== 5) throw new PhiCryptoError('MALFORMED_TOKEN', 'enc:v1 PHI token must have 5 fields after the prefix');
+    if (parts.length !== 5)
+      throw new PhiCryptoError('MALFORMED_TOKEN', 'enc:v1 PHI token must have 5 fields after the prefix');
     const [kid, wrapped, iv, tag, ct] = parts as [string, string, string, string, string];
-    if (!KEY_ID_PATTERN.test(kid)) throw new PhiCryptoError('MALFORMED_TOKEN', 'enc:v1 PHI token has an invalid key id');
+    if (!KEY_ID_PATTERN.test(kid))
+      throw new PhiCryptoError('MALFORMED_TOKEN', 'enc:v1 PHI token has an invalid key id');
     if (![wrapped, iv, tag, ct].every((p) => B64URL.test(p))) {
       throw new PhiCryptoError('MALFORMED_TOKEN', 'enc:v1 PHI token has a field that is not base64url');
     }
@@ -189,7 +200,11 @@ export class FieldCipher {
       ciphertext: Buffer.from(ct, 'base64url'),
       dataPart: `${iv}:${tag}:${ct}`,
     };
-    if (parsed.wrappedDek.length !== WRAPPED_DEK_BYTES || parsed.iv.length !== IV_BYTES || parsed.tag.length !== TAG_BYTES) {
+    if (
+      parsed.wrappedDek.length !== WRAPPED_DEK_BYTES ||
+      parsed.iv.length !== IV_BYTES ||
+      parsed.tag.length !== TAG_BYTES
+    ) {
       throw new PhiCryptoError('MALFORMED_TOKEN', 'enc:v1 PHI token has fields of the wrong length');
     }
     return parsed;

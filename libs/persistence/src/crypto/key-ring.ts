@@ -19,18 +19,24 @@ export function decodeBase64Strict(value: string): Buffer | undefined {
  * throws KeyRingConfigError naming entries by position, never by content.
  */
 export function parsePhiKeys(raw: string): ReadonlyMap<string, SecretBytes> {
-  if (!raw.trim()) throw new KeyRingConfigError('PHI_KEYS', 'is required (format kid1:<base64 32 bytes>,kid2:<base64 32 bytes>)');
+  if (!raw.trim())
+    throw new KeyRingConfigError('PHI_KEYS', 'is required (format kid1:<base64 32 bytes>,kid2:<base64 32 bytes>)');
   const keys = new Map<string, SecretBytes>();
   raw.split(',').forEach((entry, index) => {
     const position = index + 1;
     const sep = entry.indexOf(':');
     if (sep <= 0) throw new KeyRingConfigError('PHI_KEYS', `entry ${position} is not "kid:<base64>"`);
     const kid = entry.slice(0, sep).trim();
-    if (!KEY_ID_PATTERN.test(kid)) throw new KeyRingConfigError('PHI_KEYS', `key id of entry ${position} must match ${KEY_ID_PATTERN.source}`);
+    if (!KEY_ID_PATTERN.test(kid))
+      throw new KeyRingConfigError('PHI_KEYS', `key id of entry ${position} must match ${KEY_ID_PATTERN.source}`);
     if (keys.has(kid)) throw new KeyRingConfigError('PHI_KEYS', `key id of entry ${position} appears twice`);
     const key = decodeBase64Strict(entry.slice(sep + 1));
     if (!key) throw new KeyRingConfigError('PHI_KEYS', `key of entry ${position} is not valid base64`);
-    if (key.length !== 32) throw new KeyRingConfigError('PHI_KEYS', `key of entry ${position} must be 32 bytes (AES-256), got ${key.length}`);
+    if (key.length !== 32)
+      throw new KeyRingConfigError(
+        'PHI_KEYS',
+        `key of entry ${position} must be 32 bytes (AES-256), got ${key.length}`,
+      );
     keys.set(kid, new SecretBytes(key));
     key.fill(0);
   });
@@ -42,7 +48,10 @@ export class KeyRing {
   readonly #keys: ReadonlyMap<string, Buffer>;
   readonly activeKeyId: string;
 
-  constructor(keys: ReadonlyMap<string, Buffer | SecretBytes> | Record<string, Buffer | SecretBytes>, activeKeyId: string) {
+  constructor(
+    keys: ReadonlyMap<string, Buffer | SecretBytes> | Record<string, Buffer | SecretBytes>,
+    activeKeyId: string,
+  ) {
     const entries = keys instanceof Map ? [...keys.entries()] : Object.entries(keys);
     const map = new Map(entries.map(([kid, key]) => [kid, key instanceof SecretBytes ? key.reveal() : key] as const));
     if (map.size === 0) throw new KeyRingConfigError('PHI_KEYS', 'no keys given');
@@ -54,7 +63,10 @@ export class KeyRing {
         throw new KeyRingConfigError('PHI_KEYS', `key id of entry ${position} must match ${KEY_ID_PATTERN.source}`);
       }
       if (key.length !== 32) {
-        throw new KeyRingConfigError('PHI_KEYS', `key of entry ${position} must be 32 bytes (AES-256), got ${key.length}`);
+        throw new KeyRingConfigError(
+          'PHI_KEYS',
+          `key of entry ${position} must be 32 bytes (AES-256), got ${key.length}`,
+        );
       }
     }
     if (!map.has(activeKeyId)) {

@@ -5,15 +5,17 @@
 
 /** NFKD, diacritics stripped, lowercase, punctuation dropped, whitespace collapsed; word order kept. */
 export function normalizeName(name: string): string {
-  return name
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
-    .toLowerCase()
-    // Separators become spaces ("Mary-Ann" = "Mary Ann"); other punctuation disappears ("O'Brien" = "OBrien").
-    .replace(/[-_/,;]+/g, ' ')
-    .replace(/[^\p{L}\p{N}\s]+/gu, '')
-    .replace(/\s+/g, ' ')
-    .trim();
+  return (
+    name
+      .normalize('NFKD')
+      .replace(/\p{M}+/gu, '')
+      .toLowerCase()
+      // Separators become spaces ("Mary-Ann" = "Mary Ann"); other punctuation disappears ("O'Brien" = "OBrien").
+      .replace(/[-_/,;]+/g, ' ')
+      .replace(/[^\p{L}\p{N}\s]+/gu, '')
+      .replace(/\s+/g, ' ')
+      .trim()
+  );
 }
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;

@@ -39,7 +39,8 @@ export async function rewrapColumn(dataSource: DataSource, options: RewrapColumn
   const col = quoteIdent(options.column, 'column');
   const id = quoteIdent(options.idColumn ?? 'id', 'id column');
   const batchSize = options.batchSize ?? 500;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error('rewrapColumn: batchSize must be a positive integer');
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new Error('rewrapColumn: batchSize must be a positive integer');
   const activePrefix = `${PHI_TOKEN_PREFIX}${cipher.activeKeyId}:`;
 
   let after: unknown = undefined;
@@ -61,7 +62,11 @@ export async function rewrapColumn(dataSource: DataSource, options: RewrapColumn
       );
       for (const row of selected) {
         const next = cipher.rewrap(row.token);
-        await manager.query(`UPDATE ${table} SET ${col} = $1 WHERE ${id} = $2 AND ${col} = $3`, [next, row.id, row.token]);
+        await manager.query(`UPDATE ${table} SET ${col} = $1 WHERE ${id} = $2 AND ${col} = $3`, [
+          next,
+          row.id,
+          row.token,
+        ]);
       }
       return selected;
     });

@@ -13,7 +13,14 @@ describe('database configuration', () => {
   });
 
   it('never synchronizes or auto-runs migrations', () => {
-    const ds = createDataSource({ serviceName: 'intake', url: 'postgresql://h/postgres', database: 'cit_intake', entities: [], migrations: [], poolSize: 3 });
+    const ds = createDataSource({
+      serviceName: 'intake',
+      url: 'postgresql://h/postgres',
+      database: 'cit_intake',
+      entities: [],
+      migrations: [],
+      poolSize: 3,
+    });
     expect(ds.options).toMatchObject({
       type: 'postgres',
       url: 'postgresql://h/cit_intake',

@@ -31,7 +31,10 @@ export function databaseNameOf(url: string): string {
 
 /** Service database name: cit_<service> ("intake-service" → cit_intake). */
 export function defaultDatabaseName(serviceName: string): string {
-  const base = serviceName.replace(/-service$/, '').replace(/[^a-z0-9]+/gi, '_').toLowerCase();
+  const base = serviceName
+    .replace(/-service$/, '')
+    .replace(/[^a-z0-9]+/gi, '_')
+    .toLowerCase();
   const name = `cit_${base}`;
   assertDatabaseName(name);
   return name;

@@ -12,7 +12,10 @@ export function assertRoleName(name: string): void {
 
 /** The runtime role of a service: cit_<service> ("intake" → cit_intake). */
 export function runtimeRoleName(serviceName: string): string {
-  const name = `cit_${serviceName.replace(/-service$/, '').replace(/[^a-z0-9]+/gi, '_').toLowerCase()}`;
+  const name = `cit_${serviceName
+    .replace(/-service$/, '')
+    .replace(/[^a-z0-9]+/gi, '_')
+    .toLowerCase()}`;
   assertRoleName(name);
   return name;
 }
@@ -112,7 +115,9 @@ export async function assertRuntimeRole(dataSource: DataSource): Promise<RoleFac
     facts.ownedTables > 0 && `owns ${facts.ownedTables} table(s)`,
   ].filter(Boolean);
   if (problems.length > 0) {
-    throw new Error(`database role "${facts.role}" ${problems.join(', ')}; services must connect as their non-owner runtime role`);
+    throw new Error(
+      `database role "${facts.role}" ${problems.join(', ')}; services must connect as their non-owner runtime role`,
+    );
   }
   return facts;
 }

@@ -4,7 +4,8 @@ import { TENANT_SETTING, TenantError, assertDepartmentId, setTenant } from './te
 
 describe('tenant setting', () => {
   it('accepts plain department ids and refuses missing, empty, malformed or non-text ones', () => {
-    for (const ok of ['dept-a', 'demo', 'a1b2c3d4-0000-4000-8000-000000000000', 'org:dept.7']) expect(() => assertDepartmentId(ok)).not.toThrow();
+    for (const ok of ['dept-a', 'demo', 'a1b2c3d4-0000-4000-8000-000000000000', 'org:dept.7'])
+      expect(() => assertDepartmentId(ok)).not.toThrow();
     for (const bad of [undefined, null, '', ' dept', "dept-a' OR true --", 'a b', 'x'.repeat(129), 42, {}]) {
       expect(() => assertDepartmentId(bad)).toThrow(TenantError);
     }
@@ -13,7 +14,10 @@ describe('tenant setting', () => {
   it('sets the tenant transaction-locally, and only inside a transaction', async () => {
     const calls: unknown[][] = [];
     const manager = (active: boolean) =>
-      ({ queryRunner: { isTransactionActive: active }, query: async (...args: unknown[]) => void calls.push(args) }) as unknown as EntityManager;
+      ({
+        queryRunner: { isTransactionActive: active },
+        query: async (...args: unknown[]) => void calls.push(args),
+      }) as unknown as EntityManager;
     await setTenant(manager(true), 'dept-a');
     expect(calls).toEqual([['SELECT set_config($1, $2, true)', [TENANT_SETTING, 'dept-a']]]);
     await expect(setTenant(manager(false), 'dept-a')).rejects.toThrow(/open transaction/);

@@ -50,7 +50,11 @@ export function tenantTransaction<T>(
 export const SYSTEM_SCOPE_SETTING = 'app.system_scope';
 
 /** Runs fn in one transaction marked as the system job scope (transaction-local), seeing every department's rows of tables that accept it. */
-export function systemScopeTransaction<T>(dataSource: DataSource, scope: string, fn: (manager: EntityManager) => Promise<T>): Promise<T> {
+export function systemScopeTransaction<T>(
+  dataSource: DataSource,
+  scope: string,
+  fn: (manager: EntityManager) => Promise<T>,
+): Promise<T> {
   return dataSource.transaction(async (manager) => {
     await manager.query('SELECT set_config($1, $2, true)', [SYSTEM_SCOPE_SETTING, scope]);
     return fn(manager);

@@ -30,7 +30,12 @@ class PersonEntity {
   @Column({ name: 'department_id', type: 'text' })
   departmentId!: string;
 
-  @Column({ name: 'full_name', type: 'text', nullable: true, transformer: encryptedTransformer(cipherK1, { aad: 'person.full_name' }) })
+  @Column({
+    name: 'full_name',
+    type: 'text',
+    nullable: true,
+    transformer: encryptedTransformer(cipherK1, { aad: 'person.full_name' }),
+  })
   fullName!: string | null;
 }
 
@@ -57,7 +62,11 @@ async function databaseExists(name: string): Promise<boolean> {
 describe('createTestDatabase', () => {
   let db: TestDatabase;
   beforeAll(async () => {
-    db = await createTestDatabase({ entities: [PersonEntity], migrations: [CreatePerson1700000000000], prefix: 'persistence' });
+    db = await createTestDatabase({
+      entities: [PersonEntity],
+      migrations: [CreatePerson1700000000000],
+      prefix: 'persistence',
+    });
   });
   afterAll(async () => {
     await db?.drop();
@@ -73,7 +82,9 @@ describe('createTestDatabase', () => {
     await expect(db.dataSource.query('SELECT name FROM migrations')).rejects.toThrow(/permission denied/);
     const [{ role }] = await db.dataSource.query('SELECT current_user AS role');
     expect(role).toBe(db.runtimeRole);
-    const [{ application_name }] = await db.dataSource.query('SELECT current_setting($1) AS application_name', ['application_name']);
+    const [{ application_name }] = await db.dataSource.query('SELECT current_setting($1) AS application_name', [
+      'application_name',
+    ]);
     expect(application_name).toBe('test-persistence');
 
     const other = await createTestDatabase({ entities: [], migrations: [], prefix: 'dropme' });
@@ -103,7 +114,9 @@ describe('createTestDatabase', () => {
     expect((await repo.findOneByOrFail({ id: saved.id })).fullName).toBe('Jane Q Public');
 
     const empty = await repo.save(repo.create({ departmentId: 'd1', fullName: null }));
-    expect((await db.dataSource.query('SELECT full_name FROM person WHERE id = $1', [empty.id]))[0].full_name).toBeNull();
+    expect(
+      (await db.dataSource.query('SELECT full_name FROM person WHERE id = $1', [empty.id]))[0].full_name,
+    ).toBeNull();
   });
 
   it('rewrapColumn re-wraps old-key rows in batches and leaves data readable', async () => {
@@ -111,26 +124,47 @@ describe('createTestDatabase', () => {
     await db.ownerDataSource.query('TRUNCATE person');
     const names = Array.from({ length: 23 }, (_, i) => `Person ${i}`);
     for (const name of names) {
-      await db.dataSource.query('INSERT INTO person (department_id, full_name) VALUES ($1, $2)', ['d1', cipherK1.encrypt(name, 'person.full_name')]);
+      await db.dataSource.query('INSERT INTO person (department_id, full_name) VALUES ($1, $2)', [
+        'd1',
+        cipherK1.encrypt(name, 'person.full_name'),
+      ]);
     }
     await db.dataSource.query('INSERT INTO person (department_id, full_name) VALUES ($1, NULL)', ['d1']);
-    await db.dataSource.query('INSERT INTO person (department_id, full_name) VALUES ($1, $2)', ['d1', cipherK2.encrypt('Already new', 'person.full_name')]);
-    const before: Array<{ id: number; full_name: string }> = await db.dataSource.query('SELECT id, full_name FROM person WHERE full_name IS NOT NULL ORDER BY id');
+    await db.dataSource.query('INSERT INTO person (department_id, full_name) VALUES ($1, $2)', [
+      'd1',
+      cipherK2.encrypt('Already new', 'person.full_name'),
+    ]);
+    const before: Array<{ id: number; full_name: string }> = await db.dataSource.query(
+      'SELECT id, full_name FROM person WHERE full_name IS NOT NULL ORDER BY id',
+    );
 
-    const result = await rewrapColumn(db.dataSource, { cipher: cipherK2, table: 'person', column: 'full_name', idColumn: 'id', batchSize: 5 });
+    const result = await rewrapColumn(db.dataSource, {
+      cipher: cipherK2,
+      table: 'person',
+      column: 'full_name',
+      idColumn: 'id',
+      batchSize: 5,
+    });
     expect(result).toEqual({ rewrapped: 23, batches: 5 });
 
-    const after: Array<{ id: number; full_name: string }> = await db.dataSource.query('SELECT id, full_name FROM person WHERE full_name IS NOT NULL ORDER BY id');
+    const after: Array<{ id: number; full_name: string }> = await db.dataSource.query(
+      'SELECT id, full_name FROM person WHERE full_name IS NOT NULL ORDER BY id',
+    );
     expect(after.every((r) => r.full_name.startsWith('enc:v1:k2:'))).toBe(true);
     after.forEach((row, i) => {
       // Only the wrapped data key changed; the data ciphertext is the same bytes.
       expect(row.full_name.split(':').slice(4)).toEqual(before[i]!.full_name.split(':').slice(4));
     });
     expect(after.slice(0, 23).map((r) => cipherK2.decrypt(r.full_name, 'person.full_name'))).toEqual(names);
-    expect(await rewrapColumn(db.dataSource, { cipher: cipherK2, table: 'person', column: 'full_name' })).toEqual({ rewrapped: 0, batches: 0 });
+    expect(await rewrapColumn(db.dataSource, { cipher: cipherK2, table: 'person', column: 'full_name' })).toEqual({
+      rewrapped: 0,
+      batches: 0,
+    });
   });
 
   it('rewrapColumn rejects identifiers it cannot safely quote', async () => {
-    await expect(rewrapColumn(db.dataSource, { cipher: cipherK2, table: 'person; drop', column: 'full_name' })).rejects.toThrow(/invalid table/);
+    await expect(
+      rewrapColumn(db.dataSource, { cipher: cipherK2, table: 'person; drop', column: 'full_name' }),
+    ).rejects.toThrow(/invalid table/);
   });
 });

@@ -1,7 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { createDataSource, runMigrations, type CreateDataSourceOptions } from '../database/data-source.factory';
-import { DEFAULT_DATABASE_URL, databaseUrlAs, databaseUrlFor, dropDatabase, ensureDatabase } from '../database/database-url';
+import {
+  DEFAULT_DATABASE_URL,
+  databaseUrlAs,
+  databaseUrlFor,
+  dropDatabase,
+  ensureDatabase,
+} from '../database/database-url';
 import { ensureRuntimeRole } from '../tenancy/database-roles';
 
 /** Runtime role of test databases unless a test names a service's own (cit_intake). */
@@ -43,8 +49,12 @@ export interface TestDatabase {
  * grants the runtime role, and connects as that role too.
  */
 export async function createTestDatabase(options: TestDatabaseOptions): Promise<TestDatabase> {
-  const baseUrl = options.baseUrl ?? process.env.DATABASE_MIGRATION_URL ?? process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
-  const prefix = (options.prefix ?? 'db').toLowerCase().replace(/[^a-z0-9_]+/g, '_').slice(0, 30);
+  const baseUrl =
+    options.baseUrl ?? process.env.DATABASE_MIGRATION_URL ?? process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
+  const prefix = (options.prefix ?? 'db')
+    .toLowerCase()
+    .replace(/[^a-z0-9_]+/g, '_')
+    .slice(0, 30);
   const databaseName = `cit_test_${prefix}_${randomBytes(5).toString('hex')}`;
   const runtimeRole = options.runtimeRole ?? TEST_RUNTIME_ROLE;
   await ensureRuntimeRole(baseUrl, runtimeRole);
@@ -61,7 +71,9 @@ export async function createTestDatabase(options: TestDatabaseOptions): Promise<
   };
   try {
     await ownerDataSource.initialize();
-    await runMigrations(ownerDataSource, { runtime: { role: runtimeRole, appendOnlyTables: options.appendOnlyTables } });
+    await runMigrations(ownerDataSource, {
+      runtime: { role: runtimeRole, appendOnlyTables: options.appendOnlyTables },
+    });
     await dataSource.initialize();
   } catch (err) {
     await drop().catch(() => undefined);

@@ -66,7 +66,9 @@ describe('loadServiceEnv', () => {
     expect(loadServiceEnv(complete, intake).SERVICE_PORT).toBe(3001);
     expect(loadServiceEnv({ ...complete, INTAKE_PORT: '4001' }, intake).SERVICE_PORT).toBe(4001);
     expect(loadServiceEnv({ ...complete, INTAKE_PORT: '4001', PORT: '5001' }, intake).SERVICE_PORT).toBe(5001);
-    expect(configError({ ...complete, INTAKE_PORT: 'eighty' }, intake).problems).toEqual(['INTAKE_PORT must be a number']);
+    expect(configError({ ...complete, INTAKE_PORT: 'eighty' }, intake).problems).toEqual([
+      'INTAKE_PORT must be a number',
+    ]);
   });
 
   it('names every missing or malformed variable without echoing values', () => {
@@ -106,8 +108,12 @@ describe('loadServiceEnv', () => {
   });
 
   it('names a bad PHI key list and an active key id that is not in it', () => {
-    expect(configError({ ...complete, PHI_KEYS: 'no-colon-here' }).problems).toEqual(['PHI_KEYS entry 1 is not "kid:<base64>"']);
-    expect(configError({ ...complete, PHI_KEYS: '' }).problems).toEqual([expect.stringMatching(/^PHI_KEYS is required/)]);
+    expect(configError({ ...complete, PHI_KEYS: 'no-colon-here' }).problems).toEqual([
+      'PHI_KEYS entry 1 is not "kid:<base64>"',
+    ]);
+    expect(configError({ ...complete, PHI_KEYS: '' }).problems).toEqual([
+      expect.stringMatching(/^PHI_KEYS is required/),
+    ]);
     const wrongActive = configError({ ...complete, PHI_ACTIVE_KEY_ID: 'retired-kid' });
     expect(wrongActive.problems).toEqual(['PHI_ACTIVE_KEY_ID is not one of the key ids in PHI_KEYS']);
     expect(wrongActive.message).not.toContain('retired-kid');
@@ -140,7 +146,10 @@ describe('describeEnvIssue', () => {
 
 describe('loadDatabaseEnv', () => {
   it('validates only what a migration or seed needs', () => {
-    expect(loadDatabaseEnv({ DATABASE_URL: complete.DATABASE_URL })).toEqual({ DATABASE_URL: complete.DATABASE_URL, LOG_LEVEL: 'info' });
+    expect(loadDatabaseEnv({ DATABASE_URL: complete.DATABASE_URL })).toEqual({
+      DATABASE_URL: complete.DATABASE_URL,
+      LOG_LEVEL: 'info',
+    });
     expect(() => loadDatabaseEnv({})).toThrow('DATABASE_URL is required');
     expect(() => loadDatabaseEnv({ DATABASE_URL: 'postgresql://h/x', DATABASE_NAME: 'Bad-Name' })).toThrow(
       'DATABASE_NAME must be a lowercase PostgreSQL identifier',
@@ -176,9 +185,9 @@ describe('database roles in the configuration', () => {
     expect(() => loadDatabaseEnv({ DATABASE_URL: 'postgresql://h/x', DATABASE_USER: 'Robert"; DROP' })).toThrow(
       'DATABASE_USER must be a lowercase PostgreSQL identifier',
     );
-    expect(() => loadDatabaseEnv({ DATABASE_URL: 'postgresql://h/x', DATABASE_MIGRATION_URL: 'mysql://secret' })).toThrow(
-      /DATABASE_MIGRATION_URL must be a postgresql:\/\/ URL$/,
-    );
+    expect(() =>
+      loadDatabaseEnv({ DATABASE_URL: 'postgresql://h/x', DATABASE_MIGRATION_URL: 'mysql://secret' }),
+    ).toThrow(/DATABASE_MIGRATION_URL must be a postgresql:\/\/ URL$/);
     try {
       loadDatabaseEnv({ DATABASE_URL: 'postgresql://h/x', DATABASE_MIGRATION_URL: 'mysql://secret' });
     } catch (err) {

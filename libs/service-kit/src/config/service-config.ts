@@ -1,10 +1,22 @@
-import { databaseUrlAs, databaseUserOf, KeyRingConfigError, parseBlindIndexKey, parsePhiKeys, runtimeRoleName } from '@cit/persistence';
+import {
+  databaseUrlAs,
+  databaseUserOf,
+  KeyRingConfigError,
+  parseBlindIndexKey,
+  parsePhiKeys,
+  runtimeRoleName,
+} from '@cit/persistence';
 import { z } from 'zod';
 
 const csv = z
   .string()
   .min(1)
-  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+  .transform((s) =>
+    s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  );
 
 const port = z.coerce.number().int().min(1).max(65535);
 
@@ -55,11 +67,20 @@ export const serviceEnvSchema = z
     PHI_KEYS: z.string().transform(parsedWith(parsePhiKeys)),
     PHI_ACTIVE_KEY_ID: z.string().min(1),
     BLIND_INDEX_KEY: z.string().transform(parsedWith(parseBlindIndexKey)),
-    HTTP_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/, 'must be a size such as 256kb').default('256kb'),
+    HTTP_BODY_LIMIT: z
+      .string()
+      .regex(/^\d+(b|kb|mb)$/, 'must be a size such as 256kb')
+      .default('256kb'),
     LOG_LEVEL: logLevel,
     CONSUMER_STALL_AFTER_MS: z.coerce.number().int().positive().default(60000),
-    CONSUMER_GROUP: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, 'must be a Kafka group id').optional(),
-    CONSUMER_FROM_BEGINNING: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+    CONSUMER_GROUP: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,200}$/, 'must be a Kafka group id')
+      .optional(),
+    CONSUMER_FROM_BEGINNING: z
+      .enum(['true', 'false'])
+      .default('true')
+      .transform((v) => v === 'true'),
     CONSUMER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(3000).max(300000).default(30000),
     // Inbox rows must outlive the topics' retention, or a replay from the earliest offset
     // would apply events a second time; published outbox rows are only needed for forensics.
@@ -68,7 +89,12 @@ export const serviceEnvSchema = z
   })
   .superRefine((env, ctx) => {
     if (env.PHI_KEYS instanceof Map && !env.PHI_KEYS.has(env.PHI_ACTIVE_KEY_ID)) {
-      ctx.addIssue({ code: 'custom', path: ['PHI_ACTIVE_KEY_ID'], message: 'is not one of the key ids in PHI_KEYS', input: undefined });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['PHI_ACTIVE_KEY_ID'],
+        message: 'is not one of the key ids in PHI_KEYS',
+        input: undefined,
+      });
     }
   });
 
@@ -134,7 +160,9 @@ export function parseEnv<T extends z.ZodType>(schema: T, env: NodeJS.ProcessEnv)
 export function loadServiceEnv(env: NodeJS.ProcessEnv = process.env, service?: ServiceIdentity): ServiceEnv {
   if (!service) return parseEnv(serviceEnvSchema, env);
   const portVariable = servicePortVariable(service.name);
-  const parsed = parseEnv(serviceEnvSchema.and(z.object({ [portVariable]: port.optional() })), env) as z.infer<typeof serviceEnvSchema> &
+  const parsed = parseEnv(serviceEnvSchema.and(z.object({ [portVariable]: port.optional() })), env) as z.infer<
+    typeof serviceEnvSchema
+  > &
     Record<string, unknown>;
   const own = parsed[portVariable] as number | undefined;
   return { ...parsed, SERVICE_PORT: parsed.PORT ?? own ?? service.defaultPort };
@@ -152,7 +180,10 @@ export function loadDatabaseEnv(env: NodeJS.ProcessEnv = process.env): DatabaseE
 }
 
 /** The database settings runtimeDatabaseUrl and migrationDatabaseUrl read. */
-type DatabaseUrls = Pick<DatabaseEnv, 'DATABASE_URL' | 'DATABASE_USER' | 'DATABASE_PASSWORD' | 'DATABASE_MIGRATION_URL'>;
+type DatabaseUrls = Pick<
+  DatabaseEnv,
+  'DATABASE_URL' | 'DATABASE_USER' | 'DATABASE_PASSWORD' | 'DATABASE_MIGRATION_URL'
+>;
 
 /** The service's runtime role: DATABASE_USER, else cit_<service>. */
 export function runtimeDatabaseRole(env: Pick<DatabaseEnv, 'DATABASE_USER'>, serviceName: string): string {

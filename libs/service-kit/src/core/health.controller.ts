@@ -29,7 +29,11 @@ export class HealthController {
 
   @Get('health/ready')
   async ready(@Res() res: Response): Promise<void> {
-    const result = await checkAll([databaseIndicator(this.dataSource), redisIndicator(this.redis), this.runtime.kafkaIndicator()]);
+    const result = await checkAll([
+      databaseIndicator(this.dataSource),
+      redisIndicator(this.redis),
+      this.runtime.kafkaIndicator(),
+    ]);
     res.status(result.ok ? 200 : 503).json({ status: result.ok ? 'ok' : 'unavailable', checks: result.checks });
   }
 

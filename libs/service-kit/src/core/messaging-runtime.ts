@@ -1,4 +1,10 @@
-import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { createLogger, type HealthIndicator } from '@cit/observability';
 import { createProducer, OutboxRelay, type EventConsumer, type KafkaClient } from '@cit/messaging';
 import type { Producer } from 'kafkajs';
@@ -85,7 +91,11 @@ export class MessagingRuntime implements OnApplicationBootstrap, BeforeApplicati
           detail: {
             producerConnected: this.producerConnected,
             outbox: relay ? { leader: relay.leader, backlog: relay.backlog, lastError: relay.lastError } : undefined,
-            consumer: consumer ? { healthy: consumer.healthy, reason: consumer.reason, lag: consumer.lag } : expectsConsumer ? 'not started' : 'none',
+            consumer: consumer
+              ? { healthy: consumer.healthy, reason: consumer.reason, lag: consumer.lag }
+              : expectsConsumer
+                ? 'not started'
+                : 'none',
           },
         };
       },

@@ -21,7 +21,9 @@ export class ServiceCoreModule {
   static forRoot(def: ServiceDefinition, env: ServiceEnv): DynamicModule {
     return {
       module: ServiceCoreModule,
-      imports: [AuthModule.forRoot({ jwksUrl: env.AUTH_JWKS_URL, issuer: env.AUTH_ISSUER, audience: env.AUTH_AUDIENCE })],
+      imports: [
+        AuthModule.forRoot({ jwksUrl: env.AUTH_JWKS_URL, issuer: env.AUTH_ISSUER, audience: env.AUTH_AUDIENCE }),
+      ],
       controllers: [HealthController],
       providers: [
         { provide: SERVICE_ENV, useValue: env },
@@ -50,21 +52,40 @@ export class ServiceCoreModule {
         {
           provide: REDIS,
           useFactory: async () => {
-            const redis = new Redis(env.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 3, connectionName: `cit-${def.name}` });
+            const redis = new Redis(env.REDIS_URL, {
+              lazyConnect: true,
+              maxRetriesPerRequest: 3,
+              connectionName: `cit-${def.name}`,
+            });
             await redis.connect();
             return redis;
           },
         },
         {
           provide: KAFKA,
-          useFactory: () => createKafka({ clientId: env.KAFKA_CLIENT_ID ?? `cit-${def.name}`, brokers: env.KAFKA_BROKERS }),
+          useFactory: () =>
+            createKafka({ clientId: env.KAFKA_CLIENT_ID ?? `cit-${def.name}`, brokers: env.KAFKA_BROKERS }),
         },
         { provide: OutboxWriter, useFactory: () => new OutboxWriter() },
-        { provide: FieldCipher, useFactory: () => FieldCipher.fromConfig({ keys: env.PHI_KEYS, activeKeyId: env.PHI_ACTIVE_KEY_ID }) },
+        {
+          provide: FieldCipher,
+          useFactory: () => FieldCipher.fromConfig({ keys: env.PHI_KEYS, activeKeyId: env.PHI_ACTIVE_KEY_ID }),
+        },
         { provide: BlindIndex, useFactory: () => new BlindIndex(env.BLIND_INDEX_KEY) },
         MessagingRuntime,
       ],
-      exports: [SERVICE_ENV, SERVICE_DEFINITION, METRICS_REGISTRY, DataSource, REDIS, KAFKA, OutboxWriter, FieldCipher, BlindIndex, MessagingRuntime],
+      exports: [
+        SERVICE_ENV,
+        SERVICE_DEFINITION,
+        METRICS_REGISTRY,
+        DataSource,
+        REDIS,
+        KAFKA,
+        OutboxWriter,
+        FieldCipher,
+        BlindIndex,
+        MessagingRuntime,
+      ],
     };
   }
 }

@@ -4,7 +4,8 @@ import { ProblemType, type ProblemDetails } from './problem-details';
 
 /** The problem for a request Node's HTTP parser refused (no route, no handler ever ran). */
 export function clientErrorProblem(code: string | undefined): ProblemDetails {
-  if (code === 'HPE_HEADER_OVERFLOW') return { type: ProblemType.tooLarge, title: 'Request header fields too large', status: 431 };
+  if (code === 'HPE_HEADER_OVERFLOW')
+    return { type: ProblemType.tooLarge, title: 'Request header fields too large', status: 431 };
   if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return { type: ProblemType.http, title: 'Request timeout', status: 408 };
   return {
     type: ProblemType.validation,
@@ -15,7 +16,11 @@ export function clientErrorProblem(code: string | undefined): ProblemDetails {
   };
 }
 
-const REASON: Record<number, string> = { 400: 'Bad Request', 408: 'Request Timeout', 431: 'Request Header Fields Too Large' };
+const REASON: Record<number, string> = {
+  400: 'Bad Request',
+  408: 'Request Timeout',
+  431: 'Request Header Fields Too Large',
+};
 
 /**
  * Requests the HTTP parser refuses (NUL or other control characters in a header, a broken

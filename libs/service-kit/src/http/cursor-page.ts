@@ -8,7 +8,12 @@ export interface CursorPage<T> {
  * Turns rows fetched with LIMIT limit + 1 into a page: the extra row only says that another
  * page exists, and the cursor is made from the last row returned.
  */
-export function cursorPage<R, T = R>(rows: readonly R[], limit: number, cursorOf: (last: R) => string, map?: (row: R) => T): CursorPage<T> {
+export function cursorPage<R, T = R>(
+  rows: readonly R[],
+  limit: number,
+  cursorOf: (last: R) => string,
+  map?: (row: R) => T,
+): CursorPage<T> {
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   return {

@@ -8,7 +8,16 @@ describe('ids in paths', () => {
     expect(isWellFormedId(id)).toBe(true);
     expect(isWellFormedId(id, 'inc')).toBe(true);
     expect(isWellFormedId(id, 'per')).toBe(false);
-    for (const bad of ['', 'inc_', `inc_${'0'.repeat(31)}\u0000`, `INC_${'0'.repeat(32)}`, `inc_${'0'.repeat(33)}`, 'not-an-id', `inc_${'g'.repeat(32)}`, 42]) {
+    for (const bad of [
+      '',
+      'inc_',
+      `inc_${'0'.repeat(31)}\u0000`,
+      `INC_${'0'.repeat(32)}`,
+      `inc_${'0'.repeat(33)}`,
+      'not-an-id',
+      `inc_${'g'.repeat(32)}`,
+      42,
+    ]) {
       expect(isWellFormedId(bad)).toBe(false);
     }
   });

@@ -4,7 +4,13 @@ import pino from 'pino';
 import { QueryFailedError } from 'typeorm';
 import { z } from 'zod';
 import { clientErrorProblem } from './client-error';
-import { databaseErrorCode, ProblemDetailsFilter, ProblemType, RequestValidationError, toProblem } from './problem-details';
+import {
+  databaseErrorCode,
+  ProblemDetailsFilter,
+  ProblemType,
+  RequestValidationError,
+  toProblem,
+} from './problem-details';
 import { ZodValidationPipe } from './zod-validation.pipe';
 
 describe('problem details', () => {
@@ -31,8 +37,14 @@ describe('problem details', () => {
   });
 
   it('maps body-parser failures to 400 and 413', () => {
-    expect(toProblem({ type: 'entity.parse.failed', status: 400 })).toMatchObject({ status: 400, type: ProblemType.malformedJson });
-    expect(toProblem({ type: 'entity.too.large', status: 413, limit: 1024 })).toMatchObject({ status: 413, type: ProblemType.tooLarge });
+    expect(toProblem({ type: 'entity.parse.failed', status: 400 })).toMatchObject({
+      status: 400,
+      type: ProblemType.malformedJson,
+    });
+    expect(toProblem({ type: 'entity.too.large', status: 413, limit: 1024 })).toMatchObject({
+      status: 413,
+      type: ProblemType.tooLarge,
+    });
   });
 
   it('keeps HTTP statuses and hides unexpected errors behind a 500', () => {
@@ -47,7 +59,8 @@ describe('database errors', () => {
   // What pg raises: the message quotes the offending value, the query carries parameters.
   const pgError = (code: string, message = 'invalid input syntax for type uuid: "Jane Doe 1980-02-03"') =>
     Object.assign(new Error(message), { code, severity: 'ERROR', detail: 'Key (name)=(Jane Doe) already exists.' });
-  const failed = (code: string) => new QueryFailedError('SELECT * FROM person WHERE name = $1', ['Jane Doe'], pgError(code));
+  const failed = (code: string) =>
+    new QueryFailedError('SELECT * FROM person WHERE name = $1', ['Jane Doe'], pgError(code));
 
   it('reads the SQLSTATE of TypeORM and pg errors only', () => {
     expect(databaseErrorCode(failed('23505'))).toBe('23505');

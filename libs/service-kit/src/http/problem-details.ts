@@ -78,7 +78,15 @@ interface BodyParserError {
 const BAD_INPUT_SQLSTATES = new Set(['22P05', '22021', '22P02']);
 // Connection exceptions (class 08), too many connections, shutdown and "cannot connect now".
 const UNAVAILABLE_SQLSTATE = /^(08...|53300|57P0[123])$/;
-const UNAVAILABLE_NET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH']);
+const UNAVAILABLE_NET_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+]);
 
 /**
  * The SQLSTATE (or network code) of a database error: TypeORM's QueryFailedError or a pg
@@ -105,7 +113,12 @@ function databaseProblem(code: string): ProblemDetails {
     };
   }
   if (UNAVAILABLE_SQLSTATE.test(code) || UNAVAILABLE_NET_CODES.has(code)) {
-    return { type: ProblemType.unavailable, title: 'Service unavailable', status: 503, detail: 'The database is not reachable; retry later.' };
+    return {
+      type: ProblemType.unavailable,
+      title: 'Service unavailable',
+      status: 503,
+      detail: 'The database is not reachable; retry later.',
+    };
   }
   return { type: ProblemType.internal, title: 'Internal server error', status: 500 };
 }
@@ -130,10 +143,22 @@ export function toProblem(error: unknown): ProblemDetails {
   const bp = error as BodyParserError;
   if (bp && typeof bp === 'object' && typeof bp.type === 'string') {
     if (bp.type === 'entity.parse.failed') {
-      return { type: ProblemType.malformedJson, title: 'Malformed JSON', status: 400, detail: 'The request body is not valid JSON.', errors: [{ field: '(body)', detail: 'not valid JSON' }] };
+      return {
+        type: ProblemType.malformedJson,
+        title: 'Malformed JSON',
+        status: 400,
+        detail: 'The request body is not valid JSON.',
+        errors: [{ field: '(body)', detail: 'not valid JSON' }],
+      };
     }
     if (bp.type === 'entity.too.large') {
-      return { type: ProblemType.tooLarge, title: 'Payload too large', status: 413, detail: `The request body exceeds ${bp.limit ?? 'the limit of'} bytes.`, errors: [{ field: '(body)', detail: 'too large' }] };
+      return {
+        type: ProblemType.tooLarge,
+        title: 'Payload too large',
+        status: 413,
+        detail: `The request body exceeds ${bp.limit ?? 'the limit of'} bytes.`,
+        errors: [{ field: '(body)', detail: 'too large' }],
+      };
     }
     if (bp.type === 'encoding.unsupported' || bp.type === 'charset.unsupported') {
       return { type: ProblemType.unsupportedMediaType, title: 'Unsupported media type', status: 415 };
@@ -165,14 +190,26 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const req = http.getRequest<Request>();
     const res = http.getResponse<Response>();
-    const problem = { ...toProblem(error), instance: req.originalUrl?.split('?')[0], correlationId: currentContext()?.correlationId };
-    const sqlState = databaseErrorCode(error) ?? (isConnectionError(error) ? (error as { code: string }).code : undefined);
+    const problem = {
+      ...toProblem(error),
+      instance: req.originalUrl?.split('?')[0],
+      correlationId: currentContext()?.correlationId,
+    };
+    const sqlState =
+      databaseErrorCode(error) ?? (isConnectionError(error) ? (error as { code: string }).code : undefined);
     if (sqlState !== undefined) {
       // The code alone: driver messages quote values, and QueryFailedError carries the parameters.
       const log = problem.status >= 500 ? this.logger.error.bind(this.logger) : this.logger.warn.bind(this.logger);
       log({ sqlState, status: problem.status, route: problem.instance }, 'database refused the request');
     } else if (problem.status >= 500) {
-      this.logger.error({ err: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error), route: problem.instance }, 'request failed');
+      this.logger.error(
+        {
+          err:
+            error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error),
+          route: problem.instance,
+        },
+        'request failed',
+      );
     }
     if (res.headersSent) return;
     res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));

@@ -14,8 +14,17 @@ describe('textDefect', () => {
 
 describe('findTextDefects', () => {
   it('names every bad string by its dotted path, as the validation pipe names fields', () => {
-    const body = { narrative: 'x\u0000', subjects: [{ name: 'ok' }, { name: 'y\uD800', flags: { a: 'fine' } }], count: 3, none: null };
-    expect(findTextDefects(body).map((e) => e.field).sort()).toEqual(['narrative', 'subjects.1.name']);
+    const body = {
+      narrative: 'x\u0000',
+      subjects: [{ name: 'ok' }, { name: 'y\uD800', flags: { a: 'fine' } }],
+      count: 3,
+      none: null,
+    };
+    expect(
+      findTextDefects(body)
+        .map((e) => e.field)
+        .sort(),
+    ).toEqual(['narrative', 'subjects.1.name']);
     expect(findTextDefects('\u0000')).toEqual([{ field: '(body)', detail: expect.stringMatching(/NUL/) }]);
     expect(findTextDefects({ fine: ['a', 'b'] })).toEqual([]);
   });
@@ -30,13 +39,26 @@ describe('findTextDefects', () => {
     let deep: unknown = 'bottom\u0000';
     for (let i = 0; i < 100_000; i++) deep = [deep];
     expect(findTextDefects(deep)).toHaveLength(1);
-    expect(findTextDefects(Array.from({ length: 100 }, () => '\u0000'), '', 5)).toHaveLength(5);
+    expect(
+      findTextDefects(
+        Array.from({ length: 100 }, () => '\u0000'),
+        '',
+        5,
+      ),
+    ).toHaveLength(5);
   });
 });
 
 describe('pathHasTextDefect', () => {
   it('finds NUL, encoded surrogates and invalid UTF-8 in any segment', () => {
-    for (const bad of ['/v1/incidents/%00', '/v1/incidents/inc_%00/supplements', '/v1/x/%ED%A0%80', '/v1/x/%C0%80', '/v1/x/%F0%9F', '/v1/x/%E0%A4%A']) {
+    for (const bad of [
+      '/v1/incidents/%00',
+      '/v1/incidents/inc_%00/supplements',
+      '/v1/x/%ED%A0%80',
+      '/v1/x/%C0%80',
+      '/v1/x/%F0%9F',
+      '/v1/x/%E0%A4%A',
+    ]) {
       expect(pathHasTextDefect(bad)).toBe(true);
     }
     for (const fine of ['/v1/incidents', '/v1/incidents/inc_0123', '/v1/x/%20y', '/v1/x/%F0%9F%98%80']) {

@@ -1,6 +1,12 @@
 import type { NextFunction, Request, Response } from 'express';
 import { currentContext } from '@cit/observability';
-import { ProblemType, RequestValidationError, toProblem, type FieldError, type ProblemDetails } from './problem-details';
+import {
+  ProblemType,
+  RequestValidationError,
+  toProblem,
+  type FieldError,
+  type ProblemDetails,
+} from './problem-details';
 
 /** Why a string is refused, or undefined when PostgreSQL text can hold it as it is. */
 export function textDefect(value: string): string | undefined {
@@ -75,7 +81,12 @@ function send(req: Request, res: Response, problem: ProblemDetails): void {
  */
 export function textGuardMiddleware(req: Request, res: Response, next: NextFunction): void {
   if (pathHasTextDefect(req.path)) {
-    send(req, res, { type: ProblemType.notFound, title: 'Not found', status: 404, detail: 'No resource has this address.' });
+    send(req, res, {
+      type: ProblemType.notFound,
+      title: 'Not found',
+      status: 404,
+      detail: 'No resource has this address.',
+    });
     return;
   }
   const errors: FieldError[] = [];

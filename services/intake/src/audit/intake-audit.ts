@@ -29,7 +29,8 @@ export function incidentFieldsDisclosed(incident: IncidentLike): string[] {
   return fields;
 }
 
-const personIdsOf = (incident: IncidentLike): string[] => (incident.subjects ?? []).flatMap((s) => (s.personId ? [s.personId] : []));
+const personIdsOf = (incident: IncidentLike): string[] =>
+  (incident.subjects ?? []).flatMap((s) => (s.personId ? [s.personId] : []));
 
 const param = (req: Request, name: string): string => String(req.params[name] ?? '');
 
@@ -38,7 +39,15 @@ export const incidentDistrict = (incident: IncidentLike): string | undefined => 
 
 /** GET /v1/incidents/{id}: the incident, its persons and the PHI fields shown. */
 export function incidentRead(incident: IncidentLike): AuditEntryInput[] {
-  return [{ action: 'read', recordType: 'incident', recordId: incident.id, personIds: personIdsOf(incident), fields: incidentFieldsDisclosed(incident) }];
+  return [
+    {
+      action: 'read',
+      recordType: 'incident',
+      recordId: incident.id,
+      personIds: personIdsOf(incident),
+      fields: incidentFieldsDisclosed(incident),
+    },
+  ];
 }
 
 /** A stored incident as the create path holds it (PHI as ciphertext or null). */
@@ -46,7 +55,13 @@ interface StoredIncidentLike {
   id: string;
   narrative: string | null;
   locationAddress: string | null;
-  subjects: { personId: string | null; name: string; dateOfBirth: string | null; phone: string | null; address: string | null }[];
+  subjects: {
+    personId: string | null;
+    name: string;
+    dateOfBirth: string | null;
+    phone: string | null;
+    address: string | null;
+  }[];
 }
 
 /** The entry of a newly created incident, appended by the create service in the transaction that stores it. */
@@ -62,31 +77,61 @@ export function incidentCreatedEntries(record: StoredIncidentLike): AuditEntryIn
 /** POST /v1/incidents answered with an incident that already existed (200): a read; a creation (201) was recorded by the service. */
 export function incidentReplayRead(incident: IncidentLike, req: Request): AuditEntryInput[] {
   if (req.res?.statusCode !== 200) return [];
-  return [{ action: 'read', recordType: 'incident', recordId: incident.id, personIds: personIdsOf(incident), fields: incidentFieldsDisclosed(incident) }];
+  return [
+    {
+      action: 'read',
+      recordType: 'incident',
+      recordId: incident.id,
+      personIds: personIdsOf(incident),
+      fields: incidentFieldsDisclosed(incident),
+    },
+  ];
 }
 
 /** One committed import batch that stored incidents, appended by the batch writer in that batch's transaction. */
 export function importBatchEntries(importId: string, incidentsStored: number): AuditEntryInput[] {
-  return incidentsStored > 0 ? [{ action: 'import', recordType: 'import', recordId: importId, fields: ['incidents'] }] : [];
+  return incidentsStored > 0
+    ? [{ action: 'import', recordType: 'import', recordId: importId, fields: ['incidents'] }]
+    : [];
 }
 
 /** GET /v1/incidents and POST /v1/incidents/search: one entry per listed incident (codes, no identity); a search names the identity fields it matched on. */
 export function incidentsListed(page: Page<{ id: string }>, req: Request): AuditEntryInput[] {
-  const body = (req.method === 'POST' ? req.body : req.query) as { personId?: string; subject?: Record<string, unknown> } | undefined;
+  const body = (req.method === 'POST' ? req.body : req.query) as
+    | { personId?: string; subject?: Record<string, unknown> }
+    | undefined;
   const searched = Object.keys(body?.subject ?? {}).map((k) => `query.subject.${k}`);
   const personIds = typeof body?.personId === 'string' ? [body.personId] : [];
-  return page.items.map((i) => ({ action: 'read' as const, recordType: 'incident', recordId: i.id, personIds, fields: ['behavioralHealth', ...searched] }));
+  return page.items.map((i) => ({
+    action: 'read' as const,
+    recordType: 'incident',
+    recordId: i.id,
+    personIds,
+    fields: ['behavioralHealth', ...searched],
+  }));
 }
 
 /** PATCH /v1/incidents/{id}: the corrected fields (subject fields as subjects.<field>). */
 export function incidentCorrected(req: Request): AuditEntryInput[] {
-  const changes = ((req.body as { changes?: Record<string, unknown> } | undefined)?.changes ?? {}) as Record<string, unknown>;
+  const changes = ((req.body as { changes?: Record<string, unknown> } | undefined)?.changes ?? {}) as Record<
+    string,
+    unknown
+  >;
   const fields = Object.keys(changes).flatMap((k) =>
     k === 'subjects' && Array.isArray(changes.subjects)
-      ? [...new Set((changes.subjects as Record<string, unknown>[]).flatMap((s) => Object.keys(s ?? {}).filter((f) => f !== 'id').map((f) => `subjects.${f}`)))]
+      ? [
+          ...new Set(
+            (changes.subjects as Record<string, unknown>[]).flatMap((s) =>
+              Object.keys(s ?? {})
+                .filter((f) => f !== 'id')
+                .map((f) => `subjects.${f}`),
+            ),
+          ),
+        ]
       : [k],
   );
-  if (typeof (req.body as { reason?: { note?: unknown } } | undefined)?.reason?.note === 'string') fields.push('reason.note');
+  if (typeof (req.body as { reason?: { note?: unknown } } | undefined)?.reason?.note === 'string')
+    fields.push('reason.note');
   return [{ action: 'update', recordType: 'incident', recordId: param(req, 'id'), fields }];
 }
 
@@ -103,30 +148,57 @@ export function incidentReclassified(req: Request): AuditEntryInput[] {
 /** GET /v1/persons/{id}/incidents: the person's repeat contacts. */
 export function personIncidentsListed(page: Page<{ id: string }>, req: Request): AuditEntryInput[] {
   const personId = param(req, 'id');
-  return page.items.map((i) => ({ action: 'read' as const, recordType: 'incident', recordId: i.id, personIds: [personId], fields: ['behavioralHealth'] }));
+  return page.items.map((i) => ({
+    action: 'read' as const,
+    recordType: 'incident',
+    recordId: i.id,
+    personIds: [personId],
+    fields: ['behavioralHealth'],
+  }));
 }
 
 /** POST /v1/persons/{id}/merge: both persons. */
 export function personsMerged(req: Request): AuditEntryInput[] {
   const into = (req.body as { intoPersonId?: unknown } | undefined)?.intoPersonId;
-  const personIds = [param(req, 'id'), ...(typeof into === 'string' && /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/.test(into) ? [into] : [])];
-  return [{ action: 'merge', recordType: 'person', recordId: param(req, 'id'), personIds, fields: ['subjects.personId'] }];
+  const personIds = [
+    param(req, 'id'),
+    ...(typeof into === 'string' && /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/.test(into) ? [into] : []),
+  ];
+  return [
+    { action: 'merge', recordType: 'person', recordId: param(req, 'id'), personIds, fields: ['subjects.personId'] },
+  ];
 }
 
 /** POST /v1/persons/merges/{mergeId}/undo. */
 export function personMergeUndone(req: Request): AuditEntryInput[] {
-  return [{ action: 'unmerge', recordType: 'person-merge', recordId: param(req, 'mergeId'), fields: ['subjects.personId'] }];
+  return [
+    { action: 'unmerge', recordType: 'person-merge', recordId: param(req, 'mergeId'), fields: ['subjects.personId'] },
+  ];
 }
 
 /** GET /v1/review-queue: screening reasons of each listed item (about its incident). */
-export function reviewItemsListed(page: Page<{ id: string; incidentId: string; decisionReason?: string | null }>): AuditEntryInput[] {
-  return page.items.map((i) => ({ action: 'read' as const, recordType: 'review-item', recordId: i.id, fields: ['reasons', ...(i.decisionReason ? ['decisionReason'] : [])] }));
+export function reviewItemsListed(
+  page: Page<{ id: string; incidentId: string; decisionReason?: string | null }>,
+): AuditEntryInput[] {
+  return page.items.map((i) => ({
+    action: 'read' as const,
+    recordType: 'review-item',
+    recordId: i.id,
+    fields: ['reasons', ...(i.decisionReason ? ['decisionReason'] : [])],
+  }));
 }
 
 /** POST /v1/review-queue/{itemId}/accept|dismiss: the decision (accept re-flags the incident). */
 export function reviewItemDecided(req: Request): AuditEntryInput[] {
   const accepted = req.path.endsWith('/accept');
-  return [{ action: 'decide', recordType: 'review-item', recordId: param(req, 'itemId'), fields: ['decisionReason', ...(accepted ? ['incident.behavioralHealth'] : [])] }];
+  return [
+    {
+      action: 'decide',
+      recordType: 'review-item',
+      recordId: param(req, 'itemId'),
+      fields: ['decisionReason', ...(accepted ? ['incident.behavioralHealth'] : [])],
+    },
+  ];
 }
 
 /** GET /v1/imports/{id}: the error report (lines and fields, no values). */

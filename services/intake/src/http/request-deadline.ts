@@ -19,8 +19,15 @@ export function setRequestDeadline(req: IncomingMessage, res: ServerResponse, ms
   const timer = setTimeout(() => {
     if (req.complete) return;
     if (!res.headersSent) {
-      const problem = { type: problemType('request-timeout'), title: 'Request timeout', status: 408, detail: `The request did not arrive within ${ms} ms.` };
-      res.writeHead(408, { 'content-type': 'application/problem+json', connection: 'close' }).end(JSON.stringify(problem));
+      const problem = {
+        type: problemType('request-timeout'),
+        title: 'Request timeout',
+        status: 408,
+        detail: `The request did not arrive within ${ms} ms.`,
+      };
+      res
+        .writeHead(408, { 'content-type': 'application/problem+json', connection: 'close' })
+        .end(JSON.stringify(problem));
     }
     req.socket.destroy();
   }, ms);
@@ -36,7 +43,9 @@ export function installRequestDeadlines(server: Server, defaultMs = DEFAULT_REQU
   // Node's requestTimeout is one value for the whole server and cannot be raised for one
   // route; the per-request deadline above takes its place (same default for every route).
   server.requestTimeout = 0;
-  server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => setRequestDeadline(req, res, defaultMs));
+  server.prependListener('request', (req: IncomingMessage, res: ServerResponse) =>
+    setRequestDeadline(req, res, defaultMs),
+  );
 }
 
 /** Intake's HTTP server: every request gets the default deadline; the import route raises its own (setRequestDeadline). */

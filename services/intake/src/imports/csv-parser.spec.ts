@@ -9,18 +9,64 @@ function parse(text: string, chunkSize = text.length || 1): CsvRecord[] {
 
 describe('CsvParser', () => {
   const cases: [string, string, { line: number; fields: string[] }[]][] = [
-    ['plain LF', 'a,b\n1,2\n', [{ line: 1, fields: ['a', 'b'] }, { line: 2, fields: ['1', '2'] }]],
-    ['CRLF', 'a,b\r\n1,2\r\n', [{ line: 1, fields: ['a', 'b'] }, { line: 2, fields: ['1', '2'] }]],
-    ['no final newline', 'a,b\n1,2', [{ line: 1, fields: ['a', 'b'] }, { line: 2, fields: ['1', '2'] }]],
-    ['quoted comma and escaped quote', 'x\n"a, ""b"" c",d\n', [{ line: 1, fields: ['x'] }, { line: 2, fields: ['a, "b" c', 'd'] }]],
+    [
+      'plain LF',
+      'a,b\n1,2\n',
+      [
+        { line: 1, fields: ['a', 'b'] },
+        { line: 2, fields: ['1', '2'] },
+      ],
+    ],
+    [
+      'CRLF',
+      'a,b\r\n1,2\r\n',
+      [
+        { line: 1, fields: ['a', 'b'] },
+        { line: 2, fields: ['1', '2'] },
+      ],
+    ],
+    [
+      'no final newline',
+      'a,b\n1,2',
+      [
+        { line: 1, fields: ['a', 'b'] },
+        { line: 2, fields: ['1', '2'] },
+      ],
+    ],
+    [
+      'quoted comma and escaped quote',
+      'x\n"a, ""b"" c",d\n',
+      [
+        { line: 1, fields: ['x'] },
+        { line: 2, fields: ['a, "b" c', 'd'] },
+      ],
+    ],
     [
       'embedded newline keeps the start line and counts lines',
       'h\n"line one\nline two",z\nnext,1\n',
-      [{ line: 1, fields: ['h'] }, { line: 2, fields: ['line one\nline two', 'z'] }, { line: 4, fields: ['next', '1'] }],
+      [
+        { line: 1, fields: ['h'] },
+        { line: 2, fields: ['line one\nline two', 'z'] },
+        { line: 4, fields: ['next', '1'] },
+      ],
     ],
-    ['embedded CRLF', '"a\r\nb"\r\nc\r\n', [{ line: 1, fields: ['a\r\nb'] }, { line: 3, fields: ['c'] }]],
+    [
+      'embedded CRLF',
+      '"a\r\nb"\r\nc\r\n',
+      [
+        { line: 1, fields: ['a\r\nb'] },
+        { line: 3, fields: ['c'] },
+      ],
+    ],
     ['empty fields and trailing comma', ',a,,\n', [{ line: 1, fields: ['', 'a', '', ''] }]],
-    ['blank lines skipped, still counted', 'a\n\n\r\nb\n', [{ line: 1, fields: ['a'] }, { line: 4, fields: ['b'] }]],
+    [
+      'blank lines skipped, still counted',
+      'a\n\n\r\nb\n',
+      [
+        { line: 1, fields: ['a'] },
+        { line: 4, fields: ['b'] },
+      ],
+    ],
     ['empty quoted field', '"",x\n', [{ line: 1, fields: ['', 'x'] }]],
   ];
 

@@ -13,7 +13,11 @@ export class CsvLimitError extends Error {
     readonly limit: number,
     readonly line: number,
   ) {
-    super(cap === 'fields' ? `the record on line ${line} has more than ${limit} fields` : `a field of the record on line ${line} is longer than ${limit} characters`);
+    super(
+      cap === 'fields'
+        ? `the record on line ${line} has more than ${limit} fields`
+        : `a field of the record on line ${line} is longer than ${limit} characters`,
+    );
   }
 }
 
@@ -151,7 +155,8 @@ export class CsvParser {
 
   private append(text: string): void {
     this.recordChars += text.length;
-    if (this.field.length + text.length > this.maxFieldChars) throw new CsvLimitError('fieldChars', this.maxFieldChars, this.recordLine);
+    if (this.field.length + text.length > this.maxFieldChars)
+      throw new CsvLimitError('fieldChars', this.maxFieldChars, this.recordLine);
     if (this.recordChars > this.maxRecordChars) {
       this.error ??= `record longer than ${this.maxRecordChars} characters`;
       return;
@@ -177,7 +182,11 @@ export class CsvParser {
 
   private emit(out: CsvRecord[]): void {
     this.fields.push(this.field);
-    out.push(this.error ? { line: this.recordLine, fields: this.fields, error: this.error } : { line: this.recordLine, fields: this.fields });
+    out.push(
+      this.error
+        ? { line: this.recordLine, fields: this.fields, error: this.error }
+        : { line: this.recordLine, fields: this.fields },
+    );
     this.resetRecord();
   }
 

@@ -54,7 +54,10 @@ describe('import limits (integration)', () => {
       runtimeRole: runtimeRoleName(intakeService.name),
     });
     ds = db.ownerDataSource;
-    app = await createServiceApp(intakeService, ImportsTestModule, { ...loadServiceEnv(), DATABASE_NAME: db.databaseName });
+    app = await createServiceApp(intakeService, ImportsTestModule, {
+      ...loadServiceEnv(),
+      DATABASE_NAME: db.databaseName,
+    });
     await app.listen(0, '127.0.0.1');
     url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
     admin = await issueDevToken({ roles: ['admin'], department: DEPT });
@@ -67,7 +70,8 @@ describe('import limits (integration)', () => {
   });
 
   const row = (cad: string) => JSON.stringify({ ...createIncidentExample, externalIds: { cadCallNumber: cad } });
-  const csvRow = (cad: string, narrative = 'ok') => `${cad},2021-03-04T05:06:07Z,welfare-check,non-criminal,neither,officer-9,${narrative}`;
+  const csvRow = (cad: string, narrative = 'ok') =>
+    `${cad},2021-03-04T05:06:07Z,welfare-check,non-criminal,neither,officer-9,${narrative}`;
 
   const post = (body: string | ReadableStream<Uint8Array>, query: string, contentType = 'application/x-ndjson') =>
     fetch(`${url}/v1/imports?${query}`, {
@@ -94,7 +98,10 @@ describe('import limits (integration)', () => {
     const problem = (await res.json()) as Problem;
     expect(problem).toMatchObject({
       status,
-      type: status === 429 ? 'https://cit-platform.org/problems/too-many-imports' : 'https://cit-platform.org/problems/import-limit-exceeded',
+      type:
+        status === 429
+          ? 'https://cit-platform.org/problems/too-many-imports'
+          : 'https://cit-platform.org/problems/import-limit-exceeded',
       title: 'Import limit exceeded',
     });
     expect(problem.detail).toMatch(new RegExp(`^${cap} \\(\\d+\\) exceeded`));
@@ -103,13 +110,22 @@ describe('import limits (integration)', () => {
 
   /** Nothing of the refused body stored: no incident, subject, person link or event with its numbers. */
   const expectNothingStored = async (prefix: string) => {
-    const [{ incidents }] = await ds.query(`SELECT count(*)::int AS incidents FROM incident WHERE cad_call_number LIKE $1`, [`${prefix}%`]);
-    const [{ events }] = await ds.query(`SELECT count(*)::int AS events FROM outbox WHERE payload->'data'->'externalIds'->>'cadCallNumber' LIKE $1`, [`${prefix}%`]);
+    const [{ incidents }] = await ds.query(
+      `SELECT count(*)::int AS incidents FROM incident WHERE cad_call_number LIKE $1`,
+      [`${prefix}%`],
+    );
+    const [{ events }] = await ds.query(
+      `SELECT count(*)::int AS events FROM outbox WHERE payload->'data'->'externalIds'->>'cadCallNumber' LIKE $1`,
+      [`${prefix}%`],
+    );
     expect({ incidents, events }).toEqual({ incidents: 0, events: 0 });
   };
 
   const lastJob = async () => {
-    const [job] = await ds.query(`SELECT id, status, failure FROM import_job WHERE department_id = $1 ORDER BY started_at DESC, id DESC LIMIT 1`, [DEPT]);
+    const [job] = await ds.query(
+      `SELECT id, status, failure FROM import_job WHERE department_id = $1 ORDER BY started_at DESC, id DESC LIMIT 1`,
+      [DEPT],
+    );
     return job as { id: string; status: string; failure: string } | undefined;
   };
 
@@ -118,7 +134,10 @@ describe('import limits (integration)', () => {
     const res = await post([1, 2, 3, 4].map((i) => row(`${prefix}${i}`)).join('\n'), 'format=ndjson&emitEvents=true');
     await expectCapProblem(res, 413, 'maxRows');
     await expectNothingStored(prefix);
-    expect(await lastJob()).toMatchObject({ status: 'failed', failure: expect.stringMatching(/^maxRows \(3\) exceeded/) });
+    expect(await lastJob()).toMatchObject({
+      status: 'failed',
+      failure: expect.stringMatching(/^maxRows \(3\) exceeded/),
+    });
 
     const ok = await post([1, 2, 3].map((i) => row(`OK-${run}-${i}`)).join('\n'), 'format=ndjson');
     expect(ok.status).toBe(201);
@@ -150,7 +169,10 @@ describe('import limits (integration)', () => {
     expect(await lastJob()).toEqual(before);
 
     await expectCapProblem(await post(chunked(big), 'format=ndjson'), 413, 'maxBytes');
-    expect(await lastJob()).toMatchObject({ status: 'failed', failure: expect.stringMatching(/^maxBytes \(20000\) exceeded/) });
+    expect(await lastJob()).toMatchObject({
+      status: 'failed',
+      failure: expect.stringMatching(/^maxBytes \(20000\) exceeded/),
+    });
     await expectNothingStored(prefix);
   });
 

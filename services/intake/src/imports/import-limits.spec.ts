@@ -13,7 +13,10 @@ describe('import limits', () => {
   });
 
   it('reads each variable and names a bad one', () => {
-    expect(importLimitsFromEnv({ INTAKE_IMPORT_MAX_ROWS: '10', INTAKE_IMPORT_MAX_CONCURRENT: '1' })).toMatchObject({ maxRows: 10, maxConcurrentPerDepartment: 1 });
+    expect(importLimitsFromEnv({ INTAKE_IMPORT_MAX_ROWS: '10', INTAKE_IMPORT_MAX_CONCURRENT: '1' })).toMatchObject({
+      maxRows: 10,
+      maxConcurrentPerDepartment: 1,
+    });
     expect(() => importLimitsFromEnv({ INTAKE_IMPORT_MAX_BYTES: 'lots' })).toThrow('INTAKE_IMPORT_MAX_BYTES');
     expect(() => importLimitsFromEnv({ INTAKE_IMPORT_MAX_FIELDS: '0' })).toThrow('INTAKE_IMPORT_MAX_FIELDS');
   });

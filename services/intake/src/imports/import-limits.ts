@@ -13,13 +13,21 @@ export const importLimitsEnvSchema = z.object({
   /** Characters in one CSV field or NDJSON line field (narratives are at most 20,000). */
   INTAKE_IMPORT_MAX_FIELD_CHARS: z.coerce.number().int().min(1).max(10_000_000).default(100_000),
   /** Bytes of one import body. */
-  INTAKE_IMPORT_MAX_BYTES: z.coerce.number().int().min(1).default(2 * 1024 ** 3),
+  INTAKE_IMPORT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(2 * 1024 ** 3),
   /** Rows (records after the CSV header, or NDJSON lines) of one import. */
   INTAKE_IMPORT_MAX_ROWS: z.coerce.number().int().min(1).default(5_000_000),
   /** Imports running at once in one department, across replicas. */
   INTAKE_IMPORT_MAX_CONCURRENT: z.coerce.number().int().min(1).max(100).default(2),
   /** How long one import request may take; the only route allowed longer than the default request timeout. */
-  INTAKE_IMPORT_TIMEOUT_MS: z.coerce.number().int().min(1000).default(2 * 60 * 60 * 1000),
+  INTAKE_IMPORT_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .default(2 * 60 * 60 * 1000),
 });
 
 export interface ImportLimits {
@@ -38,7 +46,9 @@ export const IMPORT_LIMITS = Symbol('IMPORT_LIMITS');
 export function importLimitsFromEnv(env: NodeJS.ProcessEnv): ImportLimits {
   const parsed = importLimitsEnvSchema.safeParse(env);
   if (!parsed.success) {
-    throw new Error(`invalid configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
+    throw new Error(
+      `invalid configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`,
+    );
   }
   const e = parsed.data;
   return {
@@ -70,7 +80,8 @@ export class ImportLimitError extends Error {
   }
 
   toProblem(): ProblemException {
-    const status = this.cap === 'maxConcurrentPerDepartment' ? HttpStatus.TOO_MANY_REQUESTS : HttpStatus.PAYLOAD_TOO_LARGE;
+    const status =
+      this.cap === 'maxConcurrentPerDepartment' ? HttpStatus.TOO_MANY_REQUESTS : HttpStatus.PAYLOAD_TOO_LARGE;
     const type = this.cap === 'maxConcurrentPerDepartment' ? ImportProblem.tooManyImports : ImportProblem.limitExceeded;
     return new ProblemException(type, status, 'Import limit exceeded', this.message);
   }

@@ -1,7 +1,19 @@
 import { createIncidentExample } from '@cit/contracts';
-import { csvFieldOf, csvHeaderIssues, csvRowToRequestInput, groupIssues, normalizeCsvHeader, validateImportRow, CSV_COLUMNS } from './import-row';
+import {
+  csvFieldOf,
+  csvHeaderIssues,
+  csvRowToRequestInput,
+  groupIssues,
+  normalizeCsvHeader,
+  validateImportRow,
+  CSV_COLUMNS,
+} from './import-row';
 
-const row = (over: Record<string, unknown> = {}) => ({ ...createIncidentExample, externalIds: { cadCallNumber: 'CAD-1' }, ...over });
+const row = (over: Record<string, unknown> = {}) => ({
+  ...createIncidentExample,
+  externalIds: { cadCallNumber: 'CAD-1' },
+  ...over,
+});
 
 describe('import rows', () => {
   it('accepts a create-incident request with a CAD number', () => {
@@ -17,12 +29,19 @@ describe('import rows', () => {
   it('names fields and rules, never the values', () => {
     const secret = 'Zebediah Quux';
     const r = validateImportRow(
-      row({ encounter: 'maybe', subjects: [{ name: secret, dateOfBirth: '19-19-19', phone: `call ${secret}`, flags: {} }], [`${secret} key`]: 1, extra: 2 }),
+      row({
+        encounter: 'maybe',
+        subjects: [{ name: secret, dateOfBirth: '19-19-19', phone: `call ${secret}`, flags: {} }],
+        [`${secret} key`]: 1,
+        extra: 2,
+      }),
     );
     expect(r.ok).toBe(false);
     if (r.ok) return;
     const fields = r.issues.map((i) => i.field);
-    expect(fields).toEqual(expect.arrayContaining(['encounter', 'subjects.0.dateOfBirth', 'subjects.0.phone', 'extra', '(row)']));
+    expect(fields).toEqual(
+      expect.arrayContaining(['encounter', 'subjects.0.dateOfBirth', 'subjects.0.phone', 'extra', '(row)']),
+    );
     const text = JSON.stringify(r.issues);
     expect(text).not.toContain('Zebediah');
     expect(text).not.toContain('19-19-19');
@@ -30,7 +49,13 @@ describe('import rows', () => {
   });
 
   it('groups a line’s issues by rule so every field survives the (import, line, reason) key', () => {
-    expect(groupIssues([{ field: 'a', reason: 'Required' }, { field: 'b', reason: 'Required' }, { field: 'c', reason: 'Too big' }])).toEqual([
+    expect(
+      groupIssues([
+        { field: 'a', reason: 'Required' },
+        { field: 'b', reason: 'Required' },
+        { field: 'c', reason: 'Too big' },
+      ]),
+    ).toEqual([
       { field: 'a, b', reason: 'Required' },
       { field: 'c', reason: 'Too big' },
     ]);
@@ -67,7 +92,14 @@ describe('CSV rows', () => {
       externalIds: { cadCallNumber: 'CAD-9' },
       location: { address: '1 Main St', latitude: 42.1, longitude: -71.2 },
       behavioralHealth: { relatedTo: 'both', observations: ['intoxication', 'trauma'], suspectedUsing: ['A', 'D'] },
-      subjects: [{ name: 'Pat Doe', dateOfBirth: '1980-02-03', phone: '617-555-0100', flags: { veteran: true, experiencingHomelessness: true } }],
+      subjects: [
+        {
+          name: 'Pat Doe',
+          dateOfBirth: '1980-02-03',
+          phone: '617-555-0100',
+          flags: { veteran: true, experiencingHomelessness: true },
+        },
+      ],
     });
     expect(r.request.receivedAt).toBeUndefined();
   });
@@ -80,15 +112,32 @@ describe('CSV rows', () => {
 
   it('reports problems by CSV column', () => {
     const r = validateImportRow(
-      csvRowToRequestInput(header, fields({ cad_call_number: '', latitude: 'north', bh_observations: 'trauma;dancing', subject_flags: 'royalty', occurred_at: 'tuesday' })),
+      csvRowToRequestInput(
+        header,
+        fields({
+          cad_call_number: '',
+          latitude: 'north',
+          bh_observations: 'trauma;dancing',
+          subject_flags: 'royalty',
+          occurred_at: 'tuesday',
+        }),
+      ),
       csvFieldOf,
     );
     expect(r.ok).toBe(false);
     if (r.ok) return;
-    expect(r.issues.map((i) => i.field).sort()).toEqual(['bh_observations', 'latitude', 'occurred_at', 'subject_flags']);
+    expect(r.issues.map((i) => i.field).sort()).toEqual([
+      'bh_observations',
+      'latitude',
+      'occurred_at',
+      'subject_flags',
+    ]);
     expect(JSON.stringify(r.issues)).not.toMatch(/north|dancing|royalty|tuesday/);
     const noIds = validateImportRow(csvRowToRequestInput(header, fields({ cad_call_number: '' })), csvFieldOf);
-    expect(noIds).toEqual({ ok: false, issues: [{ field: 'cad_call_number|rms_incident_number', reason: expect.any(String) }] });
+    expect(noIds).toEqual({
+      ok: false,
+      issues: [{ field: 'cad_call_number|rms_incident_number', reason: expect.any(String) }],
+    });
   });
 
   it('checks the header: unknown, duplicate and missing columns', () => {

@@ -45,7 +45,13 @@ export const CSV_COLUMNS = [
 ] as const;
 export type CsvColumn = (typeof CSV_COLUMNS)[number];
 
-const REQUIRED_CSV_COLUMNS: CsvColumn[] = ['occurred_at', 'call_type', 'encounter', 'bh_related_to', 'reporting_officer_id'];
+const REQUIRED_CSV_COLUMNS: CsvColumn[] = [
+  'occurred_at',
+  'call_type',
+  'encounter',
+  'bh_related_to',
+  'reporting_officer_id',
+];
 const MAX_ISSUES_PER_ROW = 20;
 const SAFE_KEY = /^[A-Za-z0-9_.-]{1,64}$/;
 
@@ -60,7 +66,8 @@ export function csvHeaderIssues(header: string[]): RowIssue[] {
     else if (seen.has(name)) issues.push({ field: `header.${label}`, reason: 'duplicate column' });
     seen.add(name);
   });
-  for (const col of REQUIRED_CSV_COLUMNS) if (!seen.has(col)) issues.push({ field: `header.${col}`, reason: 'required column missing' });
+  for (const col of REQUIRED_CSV_COLUMNS)
+    if (!seen.has(col)) issues.push({ field: `header.${col}`, reason: 'required column missing' });
   if (!seen.has('cad_call_number') && !seen.has('rms_incident_number')) {
     issues.push({ field: 'header.cad_call_number', reason: 'cad_call_number or rms_incident_number column required' });
   }
@@ -73,7 +80,12 @@ export function normalizeCsvHeader(fields: string[]): string[] {
 }
 
 const list = (v: string | undefined): string[] | undefined =>
-  v === undefined ? undefined : v.split(';').map((s) => s.trim()).filter(Boolean);
+  v === undefined
+    ? undefined
+    : v
+        .split(';')
+        .map((s) => s.trim())
+        .filter(Boolean);
 
 const FLAG_NAMES: Record<string, string> = {
   juvenile: 'juvenile',
@@ -92,7 +104,8 @@ export function csvRowToRequestInput(header: readonly string[], fields: readonly
     if (cell) v[col as CsvColumn] = cell;
   });
   const num = (s: string | undefined) => (s === undefined ? undefined : Number(s));
-  const hasSubject = v.subject_name || v.subject_dob || v.subject_phone || v.subject_address || v.subject_language || v.subject_flags;
+  const hasSubject =
+    v.subject_name || v.subject_dob || v.subject_phone || v.subject_address || v.subject_language || v.subject_flags;
   const flags: Record<string, boolean> = {};
   for (const f of list(v.subject_flags) ?? []) flags[FLAG_NAMES[f.toLowerCase()] ?? f] = true;
   return {
@@ -105,9 +118,22 @@ export function csvRowToRequestInput(header: readonly string[], fields: readonly
     encounter: v.encounter,
     narrative: v.narrative,
     reportingOfficerId: v.reporting_officer_id,
-    behavioralHealth: { relatedTo: v.bh_related_to, observations: list(v.bh_observations) ?? [], suspectedUsing: list(v.suspected_using) ?? [] },
+    behavioralHealth: {
+      relatedTo: v.bh_related_to,
+      observations: list(v.bh_observations) ?? [],
+      suspectedUsing: list(v.suspected_using) ?? [],
+    },
     subjects: hasSubject
-      ? [{ name: v.subject_name, dateOfBirth: v.subject_dob, phone: v.subject_phone, address: v.subject_address, language: v.subject_language, flags }]
+      ? [
+          {
+            name: v.subject_name,
+            dateOfBirth: v.subject_dob,
+            phone: v.subject_phone,
+            address: v.subject_address,
+            language: v.subject_language,
+            flags,
+          },
+        ]
       : [],
   };
 }
@@ -151,7 +177,11 @@ export function issuesFromZod(error: z.ZodError, fieldOf: (path: string) => stri
   for (const issue of error.issues) {
     const base = issue.path.map(String).join('.');
     if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) out.push({ field: fieldOf(SAFE_KEY.test(key) ? (base ? `${base}.${key}` : key) : base || '(row)'), reason: 'unknown field' });
+      for (const key of issue.keys)
+        out.push({
+          field: fieldOf(SAFE_KEY.test(key) ? (base ? `${base}.${key}` : key) : base || '(row)'),
+          reason: 'unknown field',
+        });
     } else {
       // zod's built-in messages name types, sizes and allowed options, never the input value.
       out.push({ field: fieldOf(base || '(row)'), reason: issue.message });
@@ -167,13 +197,21 @@ export function validateImportRow(value: unknown, fieldOf: (path: string) => str
   const req = parsed.data;
   const issues: RowIssue[] = [];
   if (!req.externalIds.cadCallNumber && !req.externalIds.rmsIncidentNumber) {
-    issues.push({ field: fieldOf('externalIds'), reason: 'a CAD call number or RMS incident number is required to import' });
+    issues.push({
+      field: fieldOf('externalIds'),
+      reason: 'a CAD call number or RMS incident number is required to import',
+    });
   }
   return issues.length ? { ok: false, issues } : { ok: true, request: req };
 }
 
 function cap(issues: RowIssue[]): RowIssue[] {
-  return issues.length > MAX_ISSUES_PER_ROW ? [...issues.slice(0, MAX_ISSUES_PER_ROW - 1), { field: '(row)', reason: `more than ${MAX_ISSUES_PER_ROW - 1} problems` }] : issues;
+  return issues.length > MAX_ISSUES_PER_ROW
+    ? [
+        ...issues.slice(0, MAX_ISSUES_PER_ROW - 1),
+        { field: '(row)', reason: `more than ${MAX_ISSUES_PER_ROW - 1} problems` },
+      ]
+    : issues;
 }
 
 /**

@@ -51,7 +51,10 @@ describe('imports (integration)', () => {
       runtimeRole: runtimeRoleName(intakeService.name),
     });
     ds = db.ownerDataSource;
-    app = await createServiceApp(intakeService, ImportsTestModule, { ...loadServiceEnv(), DATABASE_NAME: db.databaseName });
+    app = await createServiceApp(intakeService, ImportsTestModule, {
+      ...loadServiceEnv(),
+      DATABASE_NAME: db.databaseName,
+    });
     await app.listen(0, '127.0.0.1');
     url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
     admin = await issueDevToken({ roles: ['admin'], department: DEPT });
@@ -62,9 +65,15 @@ describe('imports (integration)', () => {
     await db?.drop();
   });
 
-  const row = (cad: string, over: Record<string, unknown> = {}) => JSON.stringify({ ...createIncidentExample, externalIds: { cadCallNumber: cad }, ...over });
+  const row = (cad: string, over: Record<string, unknown> = {}) =>
+    JSON.stringify({ ...createIncidentExample, externalIds: { cadCallNumber: cad }, ...over });
 
-  const post = async (body: string | ReadableStream<Uint8Array>, query: string, contentType = 'application/x-ndjson', token = admin) =>
+  const post = async (
+    body: string | ReadableStream<Uint8Array>,
+    query: string,
+    contentType = 'application/x-ndjson',
+    token = admin,
+  ) =>
     fetch(`${url}/v1/imports?${query}`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': contentType },
@@ -93,7 +102,13 @@ describe('imports (integration)', () => {
     expect(res.status).toBe(201);
     const summary = (await res.json()) as Summary;
     expect(res.headers.get('location')).toBe(`/v1/imports/${summary.importId}`);
-    expect(summary).toMatchObject({ status: 'completed', rowsRead: 7, rowsImported: 4, rowsDuplicate: 0, rowsRejected: 3 });
+    expect(summary).toMatchObject({
+      status: 'completed',
+      rowsRead: 7,
+      rowsImported: 4,
+      rowsDuplicate: 0,
+      rowsRejected: 3,
+    });
 
     const r = await report(summary.importId);
     expect(r.errors.items).toEqual([
@@ -121,17 +136,31 @@ describe('imports (integration)', () => {
       expect(s.narrative).toMatch(/^enc:v1:/);
       expect(s.person_id).toMatch(/^per_/);
     }
-    const byCad = Object.fromEntries(stored.map((s: { cad_call_number: string; person_id: string }) => [s.cad_call_number, s.person_id]));
+    const byCad = Object.fromEntries(
+      stored.map((s: { cad_call_number: string; person_id: string }) => [s.cad_call_number, s.person_id]),
+    );
     // Same name (case aside) and date of birth → one person.
     expect(byCad[`N-${run}-2`]).toBe(byCad[`N-${run}-5`]);
     expect(byCad[`N-${run}-1`]).not.toBe(byCad[`N-${run}-2`]);
-    const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM outbox WHERE payload->>'subject' IN (SELECT id FROM incident WHERE cad_call_number LIKE $1)`, [`N-${run}-%`]);
+    const [{ n }] = await ds.query(
+      `SELECT count(*)::int AS n FROM outbox WHERE payload->>'subject' IN (SELECT id FROM incident WHERE cad_call_number LIKE $1)`,
+      [`N-${run}-%`],
+    );
     expect(n).toBe(0);
 
     // Re-running the same file creates nothing new.
     const again = (await (await post(lines.join('\n'), 'format=ndjson')).json()) as Summary;
-    expect(again).toMatchObject({ status: 'completed', rowsRead: 7, rowsImported: 0, rowsDuplicate: 4, rowsRejected: 3 });
-    const [{ total }] = await ds.query(`SELECT count(*)::int AS total FROM incident WHERE cad_call_number LIKE $1 OR rms_incident_number LIKE $2`, [`N-${run}-%`, `RMS-${run}-%`]);
+    expect(again).toMatchObject({
+      status: 'completed',
+      rowsRead: 7,
+      rowsImported: 0,
+      rowsDuplicate: 4,
+      rowsRejected: 3,
+    });
+    const [{ total }] = await ds.query(
+      `SELECT count(*)::int AS total FROM incident WHERE cad_call_number LIKE $1 OR rms_incident_number LIKE $2`,
+      [`N-${run}-%`, `RMS-${run}-%`],
+    );
     expect(total).toBe(4);
   });
 
@@ -168,11 +197,15 @@ describe('imports (integration)', () => {
         [DEPT, cads],
       );
 
-    const quiet = (await (await post([unflagged(`S-${run}-off`)].join('\n'), 'format=ndjson')).json()) as Summary & { screen: boolean };
+    const quiet = (await (await post([unflagged(`S-${run}-off`)].join('\n'), 'format=ndjson')).json()) as Summary & {
+      screen: boolean;
+    };
     expect(quiet).toMatchObject({ status: 'completed', rowsImported: 1, screen: false });
     expect(await queued([`S-${run}-off`])).toEqual([]);
 
-    const screened = (await (await post([unflagged(`S-${run}-on`), unflagged(`S-${run}-off`)].join('\n'), 'format=ndjson&screen=true')).json()) as Summary & {
+    const screened = (await (
+      await post([unflagged(`S-${run}-on`), unflagged(`S-${run}-off`)].join('\n'), 'format=ndjson&screen=true')
+    ).json()) as Summary & {
       screen: boolean;
     };
     expect(screened).toMatchObject({ status: 'completed', rowsImported: 1, rowsDuplicate: 1, screen: true });
@@ -185,7 +218,8 @@ describe('imports (integration)', () => {
   });
 
   it('imports CSV with quotes, embedded newlines and CRLF; bad rows by their starting line and column', async () => {
-    const header = 'cad_call_number,rms_incident_number,occurred_at,call_type,encounter,bh_related_to,bh_observations,suspected_using,narrative,reporting_officer_id,subject_name,subject_dob,subject_phone,subject_flags,address';
+    const header =
+      'cad_call_number,rms_incident_number,occurred_at,call_type,encounter,bh_related_to,bh_observations,suspected_using,narrative,reporting_officer_id,subject_name,subject_dob,subject_phone,subject_flags,address';
     const csv = [
       header,
       `C-${run}-1,,2021-03-04T05:06:07Z,welfare-check,non-criminal,mental-health,suicidal-statements;trauma,N,"Said ""help"", then
@@ -222,7 +256,9 @@ walked off",officer-9,"${PHI_NAME}",1955-05-05,,veteran,"12 Elm St, Apt 2"`,
     const bad = await post('cad_call_number,shoe_size\nC-1,9\n', 'format=csv', 'text/csv');
     expect(bad.status).toBe(400);
     const problem = (await bad.json()) as { errors: { field: string }[] };
-    expect(problem.errors.map((e) => e.field)).toEqual(expect.arrayContaining(['header.shoe_size', 'header.occurred_at']));
+    expect(problem.errors.map((e) => e.field)).toEqual(
+      expect.arrayContaining(['header.shoe_size', 'header.occurred_at']),
+    );
     const id = bad.headers.get('location')!.split('/').pop()!;
     expect(await report(id)).toMatchObject({ status: 'failed', failure: expect.stringContaining('header') });
 
@@ -255,7 +291,10 @@ walked off",officer-9,"${PHI_NAME}",1955-05-05,,veteran,"12 Elm St, Apt 2"`,
     const deadline = Date.now() + 30_000;
     let progress: Report | undefined;
     while (Date.now() < deadline) {
-      const [job] = await ds.query(`SELECT id FROM import_job WHERE department_id = $1 AND status = 'running' ORDER BY started_at DESC LIMIT 1`, [DEPT]);
+      const [job] = await ds.query(
+        `SELECT id FROM import_job WHERE department_id = $1 AND status = 'running' ORDER BY started_at DESC LIMIT 1`,
+        [DEPT],
+      );
       importId = job?.id;
       if (importId) {
         progress = await report(importId);
@@ -273,14 +312,21 @@ walked off",officer-9,"${PHI_NAME}",1955-05-05,,veteran,"12 Elm St, Apt 2"`,
     const lines = Array.from({ length: 1500 }, (_, i) => row(`D-${run}-${i}`) + '\n');
     const req = httpRequest(`${url}/v1/imports?format=ndjson`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/x-ndjson', 'transfer-encoding': 'chunked' },
+      headers: {
+        authorization: `Bearer ${admin}`,
+        'content-type': 'application/x-ndjson',
+        'transfer-encoding': 'chunked',
+      },
     });
     req.on('error', () => undefined);
     req.write(lines.join(''));
     let id: string | undefined;
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline) {
-      const [job] = await ds.query(`SELECT id, rows_imported FROM import_job WHERE department_id = $1 AND status = 'running' ORDER BY started_at DESC LIMIT 1`, [DEPT]);
+      const [job] = await ds.query(
+        `SELECT id, rows_imported FROM import_job WHERE department_id = $1 AND status = 'running' ORDER BY started_at DESC LIMIT 1`,
+        [DEPT],
+      );
       if (job?.rows_imported >= 1000) {
         id = job.id;
         break;
@@ -295,14 +341,20 @@ walked off",officer-9,"${PHI_NAME}",1955-05-05,,veteran,"12 Elm St, Apt 2"`,
       if (failed.status !== 'running') break;
       await new Promise((r) => setTimeout(r, 50));
     }
-    expect(failed).toMatchObject({ status: 'failed', failure: expect.stringContaining('client disconnected'), rowsImported: 1000 });
+    expect(failed).toMatchObject({
+      status: 'failed',
+      failure: expect.stringContaining('client disconnected'),
+      rowsImported: 1000,
+    });
 
     const rerun = (await (await post(lines.join(''), 'format=ndjson')).json()) as Summary;
     expect(rerun).toMatchObject({ status: 'completed', rowsImported: 500, rowsDuplicate: 1000 });
   });
 
   it('pages the error report on line boundaries', async () => {
-    const lines = Array.from({ length: 30 }, (_, i) => (i % 2 ? row(`Q-${run}-${i}`) : row(`Q-${run}-${i}`, { encounter: 'x', callType: '' })));
+    const lines = Array.from({ length: 30 }, (_, i) =>
+      i % 2 ? row(`Q-${run}-${i}`) : row(`Q-${run}-${i}`, { encounter: 'x', callType: '' }),
+    );
     const summary = (await (await post(lines.join('\n'), 'format=ndjson')).json()) as Summary;
     expect(summary.rowsRejected).toBe(15);
     const first = await report(summary.importId, '?errorLimit=4');

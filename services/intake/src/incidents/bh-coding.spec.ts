@@ -17,7 +17,9 @@ describe('behavioral-health coding', () => {
   });
 
   it('drops repeated codes', () => {
-    expect(normalizeCoding({ relatedTo: 'neither', observations: ['trauma', 'trauma'], suspectedUsing: ['N', 'N'] })).toEqual({
+    expect(
+      normalizeCoding({ relatedTo: 'neither', observations: ['trauma', 'trauma'], suspectedUsing: ['N', 'N'] }),
+    ).toEqual({
       relatedTo: 'neither',
       observations: ['trauma'],
       suspectedUsing: ['N'],

@@ -33,7 +33,12 @@ export class IncidentHistory {
     private readonly cipher: FieldCipher,
   ) {}
 
-  async record<T extends ChangeEventType>(em: EntityManager, change: IncidentChange, type: T, data: EventData<T>): Promise<void> {
+  async record<T extends ChangeEventType>(
+    em: EntityManager,
+    change: IncidentChange,
+    type: T,
+    data: EventData<T>,
+  ): Promise<void> {
     await em.insert(IncidentChangeEntity, {
       id: newId('chg'),
       incidentId: change.incidentId,

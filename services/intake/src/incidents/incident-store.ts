@@ -20,7 +20,11 @@ export class IncidentStore {
    * incident whose CAD or RMS number the department already has is left out (and so are its
    * subjects); without it, such an incident fails the transaction with a unique violation.
    */
-  async insert(em: EntityManager, records: readonly IncidentRecord[], { skipDuplicates = false } = {}): Promise<Set<string>> {
+  async insert(
+    em: EntityManager,
+    records: readonly IncidentRecord[],
+    { skipDuplicates = false } = {},
+  ): Promise<Set<string>> {
     if (!records.length) return new Set();
     const col = <T>(pick: (r: IncidentRecord) => T): T[] => records.map(pick);
     const rows: { id: string }[] = await em.query(
@@ -61,7 +65,10 @@ export class IncidentStore {
       ],
     );
     const stored = new Set(rows.map((r) => r.id));
-    await this.insertSubjects(em, records.filter((r) => stored.has(r.id)));
+    await this.insertSubjects(
+      em,
+      records.filter((r) => stored.has(r.id)),
+    );
     return stored;
   }
 

@@ -1,4 +1,11 @@
-import { buildEvent, newId, type CloudEvent, type CreateIncidentRequest, type IncidentReported, type IncidentSource } from '@cit/contracts';
+import {
+  buildEvent,
+  newId,
+  type CloudEvent,
+  type CreateIncidentRequest,
+  type IncidentReported,
+  type IncidentSource,
+} from '@cit/contracts';
 
 /** Field encryption and blind indexing, as the mapper needs them (no framework types). */
 export interface PhiProtection {
@@ -9,7 +16,8 @@ export interface PhiProtection {
   phoneMatch(name: string, phone: string): string | null;
 }
 
-const optional = (value: string | undefined, protect: PhiProtection): string | null => (value === undefined ? null : protect.encrypt(value));
+const optional = (value: string | undefined, protect: PhiProtection): string | null =>
+  value === undefined ? null : protect.encrypt(value);
 
 /** The stored shape of a new incident: PHI encrypted, codes in the clear. */
 export function incidentRecordFromRequest(
@@ -88,7 +96,12 @@ export function incidentReportedData(record: IncidentRecord): IncidentReported {
     subjects: record.subjects.map((s) => ({
       subjectId: s.id,
       ...(s.personId ? { personId: s.personId } : {}),
-      flags: { juvenile: s.juvenile, senior: s.senior, veteran: s.veteran, experiencingHomelessness: s.experiencingHomelessness },
+      flags: {
+        juvenile: s.juvenile,
+        senior: s.senior,
+        veteran: s.veteran,
+        experiencingHomelessness: s.experiencingHomelessness,
+      },
       ...(s.language ? { language: s.language } : {}),
       name: s.name,
       ...(s.dateOfBirth ? { dateOfBirth: s.dateOfBirth } : {}),

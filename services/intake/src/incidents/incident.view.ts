@@ -1,11 +1,16 @@
 import type { IncidentRecord } from './incident.mapper';
 
-type StoredIncident = Omit<IncidentRecord, 'subjects' | 'source' | 'bhObservations' | 'bhSuspectedUsing' | 'bhRelatedTo' | 'encounter'> & {
+type StoredIncident = Omit<
+  IncidentRecord,
+  'subjects' | 'source' | 'bhObservations' | 'bhSuspectedUsing' | 'bhRelatedTo' | 'encounter'
+> & {
   bhRelatedTo: string;
   bhObservations: string[];
   bhSuspectedUsing: string[];
   encounter: string;
-  subjects: (Omit<IncidentRecord['subjects'][number], 'incidentId' | 'departmentId' | 'ordinal'> & { personId?: string | null })[];
+  subjects: (Omit<IncidentRecord['subjects'][number], 'incidentId' | 'departmentId' | 'ordinal'> & {
+    personId?: string | null;
+  })[];
 };
 
 /** The API representation of an incident; `open` decrypts PHI columns for the authorized caller only. */
@@ -13,7 +18,10 @@ export function incidentView(incident: StoredIncident, open: (ciphertext: string
   return {
     id: incident.id,
     departmentId: incident.departmentId,
-    externalIds: { cadCallNumber: incident.cadCallNumber ?? undefined, rmsIncidentNumber: incident.rmsIncidentNumber ?? undefined },
+    externalIds: {
+      cadCallNumber: incident.cadCallNumber ?? undefined,
+      rmsIncidentNumber: incident.rmsIncidentNumber ?? undefined,
+    },
     occurredAt: incident.occurredAt.toISOString(),
     receivedAt: incident.receivedAt.toISOString(),
     location: {
@@ -27,7 +35,11 @@ export function incidentView(incident: StoredIncident, open: (ciphertext: string
     encounter: incident.encounter,
     narrative: open(incident.narrative),
     reportingOfficerId: incident.reportingOfficerId,
-    behavioralHealth: { relatedTo: incident.bhRelatedTo, observations: incident.bhObservations, suspectedUsing: incident.bhSuspectedUsing },
+    behavioralHealth: {
+      relatedTo: incident.bhRelatedTo,
+      observations: incident.bhObservations,
+      suspectedUsing: incident.bhSuspectedUsing,
+    },
     subjects: incident.subjects.map((s) => ({
       id: s.id,
       personId: s.personId ?? undefined,
@@ -36,7 +48,12 @@ export function incidentView(incident: StoredIncident, open: (ciphertext: string
       phone: open(s.phone),
       address: open(s.address),
       language: s.language ?? undefined,
-      flags: { juvenile: s.juvenile, senior: s.senior, veteran: s.veteran, experiencingHomelessness: s.experiencingHomelessness },
+      flags: {
+        juvenile: s.juvenile,
+        senior: s.senior,
+        veteran: s.veteran,
+        experiencingHomelessness: s.experiencingHomelessness,
+      },
     })),
     version: incident.version,
     createdAt: incident.createdAt.toISOString(),

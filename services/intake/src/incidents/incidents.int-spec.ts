@@ -10,15 +10,23 @@ describe('incidents API (real PostgreSQL, outbox)', () => {
   let seq = 0;
   const cad = () => `CAD-T-${Date.now()}-${++seq}`;
   const http = () => request(t.url);
-  const body = (overrides: Record<string, unknown> = {}) => ({ ...createIncidentExample, externalIds: { cadCallNumber: cad() }, ...overrides });
+  const body = (overrides: Record<string, unknown> = {}) => ({
+    ...createIncidentExample,
+    externalIds: { cadCallNumber: cad() },
+    ...overrides,
+  });
   const outbox = (incidentId: string) =>
-    t.db.ownerDataSource.query(`SELECT event_type, payload FROM outbox WHERE message_key = $1 ORDER BY seq`, [incidentId]) as Promise<
-      { event_type: string; payload: { data: Record<string, unknown> } }[]
-    >;
+    t.db.ownerDataSource.query(`SELECT event_type, payload FROM outbox WHERE message_key = $1 ORDER BY seq`, [
+      incidentId,
+    ]) as Promise<{ event_type: string; payload: { data: Record<string, unknown> } }[]>;
 
   beforeAll(async () => {
     t = await startIntakeTestApp('incidents');
-    [officer, supervisor, otherDepartment] = await Promise.all([t.token('officer'), t.token('supervisor'), t.token('supervisor', 'dept-b')]);
+    [officer, supervisor, otherDepartment] = await Promise.all([
+      t.token('officer'),
+      t.token('supervisor'),
+      t.token('supervisor', 'dept-b'),
+    ]);
   });
   afterAll(() => t?.close());
 
@@ -26,9 +34,17 @@ describe('incidents API (real PostgreSQL, outbox)', () => {
     it('returns the first result for a repeated Idempotency-Key and emits one event', async () => {
       const b = body();
       const key = `k-${Date.now()}`;
-      const first = await http().post('/v1/incidents').set('authorization', `Bearer ${officer}`).set('idempotency-key', key).send(b);
+      const first = await http()
+        .post('/v1/incidents')
+        .set('authorization', `Bearer ${officer}`)
+        .set('idempotency-key', key)
+        .send(b);
       expect(first.status).toBe(201);
-      const again = await http().post('/v1/incidents').set('authorization', `Bearer ${officer}`).set('idempotency-key', key).send(b);
+      const again = await http()
+        .post('/v1/incidents')
+        .set('authorization', `Bearer ${officer}`)
+        .set('idempotency-key', key)
+        .send(b);
       expect(again.status).toBe(200);
       expect(again.body.id).toBe(first.body.id);
       expect((await outbox(first.body.id)).map((r) => r.event_type)).toEqual(['cit.incident.reported.v1']);
@@ -36,9 +52,18 @@ describe('incidents API (real PostgreSQL, outbox)', () => {
 
     it('refuses a used Idempotency-Key with a different body (422) and stores nothing', async () => {
       const key = `k-reuse-${Date.now()}`;
-      await http().post('/v1/incidents').set('authorization', `Bearer ${officer}`).set('idempotency-key', key).send(body()).expect(201);
+      await http()
+        .post('/v1/incidents')
+        .set('authorization', `Bearer ${officer}`)
+        .set('idempotency-key', key)
+        .send(body())
+        .expect(201);
       const [{ n: before }] = await t.db.ownerDataSource.query('SELECT count(*)::int AS n FROM incident');
-      const res = await http().post('/v1/incidents').set('authorization', `Bearer ${officer}`).set('idempotency-key', key).send(body({ callType: 'other' }));
+      const res = await http()
+        .post('/v1/incidents')
+        .set('authorization', `Bearer ${officer}`)
+        .set('idempotency-key', key)
+        .send(body({ callType: 'other' }));
       expect(res.status).toBe(422);
       expect(res.headers['content-type']).toContain('application/problem+json');
       const [{ n: after }] = await t.db.ownerDataSource.query('SELECT count(*)::int AS n FROM incident');
@@ -58,10 +83,19 @@ describe('incidents API (real PostgreSQL, outbox)', () => {
 
     it('group-commits concurrent requests while keeping each outcome its own', async () => {
       const key = `k-batch-${Date.now()}`;
-      await http().post('/v1/incidents').set('authorization', `Bearer ${officer}`).set('idempotency-key', key).send(body()).expect(201);
+      await http()
+        .post('/v1/incidents')
+        .set('authorization', `Bearer ${officer}`)
+        .set('idempotency-key', key)
+        .send(body())
+        .expect(201);
       const bodies = Array.from({ length: 10 }, () => body());
       const [reused, ...fresh] = await Promise.all([
-        http().post('/v1/incidents').set('authorization', `Bearer ${officer}`).set('idempotency-key', key).send(body({ callType: 'other' })),
+        http()
+          .post('/v1/incidents')
+          .set('authorization', `Bearer ${officer}`)
+          .set('idempotency-key', key)
+          .send(body({ callType: 'other' })),
         ...bodies.map((b) => http().post('/v1/incidents').set('authorization', `Bearer ${officer}`).send(b)),
       ]);
       expect(reused.status).toBe(422);
@@ -74,7 +108,11 @@ describe('incidents API (real PostgreSQL, outbox)', () => {
     it('does not let another department see the CAD number as used', async () => {
       const b = body();
       const mine = await http().post('/v1/incidents').set('authorization', `Bearer ${officer}`).send(b).expect(201);
-      const theirs = await http().post('/v1/incidents').set('authorization', `Bearer ${otherDepartment}`).send(b).expect(201);
+      const theirs = await http()
+        .post('/v1/incidents')
+        .set('authorization', `Bearer ${otherDepartment}`)
+        .send(b)
+        .expect(201);
       expect(theirs.body.id).not.toBe(mine.body.id);
     });
   });
@@ -84,14 +122,22 @@ describe('incidents API (real PostgreSQL, outbox)', () => {
       const created = await http()
         .post('/v1/incidents')
         .set('authorization', `Bearer ${officer}`)
-        .send(body({ callType: 'disturbance', behavioralHealth: { relatedTo: 'neither', observations: [], suspectedUsing: ['N'] } }))
+        .send(
+          body({
+            callType: 'disturbance',
+            behavioralHealth: { relatedTo: 'neither', observations: [], suspectedUsing: ['N'] },
+          }),
+        )
         .expect(201);
       const id = created.body.id as string;
       const coding = { relatedTo: 'mental-health', observations: ['trauma'], suspectedUsing: ['N'] };
       const res = await http()
         .put(`/v1/incidents/${id}/indicators`)
         .set('authorization', `Bearer ${supervisor}`)
-        .send({ behavioralHealth: coding, reason: { code: 'clinical-review', note: 'clinician follow-up found a crisis' } })
+        .send({
+          behavioralHealth: coding,
+          reason: { code: 'clinical-review', note: 'clinician follow-up found a crisis' },
+        })
         .expect(200);
       expect(res.body).toMatchObject({ version: 2, changed: true });
       const again = await http()
@@ -102,19 +148,34 @@ describe('incidents API (real PostgreSQL, outbox)', () => {
       expect(again.body).toMatchObject({ version: 2, changed: false });
       const events = await outbox(id);
       expect(events.map((e) => e.event_type)).toEqual(['cit.incident.reported.v1', 'cit.incident.reclassified.v1']);
-      expect(events[1].payload.data).toMatchObject({ previous: { relatedTo: 'neither' }, current: coding, origin: 'manual', version: 2 });
-      const [change] = await t.db.ownerDataSource.query(`SELECT reason_note, previous_coding FROM incident_change WHERE incident_id = $1`, [id]);
+      expect(events[1].payload.data).toMatchObject({
+        previous: { relatedTo: 'neither' },
+        current: coding,
+        origin: 'manual',
+        version: 2,
+      });
+      const [change] = await t.db.ownerDataSource.query(
+        `SELECT reason_note, previous_coding FROM incident_change WHERE incident_id = $1`,
+        [id],
+      );
       expect(change.reason_note).toMatch(/^enc:v1:/);
       const fetched = await http().get(`/v1/incidents/${id}`).set('authorization', `Bearer ${officer}`).expect(200);
       expect(fetched.body.behavioralHealth.relatedTo).toBe('mental-health');
     });
 
     it('answers bad codes with the field name, and another department with 404', async () => {
-      const created = await http().post('/v1/incidents').set('authorization', `Bearer ${officer}`).send(body()).expect(201);
+      const created = await http()
+        .post('/v1/incidents')
+        .set('authorization', `Bearer ${officer}`)
+        .send(body())
+        .expect(201);
       const bad = await http()
         .put(`/v1/incidents/${created.body.id}/indicators`)
         .set('authorization', `Bearer ${supervisor}`)
-        .send({ behavioralHealth: { relatedTo: 'maybe', observations: [], suspectedUsing: ['N', 'A'] }, reason: { code: 'other' } })
+        .send({
+          behavioralHealth: { relatedTo: 'maybe', observations: [], suspectedUsing: ['N', 'A'] },
+          reason: { code: 'other' },
+        })
         .expect(400);
       expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(
         expect.arrayContaining(['behavioralHealth.relatedTo', 'behavioralHealth.suspectedUsing']),
@@ -122,7 +183,10 @@ describe('incidents API (real PostgreSQL, outbox)', () => {
       await http()
         .put(`/v1/incidents/${created.body.id}/indicators`)
         .set('authorization', `Bearer ${otherDepartment}`)
-        .send({ behavioralHealth: { relatedTo: 'both', observations: [], suspectedUsing: ['A'] }, reason: { code: 'other' } })
+        .send({
+          behavioralHealth: { relatedTo: 'both', observations: [], suspectedUsing: ['A'] },
+          reason: { code: 'other' },
+        })
         .expect(404);
       expect(await outbox(created.body.id)).toHaveLength(1);
     });
@@ -130,26 +194,43 @@ describe('incidents API (real PostgreSQL, outbox)', () => {
 
   describe('supplements and corrections', () => {
     it('appends narrative encrypted and emits cit.incident.updated.v1 (kind supplement)', async () => {
-      const created = await http().post('/v1/incidents').set('authorization', `Bearer ${officer}`).send(body()).expect(201);
+      const created = await http()
+        .post('/v1/incidents')
+        .set('authorization', `Bearer ${officer}`)
+        .send(body())
+        .expect(201);
       const id = created.body.id as string;
       await http()
         .post(`/v1/incidents/${id}/supplements`)
         .set('authorization', `Bearer ${officer}`)
         .send({ narrative: 'Follow-up: family reports he has stopped taking medication.' })
         .expect(201);
-      const [stored] = await t.db.ownerDataSource.query('SELECT narrative FROM incident_supplement WHERE incident_id = $1', [id]);
+      const [stored] = await t.db.ownerDataSource.query(
+        'SELECT narrative FROM incident_supplement WHERE incident_id = $1',
+        [id],
+      );
       expect(stored.narrative).toMatch(/^enc:v1:/);
       const fetched = await http().get(`/v1/incidents/${id}`).set('authorization', `Bearer ${officer}`).expect(200);
       expect(fetched.body.supplements[0].narrative).toContain('stopped taking medication');
       expect(fetched.body.version).toBe(2);
       const events = await outbox(id);
-      expect(events[1]).toMatchObject({ event_type: 'cit.incident.updated.v1', payload: { data: { kind: 'supplement', changedFields: ['supplements'] } } });
+      expect(events[1]).toMatchObject({
+        event_type: 'cit.incident.updated.v1',
+        payload: { data: { kind: 'supplement', changedFields: ['supplements'] } },
+      });
     });
 
     it('corrects fields with a required reason and names the changed fields, not their values', async () => {
-      const created = await http().post('/v1/incidents').set('authorization', `Bearer ${officer}`).send(body()).expect(201);
+      const created = await http()
+        .post('/v1/incidents')
+        .set('authorization', `Bearer ${officer}`)
+        .send(body())
+        .expect(201);
       const id = created.body.id as string;
-      const noReason = await http().patch(`/v1/incidents/${id}`).set('authorization', `Bearer ${officer}`).send({ changes: { district: 'sector-9' } });
+      const noReason = await http()
+        .patch(`/v1/incidents/${id}`)
+        .set('authorization', `Bearer ${officer}`)
+        .send({ changes: { district: 'sector-9' } });
       expect(noReason.status).toBe(400);
       expect(noReason.body.errors.map((e: { field: string }) => e.field)).toContain('reason');
       const subjectId = created.body.subjects[0].id as string;
@@ -157,13 +238,21 @@ describe('incidents API (real PostgreSQL, outbox)', () => {
         .patch(`/v1/incidents/${id}`)
         .set('authorization', `Bearer ${officer}`)
         .send({
-          changes: { district: 'sector-9', narrative: 'Corrected narrative text.', subjects: [{ id: subjectId, name: 'Jordan Exampel' }] },
+          changes: {
+            district: 'sector-9',
+            narrative: 'Corrected narrative text.',
+            subjects: [{ id: subjectId, name: 'Jordan Exampel' }],
+          },
           reason: { code: 'data-entry-error' },
         })
         .expect(200);
       expect(res.body.changedFields.sort()).toEqual(['district', 'narrative', 'subjects.name']);
       const fetched = await http().get(`/v1/incidents/${id}`).set('authorization', `Bearer ${officer}`).expect(200);
-      expect(fetched.body).toMatchObject({ narrative: 'Corrected narrative text.', location: { district: 'sector-9' }, version: 2 });
+      expect(fetched.body).toMatchObject({
+        narrative: 'Corrected narrative text.',
+        location: { district: 'sector-9' },
+        version: 2,
+      });
       expect(fetched.body.subjects[0].name).toBe('Jordan Exampel');
       const events = await outbox(id);
       expect(events[1].payload.data).toMatchObject({ kind: 'correction', reasonCode: 'data-entry-error', version: 2 });
@@ -188,7 +277,11 @@ describe('incidents API (real PostgreSQL, outbox)', () => {
             body({
               occurredAt: new Date(base + i * 3600_000).toISOString(),
               location: { district },
-              behavioralHealth: { relatedTo: i % 2 ? 'narcotics' : 'neither', observations: [], suspectedUsing: i % 2 ? ['D'] : ['N'] },
+              behavioralHealth: {
+                relatedTo: i % 2 ? 'narcotics' : 'neither',
+                observations: [],
+                suspectedUsing: i % 2 ? ['D'] : ['N'],
+              },
             }),
           )
           .expect(201);
@@ -209,11 +302,19 @@ describe('incidents API (real PostgreSQL, outbox)', () => {
       expect(seen).toHaveLength(7);
       expect(new Set(seen).size).toBe(7);
 
-      const narcotics = await http().get('/v1/incidents').query({ district, bh: 'narcotics' }).set('authorization', `Bearer ${officer}`).expect(200);
+      const narcotics = await http()
+        .get('/v1/incidents')
+        .query({ district, bh: 'narcotics' })
+        .set('authorization', `Bearer ${officer}`)
+        .expect(200);
       expect(narcotics.body.items).toHaveLength(3);
       const windowed = await http()
         .get('/v1/incidents')
-        .query({ district, from: new Date(base + 2 * 3600_000).toISOString(), to: new Date(base + 5 * 3600_000).toISOString() })
+        .query({
+          district,
+          from: new Date(base + 2 * 3600_000).toISOString(),
+          to: new Date(base + 5 * 3600_000).toISOString(),
+        })
         .set('authorization', `Bearer ${officer}`)
         .expect(200);
       expect(windowed.body.items.map((i: { occurredAt: string }) => i.occurredAt)).toEqual([
@@ -221,14 +322,26 @@ describe('incidents API (real PostgreSQL, outbox)', () => {
         new Date(base + 3 * 3600_000).toISOString(),
         new Date(base + 2 * 3600_000).toISOString(),
       ]);
-      const theirs = await http().get('/v1/incidents').query({ district }).set('authorization', `Bearer ${otherDepartment}`).expect(200);
+      const theirs = await http()
+        .get('/v1/incidents')
+        .query({ district })
+        .set('authorization', `Bearer ${otherDepartment}`)
+        .expect(200);
       expect(theirs.body.items).toEqual([]);
     });
 
     it('rejects unknown filters and forged cursors naming the parameter', async () => {
-      const unknown = await http().get('/v1/incidents').query({ colour: 'red' }).set('authorization', `Bearer ${officer}`).expect(400);
+      const unknown = await http()
+        .get('/v1/incidents')
+        .query({ colour: 'red' })
+        .set('authorization', `Bearer ${officer}`)
+        .expect(400);
       expect(unknown.body.errors[0].field).toBe('colour');
-      const forged = await http().get('/v1/incidents').query({ cursor: 'Zm9yZ2Vk' }).set('authorization', `Bearer ${officer}`).expect(400);
+      const forged = await http()
+        .get('/v1/incidents')
+        .query({ cursor: 'Zm9yZ2Vk' })
+        .set('authorization', `Bearer ${officer}`)
+        .expect(400);
       expect(forged.body.errors[0].field).toBe('cursor');
     });
 

@@ -31,7 +31,14 @@ import { ReclassifyIncidentService } from './reclassify-incident/reclassify-inci
     AppendSupplementController,
     ReclassifyIncidentController,
   ],
-  providers: [CreateIncidentService, GetIncidentService, CorrectIncidentService, AppendSupplementService, ReclassifyIncidentService, IncidentStore],
+  providers: [
+    CreateIncidentService,
+    GetIncidentService,
+    CorrectIncidentService,
+    AppendSupplementService,
+    ReclassifyIncidentService,
+    IncidentStore,
+  ],
   exports: [IncidentStore],
 })
 export class IncidentsModule {}

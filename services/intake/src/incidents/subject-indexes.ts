@@ -2,7 +2,12 @@ import type { BlindIndex } from '@cit/persistence';
 import { personPhoneIndex } from '../persons/person-indexes';
 
 /** Both blind indexes of a subject's identity; null where the value cannot be matched on (no dob, no phone, a name of punctuation only). */
-export function subjectIndexes(blindIndex: BlindIndex, name: string, dateOfBirth?: string | null, phone?: string | null) {
+export function subjectIndexes(
+  blindIndex: BlindIndex,
+  name: string,
+  dateOfBirth?: string | null,
+  phone?: string | null,
+) {
   let personMatchIndex: string | null = null;
   if (dateOfBirth) {
     try {

@@ -31,7 +31,9 @@ export class IntakeInitial1732700000100 implements MigrationInterface {
         created_at timestamptz NOT NULL DEFAULT now(),
         updated_at timestamptz NOT NULL DEFAULT now()
       )`);
-    await q.query(`CREATE UNIQUE INDEX incident_cad_per_department ON incident (department_id, cad_call_number) WHERE cad_call_number IS NOT NULL`);
+    await q.query(
+      `CREATE UNIQUE INDEX incident_cad_per_department ON incident (department_id, cad_call_number) WHERE cad_call_number IS NOT NULL`,
+    );
     await q.query(`CREATE INDEX incident_department_occurred ON incident (department_id, occurred_at DESC, id)`);
     await q.query(`
       CREATE TABLE incident_subject (
@@ -51,7 +53,9 @@ export class IntakeInitial1732700000100 implements MigrationInterface {
         person_match_index text
       )`);
     await q.query(`CREATE INDEX incident_subject_incident ON incident_subject (incident_id, ordinal)`);
-    await q.query(`CREATE INDEX incident_subject_match ON incident_subject (department_id, person_match_index) WHERE person_match_index IS NOT NULL`);
+    await q.query(
+      `CREATE INDEX incident_subject_match ON incident_subject (department_id, person_match_index) WHERE person_match_index IS NOT NULL`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -18,9 +18,15 @@ export class IntakeCorrectionsReviewPersonsImports1732700000110 implements Migra
         created_at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (department_id, key)
       )`);
-    await q.query(`CREATE UNIQUE INDEX incident_rms_per_department ON incident (department_id, rms_incident_number) WHERE rms_incident_number IS NOT NULL`);
-    await q.query(`CREATE INDEX incident_department_bh ON incident (department_id, bh_related_to, occurred_at DESC, id)`);
-    await q.query(`CREATE INDEX incident_department_district ON incident (department_id, district, occurred_at DESC, id)`);
+    await q.query(
+      `CREATE UNIQUE INDEX incident_rms_per_department ON incident (department_id, rms_incident_number) WHERE rms_incident_number IS NOT NULL`,
+    );
+    await q.query(
+      `CREATE INDEX incident_department_bh ON incident (department_id, bh_related_to, occurred_at DESC, id)`,
+    );
+    await q.query(
+      `CREATE INDEX incident_department_district ON incident (department_id, district, occurred_at DESC, id)`,
+    );
 
     await q.query(`
       CREATE TABLE incident_supplement (
@@ -85,7 +91,9 @@ export class IntakeCorrectionsReviewPersonsImports1732700000110 implements Migra
     await q.query(`ALTER TABLE incident_subject ADD COLUMN person_id text REFERENCES person (id)`);
     await q.query(`ALTER TABLE incident_subject ADD COLUMN person_phone_index text`);
     await q.query(`CREATE INDEX incident_subject_person ON incident_subject (person_id)`);
-    await q.query(`CREATE INDEX incident_subject_phone_match ON incident_subject (department_id, person_phone_index) WHERE person_phone_index IS NOT NULL`);
+    await q.query(
+      `CREATE INDEX incident_subject_phone_match ON incident_subject (department_id, person_phone_index) WHERE person_phone_index IS NOT NULL`,
+    );
     await q.query(`
       CREATE TABLE person_merge (
         id text PRIMARY KEY,
@@ -131,7 +139,14 @@ export class IntakeCorrectionsReviewPersonsImports1732700000110 implements Migra
     for (const t of ['import_row_error', 'import_job', 'person_merge']) await q.query(`DROP TABLE ${t}`);
     await q.query('ALTER TABLE incident_subject DROP COLUMN person_phone_index');
     await q.query('ALTER TABLE incident_subject DROP COLUMN person_id');
-    for (const t of ['person', 'review_item', 'screening_config', 'incident_change', 'incident_supplement', 'idempotency_key']) {
+    for (const t of [
+      'person',
+      'review_item',
+      'screening_config',
+      'incident_change',
+      'incident_supplement',
+      'idempotency_key',
+    ]) {
       await q.query(`DROP TABLE ${t}`);
     }
     await q.query('DROP INDEX incident_department_district');

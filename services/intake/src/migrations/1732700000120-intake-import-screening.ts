@@ -6,7 +6,9 @@ export class IntakeImportScreening1732700000120 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     await q.query('ALTER TABLE import_job ADD COLUMN screen boolean NOT NULL DEFAULT false');
-    await q.query(`CREATE INDEX import_job_running_per_department ON import_job (department_id) WHERE status = 'running'`);
+    await q.query(
+      `CREATE INDEX import_job_running_per_department ON import_job (department_id) WHERE status = 'running'`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

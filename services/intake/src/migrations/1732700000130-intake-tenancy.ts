@@ -43,7 +43,9 @@ export class IntakeTenancy1732700000130 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     await q.query('ALTER TABLE import_row_error ADD COLUMN department_id text');
-    await q.query('UPDATE import_row_error e SET department_id = j.department_id FROM import_job j WHERE j.id = e.import_id');
+    await q.query(
+      'UPDATE import_row_error e SET department_id = j.department_id FROM import_job j WHERE j.id = e.import_id',
+    );
     await q.query('ALTER TABLE import_row_error ALTER COLUMN department_id SET NOT NULL');
     for (const parent of PARENTS) {
       await q.query(`ALTER TABLE ${parent} ADD CONSTRAINT ${parent}_department_id_uq UNIQUE (department_id, id)`);
@@ -65,7 +67,9 @@ export class IntakeTenancy1732700000130 implements MigrationInterface {
     }
     for (const [table, constraint, column, parent, onDelete] of FOREIGN_KEYS) {
       await q.query(`ALTER TABLE ${table} DROP CONSTRAINT ${constraint}`);
-      await q.query(`ALTER TABLE ${table} ADD CONSTRAINT ${constraint} FOREIGN KEY (${column}) REFERENCES ${parent} (id) ${onDelete}`);
+      await q.query(
+        `ALTER TABLE ${table} ADD CONSTRAINT ${constraint} FOREIGN KEY (${column}) REFERENCES ${parent} (id) ${onDelete}`,
+      );
     }
     for (const parent of PARENTS) await q.query(`ALTER TABLE ${parent} DROP CONSTRAINT ${parent}_department_id_uq`);
     await q.query('ALTER TABLE import_row_error DROP COLUMN department_id');

@@ -13,7 +13,11 @@ export interface BlindIndexer {
  * there is no phone, or name or phone normalize to nothing usable (such a subject cannot
  * match by phone; throwing would turn a valid report into an error).
  */
-export function personPhoneIndex(blindIndex: BlindIndexer, name: string, phone: string | null | undefined): string | null {
+export function personPhoneIndex(
+  blindIndex: BlindIndexer,
+  name: string,
+  phone: string | null | undefined,
+): string | null {
   if (!phone) return null;
   const normalizedName = normalizeName(name);
   if (!normalizedName) return null;

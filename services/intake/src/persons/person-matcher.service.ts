@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { decidePersons, newPersonId, personLockKeys, resolveMergedPerson, type SubjectIndexes } from './person-matching';
+import {
+  decidePersons,
+  newPersonId,
+  personLockKeys,
+  resolveMergedPerson,
+  type SubjectIndexes,
+} from './person-matching';
 
 /**
  * Links incident subjects to persons of their department by blind index (name + date of
@@ -12,7 +18,11 @@ export class PersonMatcher {
    * Decides the person of each subject, creating new persons as needed, and sets
    * incident_subject.person_id. The subjects must already be inserted in this transaction.
    */
-  async linkSubjects(manager: EntityManager, departmentId: string, subjects: readonly SubjectIndexes[]): Promise<Map<string, string>> {
+  async linkSubjects(
+    manager: EntityManager,
+    departmentId: string,
+    subjects: readonly SubjectIndexes[],
+  ): Promise<Map<string, string>> {
     const links = await this.assignPersons(manager, departmentId, subjects);
     if (links.size > 0) {
       await manager.query(
@@ -29,7 +39,11 @@ export class PersonMatcher {
    * Like linkSubjects but leaves incident_subject alone, for callers that insert subjects
    * afterwards with person_id already set (bulk import). New persons are inserted here.
    */
-  async assignPersons(manager: EntityManager, departmentId: string, subjects: readonly SubjectIndexes[]): Promise<Map<string, string>> {
+  async assignPersons(
+    manager: EntityManager,
+    departmentId: string,
+    subjects: readonly SubjectIndexes[],
+  ): Promise<Map<string, string>> {
     if (!manager.queryRunner?.isTransactionActive) {
       // Outside a transaction the locks below would be released before the subjects are stored.
       throw new Error('PersonMatcher: must run inside a transaction (pass the transaction EntityManager)');
@@ -37,19 +51,35 @@ export class PersonMatcher {
     if (subjects.length === 0) return new Map();
     // Serializes concurrent creators of the same person: whoever waits sees the other's subjects after the lock.
     const lockKeys = personLockKeys(departmentId, subjects);
-    if (lockKeys.length > 0) await manager.query('SELECT pg_advisory_xact_lock(k) FROM unnest($1::int8[]) AS k', [lockKeys]);
+    if (lockKeys.length > 0)
+      await manager.query('SELECT pg_advisory_xact_lock(k) FROM unnest($1::int8[]) AS k', [lockKeys]);
 
     const matchIndexes = distinct(subjects.map((s) => s.personMatchIndex));
     const phoneIndexes = distinct(subjects.map((s) => s.personPhoneIndex));
-    const known = matchIndexes.length + phoneIndexes.length > 0 ? await this.findKnown(manager, departmentId, matchIndexes, phoneIndexes) : undefined;
-    const decision = decidePersons(subjects, known ?? { byMatchIndex: new Map(), byPhoneIndex: new Map() }, newPersonId);
+    const known =
+      matchIndexes.length + phoneIndexes.length > 0
+        ? await this.findKnown(manager, departmentId, matchIndexes, phoneIndexes)
+        : undefined;
+    const decision = decidePersons(
+      subjects,
+      known ?? { byMatchIndex: new Map(), byPhoneIndex: new Map() },
+      newPersonId,
+    );
     if (decision.newPersonIds.length > 0) {
-      await manager.query('INSERT INTO person (id, department_id) SELECT id, $1 FROM unnest($2::text[]) AS id', [departmentId, decision.newPersonIds]);
+      await manager.query('INSERT INTO person (id, department_id) SELECT id, $1 FROM unnest($2::text[]) AS id', [
+        departmentId,
+        decision.newPersonIds,
+      ]);
     }
     return decision.personBySubject;
   }
 
-  private async findKnown(manager: EntityManager, departmentId: string, matchIndexes: string[], phoneIndexes: string[]) {
+  private async findKnown(
+    manager: EntityManager,
+    departmentId: string,
+    matchIndexes: string[],
+    phoneIndexes: string[],
+  ) {
     // One person per index; min() keeps the choice deterministic when an undone merge left two.
     const hits: { kind: 'm' | 'p'; idx: string; person_id: string }[] = await manager.query(
       `SELECT 'm' AS kind, person_match_index AS idx, min(person_id) AS person_id FROM incident_subject
@@ -76,7 +106,8 @@ export class PersonMatcher {
     }
     const byMatchIndex = new Map<string, string>();
     const byPhoneIndex = new Map<string, string>();
-    for (const h of hits) (h.kind === 'm' ? byMatchIndex : byPhoneIndex).set(h.idx, resolveMergedPerson(h.person_id, mergedInto));
+    for (const h of hits)
+      (h.kind === 'm' ? byMatchIndex : byPhoneIndex).set(h.idx, resolveMergedPerson(h.person_id, mergedInto));
     return { byMatchIndex, byPhoneIndex };
   }
 }

@@ -20,12 +20,20 @@ describe('decidePersons', () => {
   });
 
   it('prefers the dob match over the phone match', () => {
-    const d = decidePersons([s('s1', 'M1', 'P1')], { byMatchIndex: new Map([['M1', 'per_a']]), byPhoneIndex: new Map([['P1', 'per_b']]) }, ids());
+    const d = decidePersons(
+      [s('s1', 'M1', 'P1')],
+      { byMatchIndex: new Map([['M1', 'per_a']]), byPhoneIndex: new Map([['P1', 'per_b']]) },
+      ids(),
+    );
     expect(d.personBySubject.get('s1')).toBe('per_a');
   });
 
   it('creates one new person per unmatched identity, shared within the batch', () => {
-    const d = decidePersons([s('s1', 'M1', null), s('s2', 'M1', 'P1'), s('s3', null, 'P1'), s('s4', 'M2', null), s('s5', null, null)], none, ids());
+    const d = decidePersons(
+      [s('s1', 'M1', null), s('s2', 'M1', 'P1'), s('s3', null, 'P1'), s('s4', 'M2', null), s('s5', null, null)],
+      none,
+      ids(),
+    );
     expect([...d.personBySubject]).toEqual([
       ['s1', 'per_new1'],
       ['s2', 'per_new1'],
@@ -37,8 +45,16 @@ describe('decidePersons', () => {
   });
 
   it('never re-points an index another person already holds', () => {
-    const d = decidePersons([s('s1', 'M1', 'P1')], { byMatchIndex: new Map([['M1', 'per_a']]), byPhoneIndex: new Map([['P1', 'per_b']]) }, ids());
-    const next = decidePersons([s('s2', null, 'P1')], { byMatchIndex: new Map([['M1', 'per_a']]), byPhoneIndex: new Map([['P1', 'per_b']]) }, ids());
+    const d = decidePersons(
+      [s('s1', 'M1', 'P1')],
+      { byMatchIndex: new Map([['M1', 'per_a']]), byPhoneIndex: new Map([['P1', 'per_b']]) },
+      ids(),
+    );
+    const next = decidePersons(
+      [s('s2', null, 'P1')],
+      { byMatchIndex: new Map([['M1', 'per_a']]), byPhoneIndex: new Map([['P1', 'per_b']]) },
+      ids(),
+    );
     expect(d.personBySubject.get('s1')).toBe('per_a');
     expect(next.personBySubject.get('s2')).toBe('per_b');
   });
@@ -46,9 +62,25 @@ describe('decidePersons', () => {
 
 describe('resolveMergedPerson', () => {
   it('follows merges to the surviving person and stops on a cycle', () => {
-    expect(resolveMergedPerson('a', new Map([['a', 'b'], ['b', 'c']]))).toBe('c');
+    expect(
+      resolveMergedPerson(
+        'a',
+        new Map([
+          ['a', 'b'],
+          ['b', 'c'],
+        ]),
+      ),
+    ).toBe('c');
     expect(resolveMergedPerson('x', new Map([['a', 'b']]))).toBe('x');
-    expect(['a', 'b']).toContain(resolveMergedPerson('a', new Map([['a', 'b'], ['b', 'a']])));
+    expect(['a', 'b']).toContain(
+      resolveMergedPerson(
+        'a',
+        new Map([
+          ['a', 'b'],
+          ['b', 'a'],
+        ]),
+      ),
+    );
   });
 });
 

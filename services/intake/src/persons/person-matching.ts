@@ -30,13 +30,20 @@ export const newPersonId = (): string => newId('per');
  * name + phone index; else gets a new person. Subjects earlier in the same batch count as
  * known, so two subjects with the same index in one batch share one new person.
  */
-export function decidePersons(subjects: readonly SubjectIndexes[], known: KnownPersons, createId: () => string = newPersonId): PersonDecision {
+export function decidePersons(
+  subjects: readonly SubjectIndexes[],
+  known: KnownPersons,
+  createId: () => string = newPersonId,
+): PersonDecision {
   const byMatch = new Map(known.byMatchIndex);
   const byPhone = new Map(known.byPhoneIndex);
   const personBySubject = new Map<string, string>();
   const newPersonIds: string[] = [];
   for (const s of subjects) {
-    let person = (s.personMatchIndex && byMatch.get(s.personMatchIndex)) || (s.personPhoneIndex && byPhone.get(s.personPhoneIndex)) || undefined;
+    let person =
+      (s.personMatchIndex && byMatch.get(s.personMatchIndex)) ||
+      (s.personPhoneIndex && byPhone.get(s.personPhoneIndex)) ||
+      undefined;
     if (!person) {
       person = createId();
       newPersonIds.push(person);

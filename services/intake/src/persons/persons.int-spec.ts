@@ -5,7 +5,13 @@
 import { randomUUID } from 'node:crypto';
 import { Module, type INestApplication } from '@nestjs/common';
 import { issueDevToken } from '@cit/auth';
-import { BlindIndex, createTestDatabase, runtimeRoleName, tenantTransaction, type TestDatabase } from '@cit/persistence';
+import {
+  BlindIndex,
+  createTestDatabase,
+  runtimeRoleName,
+  tenantTransaction,
+  type TestDatabase,
+} from '@cit/persistence';
 import { createServiceApp, loadServiceEnv } from '@cit/service-kit';
 import type { DataSource } from 'typeorm';
 import { intakeService } from '../intake.definition';
@@ -37,7 +43,11 @@ describe('persons (integration)', () => {
       runtimeRole: runtimeRoleName(intakeService.name),
     });
     ds = db.ownerDataSource;
-    app = await createServiceApp(intakeService, PersonsTestModule, { ...loadServiceEnv(), DATABASE_NAME: db.databaseName, LOG_LEVEL: 'warn' });
+    app = await createServiceApp(intakeService, PersonsTestModule, {
+      ...loadServiceEnv(),
+      DATABASE_NAME: db.databaseName,
+      LOG_LEVEL: 'warn',
+    });
     await app.listen(0, '127.0.0.1');
     url = await app.getUrl();
     url = url.replace('[::1]', '127.0.0.1');
@@ -62,7 +72,10 @@ describe('persons (integration)', () => {
 
   let seq = 0;
   /** Stores an incident with one subject (identity as indexes only) and links it, as the incident writer does. */
-  async function report(subject: { name: string; dob?: string; phone?: string }, opts: { dept?: string; occurredAt?: string } = {}) {
+  async function report(
+    subject: { name: string; dob?: string; phone?: string },
+    opts: { dept?: string; occurredAt?: string } = {},
+  ) {
     const dept = opts.dept ?? DEPT;
     const incidentId = `inc_${randomUUID().replace(/-/g, '')}`;
     const subjectId = `sub_${randomUUID().replace(/-/g, '')}`;
@@ -133,12 +146,10 @@ describe('persons (integration)', () => {
              VALUES ($1, $2, now(), now(), 'x', 'criminal', 'neither', 'o', 't')`,
             [inc, DEPT],
           );
-          await em.query(`INSERT INTO incident_subject (id, incident_id, department_id, ordinal, name, person_match_index) VALUES ($1, $2, $3, 0, 'enc:v1:x', $4)`, [
-            `sub_${inc}`,
-            inc,
-            DEPT,
-            i < 2 ? m : null,
-          ]);
+          await em.query(
+            `INSERT INTO incident_subject (id, incident_id, department_id, ordinal, name, person_match_index) VALUES ($1, $2, $3, 0, 'enc:v1:x', $4)`,
+            [`sub_${inc}`, inc, DEPT, i < 2 ? m : null],
+          );
           subjects.push({ id: `sub_${inc}`, personMatchIndex: i < 2 ? m : null, personPhoneIndex: null });
         }
         return matcher.linkSubjects(em, DEPT, subjects);
@@ -149,11 +160,14 @@ describe('persons (integration)', () => {
     });
 
     it('concurrent first reports of the same new person converge on one person (advisory locks)', async () => {
-      const results = await Promise.all(Array.from({ length: 4 }, () => report({ name: 'Race Condition', dob: '1977-07-07', phone: '6175550777' })));
+      const results = await Promise.all(
+        Array.from({ length: 4 }, () => report({ name: 'Race Condition', dob: '1977-07-07', phone: '6175550777' })),
+      );
       expect(new Set(results.map((r) => r.personId)).size).toBe(1);
-      const [{ n }] = await ds.query(`SELECT count(DISTINCT person_id)::int AS n FROM incident_subject WHERE person_match_index = $1`, [
-        blind.personMatch('Race Condition', '1977-07-07'),
-      ]);
+      const [{ n }] = await ds.query(
+        `SELECT count(DISTINCT person_id)::int AS n FROM incident_subject WHERE person_match_index = $1`,
+        [blind.personMatch('Race Condition', '1977-07-07')],
+      );
       expect(n).toBe(1);
     });
 
@@ -167,23 +181,40 @@ describe('persons (integration)', () => {
     });
 
     it('refuses to run outside a transaction', async () => {
-      await expect(matcher.linkSubjects(ds.manager, DEPT, [{ id: 'x', personMatchIndex: 'm', personPhoneIndex: null }])).rejects.toThrow(/transaction/);
+      await expect(
+        matcher.linkSubjects(ds.manager, DEPT, [{ id: 'x', personMatchIndex: 'm', personPhoneIndex: null }]),
+      ).rejects.toThrow(/transaction/);
     });
   });
 
   describe('GET /v1/persons/{id}/incidents', () => {
     it('lists repeat contacts newest first with cursor pagination, codes only', async () => {
-      const first = await report({ name: 'Repeat Contact', dob: '1988-08-08' }, { occurredAt: '2024-02-01T10:00:00.000Z' });
-      const times = ['2024-02-02T10:00:00.000Z', '2024-02-03T10:00:00.000Z', '2024-02-03T10:00:00.000Z', '2024-02-04T10:00:00.000Z'];
+      const first = await report(
+        { name: 'Repeat Contact', dob: '1988-08-08' },
+        { occurredAt: '2024-02-01T10:00:00.000Z' },
+      );
+      const times = [
+        '2024-02-02T10:00:00.000Z',
+        '2024-02-03T10:00:00.000Z',
+        '2024-02-03T10:00:00.000Z',
+        '2024-02-04T10:00:00.000Z',
+      ];
       for (const t of times) await report({ name: 'Repeat Contact', dob: '1988-08-08' }, { occurredAt: t });
 
       const seen: { id: string; occurredAt: string }[] = [];
       let cursor: string | undefined;
       let pages = 0;
       do {
-        const res = await api('GET', `/v1/persons/${first.personId}/incidents?limit=2${cursor ? `&cursor=${cursor}` : ''}`, tokens.clinician!);
+        const res = await api(
+          'GET',
+          `/v1/persons/${first.personId}/incidents?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+          tokens.clinician!,
+        );
         expect(res.status).toBe(200);
-        const body = (await res.json()) as { items: { id: string; occurredAt: string; callType: string }[]; nextCursor: string | null };
+        const body = (await res.json()) as {
+          items: { id: string; occurredAt: string; callType: string }[];
+          nextCursor: string | null;
+        };
         expect(body.items.length).toBeLessThanOrEqual(2);
         for (const item of body.items) {
           expect(item.callType).toBe('welfare-check');
@@ -218,27 +249,57 @@ describe('persons (integration)', () => {
       const b1 = await report({ name: 'Samuel Dup', dob: '1971-01-01' });
       expect(a2.personId).toBe(a1.personId);
 
-      const merged = await api('POST', `/v1/persons/${a1.personId}/merge`, tokens.supervisor!, { intoPersonId: b1.personId, reason: 'same person, nickname' });
+      const merged = await api('POST', `/v1/persons/${a1.personId}/merge`, tokens.supervisor!, {
+        intoPersonId: b1.personId,
+        reason: 'same person, nickname',
+      });
       expect(merged.status).toBe(200);
       const merge = (await merged.json()) as { mergeId: string; movedSubjectIds: string[] };
       expect(merge.movedSubjectIds.sort()).toEqual([a1.subjectId, a2.subjectId].sort());
 
-      const listed = (await (await api('GET', `/v1/persons/${b1.personId}/incidents`, tokens.clinician!)).json()) as { items: { id: string }[] };
+      const listed = (await (await api('GET', `/v1/persons/${b1.personId}/incidents`, tokens.clinician!)).json()) as {
+        items: { id: string }[];
+      };
       expect(listed.items.map((i) => i.id).sort()).toEqual([a1.incidentId, a2.incidentId, b1.incidentId].sort());
-      const [rec] = await ds.query('SELECT source_person_id, target_person_id, merged_by, reason FROM person_merge WHERE id = $1', [merge.mergeId]);
-      expect(rec).toMatchObject({ source_person_id: a1.personId, target_person_id: b1.personId, reason: 'same person, nickname' });
+      const [rec] = await ds.query(
+        'SELECT source_person_id, target_person_id, merged_by, reason FROM person_merge WHERE id = $1',
+        [merge.mergeId],
+      );
+      expect(rec).toMatchObject({
+        source_person_id: a1.personId,
+        target_person_id: b1.personId,
+        reason: 'same person, nickname',
+      });
 
       // A new report of the merged identity lands on the target.
       const a3 = await report({ name: 'Sam Dup', dob: '1971-01-01' });
       expect(a3.personId).toBe(b1.personId);
 
       // Merging the merged-away person again, or into it, conflicts.
-      expect((await api('POST', `/v1/persons/${a1.personId}/merge`, tokens.supervisor!, { intoPersonId: b1.personId, reason: 'again' })).status).toBe(409);
-      expect((await api('POST', `/v1/persons/${b1.personId}/merge`, tokens.supervisor!, { intoPersonId: a1.personId, reason: 'into merged' })).status).toBe(409);
+      expect(
+        (
+          await api('POST', `/v1/persons/${a1.personId}/merge`, tokens.supervisor!, {
+            intoPersonId: b1.personId,
+            reason: 'again',
+          })
+        ).status,
+      ).toBe(409);
+      expect(
+        (
+          await api('POST', `/v1/persons/${b1.personId}/merge`, tokens.supervisor!, {
+            intoPersonId: a1.personId,
+            reason: 'into merged',
+          })
+        ).status,
+      ).toBe(409);
 
-      const undone = await api('POST', `/v1/persons/merges/${merge.mergeId}/undo`, tokens.supervisor!, { reason: 'different people after all' });
+      const undone = await api('POST', `/v1/persons/merges/${merge.mergeId}/undo`, tokens.supervisor!, {
+        reason: 'different people after all',
+      });
       expect(undone.status).toBe(200);
-      const rows = await ds.query('SELECT id, person_id FROM incident_subject WHERE id = ANY($1::text[])', [[a1.subjectId, a2.subjectId, a3.subjectId, b1.subjectId]]);
+      const rows = await ds.query('SELECT id, person_id FROM incident_subject WHERE id = ANY($1::text[])', [
+        [a1.subjectId, a2.subjectId, a3.subjectId, b1.subjectId],
+      ]);
       const personOf = Object.fromEntries(rows.map((r: { id: string; person_id: string }) => [r.id, r.person_id]));
       expect(personOf[a1.subjectId]).toBe(a1.personId);
       expect(personOf[a2.subjectId]).toBe(a1.personId);
@@ -246,10 +307,18 @@ describe('persons (integration)', () => {
       expect(personOf[b1.subjectId]).toBe(b1.personId);
       const [person] = await ds.query('SELECT merged_into FROM person WHERE id = $1', [a1.personId]);
       expect(person.merged_into).toBeNull();
-      const [undo] = await ds.query('SELECT undone_by, undone_at, undo_reason FROM person_merge WHERE id = $1', [merge.mergeId]);
-      expect(undo).toMatchObject({ undone_by: expect.any(String), undone_at: expect.any(Date), undo_reason: 'different people after all' });
+      const [undo] = await ds.query('SELECT undone_by, undone_at, undo_reason FROM person_merge WHERE id = $1', [
+        merge.mergeId,
+      ]);
+      expect(undo).toMatchObject({
+        undone_by: expect.any(String),
+        undone_at: expect.any(Date),
+        undo_reason: 'different people after all',
+      });
 
-      const again = await api('POST', `/v1/persons/merges/${merge.mergeId}/undo`, tokens.supervisor!, { reason: 'twice' });
+      const again = await api('POST', `/v1/persons/merges/${merge.mergeId}/undo`, tokens.supervisor!, {
+        reason: 'twice',
+      });
       expect(again.status).toBe(409);
       expect(again.headers.get('content-type')).toContain('application/problem+json');
       expect(((await again.json()) as { type: string }).type).toMatch(/conflict$/);
@@ -260,20 +329,60 @@ describe('persons (integration)', () => {
       const b = await report({ name: 'Val Two', dob: '1972-02-02' });
       const other = await report({ name: 'Val Other', dob: '1972-02-02' }, { dept: OTHER });
 
-      const noReason = await api('POST', `/v1/persons/${a.personId}/merge`, tokens.supervisor!, { intoPersonId: b.personId, reason: '' });
+      const noReason = await api('POST', `/v1/persons/${a.personId}/merge`, tokens.supervisor!, {
+        intoPersonId: b.personId,
+        reason: '',
+      });
       expect(noReason.status).toBe(400);
-      expect(((await noReason.json()) as { errors: { field: string }[] }).errors.map((e) => e.field)).toEqual(['reason']);
-      const long = await api('POST', `/v1/persons/${a.personId}/merge`, tokens.supervisor!, { intoPersonId: b.personId, reason: 'x'.repeat(501) });
+      expect(((await noReason.json()) as { errors: { field: string }[] }).errors.map((e) => e.field)).toEqual([
+        'reason',
+      ]);
+      const long = await api('POST', `/v1/persons/${a.personId}/merge`, tokens.supervisor!, {
+        intoPersonId: b.personId,
+        reason: 'x'.repeat(501),
+      });
       expect(long.status).toBe(400);
-      const self = await api('POST', `/v1/persons/${a.personId}/merge`, tokens.supervisor!, { intoPersonId: a.personId, reason: 'self' });
+      const self = await api('POST', `/v1/persons/${a.personId}/merge`, tokens.supervisor!, {
+        intoPersonId: a.personId,
+        reason: 'self',
+      });
       expect(self.status).toBe(400);
       expect(((await self.json()) as { errors: { field: string }[] }).errors[0]!.field).toBe('intoPersonId');
-      expect((await api('POST', `/v1/persons/${a.personId}/merge`, tokens.supervisor!, { intoPersonId: other.personId, reason: 'x' })).status).toBe(404);
-      expect((await api('POST', `/v1/persons/${other.personId}/merge`, tokens.supervisor!, { intoPersonId: a.personId, reason: 'x' })).status).toBe(404);
-      expect((await api('POST', `/v1/persons/${a.personId}/merge`, tokens.clinician!, { intoPersonId: b.personId, reason: 'x' })).status).toBe(403);
+      expect(
+        (
+          await api('POST', `/v1/persons/${a.personId}/merge`, tokens.supervisor!, {
+            intoPersonId: other.personId,
+            reason: 'x',
+          })
+        ).status,
+      ).toBe(404);
+      expect(
+        (
+          await api('POST', `/v1/persons/${other.personId}/merge`, tokens.supervisor!, {
+            intoPersonId: a.personId,
+            reason: 'x',
+          })
+        ).status,
+      ).toBe(404);
+      expect(
+        (
+          await api('POST', `/v1/persons/${a.personId}/merge`, tokens.clinician!, {
+            intoPersonId: b.personId,
+            reason: 'x',
+          })
+        ).status,
+      ).toBe(403);
 
-      const ok = (await (await api('POST', `/v1/persons/${a.personId}/merge`, tokens.supervisor!, { intoPersonId: b.personId, reason: 'dup' })).json()) as { mergeId: string };
-      expect((await api('POST', `/v1/persons/merges/${ok.mergeId}/undo`, tokens.otherSupervisor!, { reason: 'not yours' })).status).toBe(404);
+      const ok = (await (
+        await api('POST', `/v1/persons/${a.personId}/merge`, tokens.supervisor!, {
+          intoPersonId: b.personId,
+          reason: 'dup',
+        })
+      ).json()) as { mergeId: string };
+      expect(
+        (await api('POST', `/v1/persons/merges/${ok.mergeId}/undo`, tokens.otherSupervisor!, { reason: 'not yours' }))
+          .status,
+      ).toBe(404);
       expect((await api('POST', `/v1/persons/merges/${ok.mergeId}/undo`, tokens.supervisor!, {})).status).toBe(400);
     });
 
@@ -281,13 +390,31 @@ describe('persons (integration)', () => {
       const a = await report({ name: 'Chain A', dob: '1973-03-03' });
       const b = await report({ name: 'Chain B', dob: '1973-03-03' });
       const c = await report({ name: 'Chain C', dob: '1973-03-03' });
-      const ab = (await (await api('POST', `/v1/persons/${a.personId}/merge`, tokens.supervisor!, { intoPersonId: b.personId, reason: 'dup' })).json()) as { mergeId: string };
-      const bc = (await (await api('POST', `/v1/persons/${b.personId}/merge`, tokens.supervisor!, { intoPersonId: c.personId, reason: 'dup' })).json()) as { mergeId: string };
-      const listed = (await (await api('GET', `/v1/persons/${c.personId}/incidents`, tokens.clinician!)).json()) as { items: unknown[] };
+      const ab = (await (
+        await api('POST', `/v1/persons/${a.personId}/merge`, tokens.supervisor!, {
+          intoPersonId: b.personId,
+          reason: 'dup',
+        })
+      ).json()) as { mergeId: string };
+      const bc = (await (
+        await api('POST', `/v1/persons/${b.personId}/merge`, tokens.supervisor!, {
+          intoPersonId: c.personId,
+          reason: 'dup',
+        })
+      ).json()) as { mergeId: string };
+      const listed = (await (await api('GET', `/v1/persons/${c.personId}/incidents`, tokens.clinician!)).json()) as {
+        items: unknown[];
+      };
       expect(listed.items).toHaveLength(3);
-      expect((await api('POST', `/v1/persons/merges/${ab.mergeId}/undo`, tokens.supervisor!, { reason: 'oops' })).status).toBe(409);
-      expect((await api('POST', `/v1/persons/merges/${bc.mergeId}/undo`, tokens.supervisor!, { reason: 'oops' })).status).toBe(200);
-      expect((await api('POST', `/v1/persons/merges/${ab.mergeId}/undo`, tokens.supervisor!, { reason: 'oops' })).status).toBe(200);
+      expect(
+        (await api('POST', `/v1/persons/merges/${ab.mergeId}/undo`, tokens.supervisor!, { reason: 'oops' })).status,
+      ).toBe(409);
+      expect(
+        (await api('POST', `/v1/persons/merges/${bc.mergeId}/undo`, tokens.supervisor!, { reason: 'oops' })).status,
+      ).toBe(200);
+      expect(
+        (await api('POST', `/v1/persons/merges/${ab.mergeId}/undo`, tokens.supervisor!, { reason: 'oops' })).status,
+      ).toBe(200);
       const [row] = await ds.query('SELECT person_id FROM incident_subject WHERE id = $1', [a.subjectId]);
       expect(row.person_id).toBe(a.personId);
     });

@@ -14,7 +14,11 @@ describe('review queue API (real PostgreSQL, outbox)', () => {
   const as = (who: string) => ({ authorization: `Bearer ${tokens[who]}` });
 
   /** A bare incident row in `department`, screened as the incident use cases do. */
-  async function queuedIncident(department: string, narrative = 'he is off his meds and hearing voices', relatedTo: BhCoding['relatedTo'] = 'neither') {
+  async function queuedIncident(
+    department: string,
+    narrative = 'he is off his meds and hearing voices',
+    relatedTo: BhCoding['relatedTo'] = 'neither',
+  ) {
     const incidentId = `inc_${randomUUID().replace(/-/g, '')}`;
     await t.db.ownerDataSource.query(
       `INSERT INTO incident (id, department_id, occurred_at, received_at, call_type, encounter, bh_related_to, bh_observations, bh_suspected_using,
@@ -32,7 +36,10 @@ describe('review queue API (real PostgreSQL, outbox)', () => {
         coding: { relatedTo, observations: ['trauma'], suspectedUsing: ['N'] },
       }),
     );
-    const [item] = await t.db.ownerDataSource.query(`SELECT id FROM review_item WHERE incident_id = $1 AND status = 'pending'`, [incidentId]);
+    const [item] = await t.db.ownerDataSource.query(
+      `SELECT id FROM review_item WHERE incident_id = $1 AND status = 'pending'`,
+      [incidentId],
+    );
     return { incidentId, itemId: item.id as string };
   }
 
@@ -105,7 +112,11 @@ describe('review queue API (real PostgreSQL, outbox)', () => {
       expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(['status']);
       const limit = await http().get('/v1/review-queue').query({ limit: 1000 }).set(as('supervisor')).expect(400);
       expect(limit.body.errors[0].field).toBe('limit');
-      const cursor = await http().get('/v1/review-queue').query({ cursor: 'bm90LWEtY3Vyc29y' }).set(as('supervisor')).expect(400);
+      const cursor = await http()
+        .get('/v1/review-queue')
+        .query({ cursor: 'bm90LWEtY3Vyc29y' })
+        .set(as('supervisor'))
+        .expect(400);
       expect(cursor.body.errors[0].field).toBe('cursor');
     });
 
@@ -130,17 +141,40 @@ describe('review queue API (real PostgreSQL, outbox)', () => {
   describe('POST /v1/review-queue/{itemId}/dismiss', () => {
     it('records who dismissed and why (the reason encrypted at rest); a second decision is 409', async () => {
       const { itemId, incidentId } = await queuedIncident('dept-a');
-      const res = await http().post(`/v1/review-queue/${itemId}/dismiss`).set(as('supervisor')).send({ reason: 'Mother was quoting a TV show.' }).expect(200);
-      expect(res.body).toMatchObject({ id: itemId, incidentId, status: 'dismissed', decidedBy: 'dev-supervisor', decisionReason: 'Mother was quoting a TV show.' });
-      const [row] = await t.db.ownerDataSource.query(`SELECT status, decided_by, decided_at, decision_reason FROM review_item WHERE id = $1`, [itemId]);
+      const res = await http()
+        .post(`/v1/review-queue/${itemId}/dismiss`)
+        .set(as('supervisor'))
+        .send({ reason: 'Mother was quoting a TV show.' })
+        .expect(200);
+      expect(res.body).toMatchObject({
+        id: itemId,
+        incidentId,
+        status: 'dismissed',
+        decidedBy: 'dev-supervisor',
+        decisionReason: 'Mother was quoting a TV show.',
+      });
+      const [row] = await t.db.ownerDataSource.query(
+        `SELECT status, decided_by, decided_at, decision_reason FROM review_item WHERE id = $1`,
+        [itemId],
+      );
       expect(row).toMatchObject({ status: 'dismissed', decided_by: 'dev-supervisor' });
       expect(row.decided_at).toBeInstanceOf(Date);
       expect(row.decision_reason).toMatch(/^enc:v1:/);
 
-      const listed = await http().get('/v1/review-queue').query({ status: 'dismissed', limit: 100 }).set(as('clinician')).expect(200);
-      expect(listed.body.items.find((i: { id: string }) => i.id === itemId)).toMatchObject({ decisionReason: 'Mother was quoting a TV show.' });
+      const listed = await http()
+        .get('/v1/review-queue')
+        .query({ status: 'dismissed', limit: 100 })
+        .set(as('clinician'))
+        .expect(200);
+      expect(listed.body.items.find((i: { id: string }) => i.id === itemId)).toMatchObject({
+        decisionReason: 'Mother was quoting a TV show.',
+      });
 
-      const again = await http().post(`/v1/review-queue/${itemId}/dismiss`).set(as('clinician')).send({ reason: 'again' }).expect(409);
+      const again = await http()
+        .post(`/v1/review-queue/${itemId}/dismiss`)
+        .set(as('clinician'))
+        .send({ reason: 'again' })
+        .expect(409);
       expect(again.headers['content-type']).toContain('application/problem+json');
       expect(again.body).toMatchObject({ type: REVIEW_ITEM_DECIDED_PROBLEM, status: 409 });
       await http()
@@ -148,17 +182,27 @@ describe('review queue API (real PostgreSQL, outbox)', () => {
         .set(as('clinician'))
         .send({ relatedTo: 'mental-health', reason: 'changed my mind' })
         .expect(409);
-      const [incident] = await t.db.ownerDataSource.query(`SELECT bh_related_to FROM incident WHERE id = $1`, [incidentId]);
+      const [incident] = await t.db.ownerDataSource.query(`SELECT bh_related_to FROM incident WHERE id = $1`, [
+        incidentId,
+      ]);
       expect(incident.bh_related_to).toBe('neither');
     });
 
     it('requires a reason of 1..500 characters', async () => {
       const { itemId } = await queuedIncident('dept-a');
       for (const body of [{}, { reason: '   ' }, { reason: 'x'.repeat(501) }]) {
-        const res = await http().post(`/v1/review-queue/${itemId}/dismiss`).set(as('supervisor')).send(body).expect(400);
+        const res = await http()
+          .post(`/v1/review-queue/${itemId}/dismiss`)
+          .set(as('supervisor'))
+          .send(body)
+          .expect(400);
         expect(res.body.errors[0].field).toBe('reason');
       }
-      const unknown = await http().post(`/v1/review-queue/${itemId}/dismiss`).set(as('supervisor')).send({ reason: 'ok', note: 'x' }).expect(400);
+      const unknown = await http()
+        .post(`/v1/review-queue/${itemId}/dismiss`)
+        .set(as('supervisor'))
+        .send({ reason: 'ok', note: 'x' })
+        .expect(400);
       expect(unknown.body.errors[0]).toEqual({ field: 'note', detail: 'unknown field' });
       const [row] = await t.db.ownerDataSource.query(`SELECT status FROM review_item WHERE id = $1`, [itemId]);
       expect(row.status).toBe('pending');
@@ -178,11 +222,20 @@ describe('review queue API (real PostgreSQL, outbox)', () => {
         status: 'accepted',
         decidedBy: 'dev-clinician',
         // observations and suspectedUsing were omitted: the incident keeps its current ones
-        incident: { behavioralHealth: { relatedTo: 'mental-health', observations: ['trauma'], suspectedUsing: ['N'] }, version: 2, changed: true },
+        incident: {
+          behavioralHealth: { relatedTo: 'mental-health', observations: ['trauma'], suspectedUsing: ['N'] },
+          version: 2,
+          changed: true,
+        },
       });
-      const [incident] = await t.db.ownerDataSource.query(`SELECT bh_related_to, bh_observations, version FROM incident WHERE id = $1`, [incidentId]);
+      const [incident] = await t.db.ownerDataSource.query(
+        `SELECT bh_related_to, bh_observations, version FROM incident WHERE id = $1`,
+        [incidentId],
+      );
       expect(incident).toEqual({ bh_related_to: 'mental-health', bh_observations: ['trauma'], version: 2 });
-      const events = await t.db.ownerDataSource.query(`SELECT event_type, payload FROM outbox WHERE message_key = $1`, [incidentId]);
+      const events = await t.db.ownerDataSource.query(`SELECT event_type, payload FROM outbox WHERE message_key = $1`, [
+        incidentId,
+      ]);
       expect(events.map((e: { event_type: string }) => e.event_type)).toEqual(['cit.incident.reclassified.v1']);
       expect(events[0].payload.data).toMatchObject({
         incidentId,
@@ -192,7 +245,9 @@ describe('review queue API (real PostgreSQL, outbox)', () => {
         reclassifiedBy: 'dev-clinician',
       });
       expect(JSON.stringify(events[0].payload)).not.toContain('psychiatric crisis');
-      const [item] = await t.db.ownerDataSource.query(`SELECT status, decided_by FROM review_item WHERE id = $1`, [itemId]);
+      const [item] = await t.db.ownerDataSource.query(`SELECT status, decided_by FROM review_item WHERE id = $1`, [
+        itemId,
+      ]);
       expect(item).toEqual({ status: 'accepted', decided_by: 'dev-clinician' });
     });
 
@@ -203,13 +258,20 @@ describe('review queue API (real PostgreSQL, outbox)', () => {
         .set(as('supervisor'))
         .send({ relatedTo: 'both', observations: ['overdose'], suspectedUsing: ['D'], reason: 'EMS report' })
         .expect(200);
-      const [incident] = await t.db.ownerDataSource.query(`SELECT bh_related_to, bh_observations, bh_suspected_using FROM incident WHERE id = $1`, [incidentId]);
+      const [incident] = await t.db.ownerDataSource.query(
+        `SELECT bh_related_to, bh_observations, bh_suspected_using FROM incident WHERE id = $1`,
+        [incidentId],
+      );
       expect(incident).toEqual({ bh_related_to: 'both', bh_observations: ['overdose'], bh_suspected_using: ['D'] });
     });
 
     it('rejects "neither" and invalid codes with 400 naming the field, changing nothing', async () => {
       const { itemId, incidentId } = await queuedIncident('dept-a');
-      const neither = await http().post(`/v1/review-queue/${itemId}/accept`).set(as('supervisor')).send({ relatedTo: 'neither', reason: 'x' }).expect(400);
+      const neither = await http()
+        .post(`/v1/review-queue/${itemId}/accept`)
+        .set(as('supervisor'))
+        .send({ relatedTo: 'neither', reason: 'x' })
+        .expect(400);
       expect(neither.body.errors[0].field).toBe('relatedTo');
       const obs = await http()
         .post(`/v1/review-queue/${itemId}/accept`)
@@ -217,7 +279,9 @@ describe('review queue API (real PostgreSQL, outbox)', () => {
         .send({ relatedTo: 'narcotics', observations: ['sneezing'], reason: 'x' })
         .expect(400);
       expect(obs.body.errors[0].field).toBe('observations.0');
-      const [incident] = await t.db.ownerDataSource.query(`SELECT bh_related_to FROM incident WHERE id = $1`, [incidentId]);
+      const [incident] = await t.db.ownerDataSource.query(`SELECT bh_related_to FROM incident WHERE id = $1`, [
+        incidentId,
+      ]);
       expect(incident.bh_related_to).toBe('neither');
       const [item] = await t.db.ownerDataSource.query(`SELECT status FROM review_item WHERE id = $1`, [itemId]);
       expect(item.status).toBe('pending');
@@ -225,8 +289,16 @@ describe('review queue API (real PostgreSQL, outbox)', () => {
 
     it('is not for coordinators or officers', async () => {
       const { itemId } = await queuedIncident('dept-a');
-      await http().post(`/v1/review-queue/${itemId}/accept`).set(as('officer')).send({ relatedTo: 'mental-health', reason: 'x' }).expect(403);
-      await http().post(`/v1/review-queue/${itemId}/accept`).set(as('coordinator')).send({ relatedTo: 'mental-health', reason: 'x' }).expect(403);
+      await http()
+        .post(`/v1/review-queue/${itemId}/accept`)
+        .set(as('officer'))
+        .send({ relatedTo: 'mental-health', reason: 'x' })
+        .expect(403);
+      await http()
+        .post(`/v1/review-queue/${itemId}/accept`)
+        .set(as('coordinator'))
+        .send({ relatedTo: 'mental-health', reason: 'x' })
+        .expect(403);
       await http().post(`/v1/review-queue/${itemId}/dismiss`).set(as('coordinator')).send({ reason: 'x' }).expect(403);
     });
   });
@@ -236,9 +308,17 @@ describe('review queue API (real PostgreSQL, outbox)', () => {
       const { itemId } = await queuedIncident('dept-a');
       const list = await http().get('/v1/review-queue').query({ limit: 100 }).set(as('otherSupervisor')).expect(200);
       expect(list.body.items.map((i: { id: string }) => i.id)).not.toContain(itemId);
-      const dismiss = await http().post(`/v1/review-queue/${itemId}/dismiss`).set(as('otherSupervisor')).send({ reason: 'x' }).expect(404);
+      const dismiss = await http()
+        .post(`/v1/review-queue/${itemId}/dismiss`)
+        .set(as('otherSupervisor'))
+        .send({ reason: 'x' })
+        .expect(404);
       expect(dismiss.headers['content-type']).toContain('application/problem+json');
-      await http().post(`/v1/review-queue/${itemId}/accept`).set(as('otherSupervisor')).send({ relatedTo: 'both', reason: 'x' }).expect(404);
+      await http()
+        .post(`/v1/review-queue/${itemId}/accept`)
+        .set(as('otherSupervisor'))
+        .send({ relatedTo: 'both', reason: 'x' })
+        .expect(404);
       await http().post(`/v1/review-queue/rvw_missing/dismiss`).set(as('supervisor')).send({ reason: 'x' }).expect(404);
       const [item] = await t.db.ownerDataSource.query(`SELECT status FROM review_item WHERE id = $1`, [itemId]);
       expect(item.status).toBe('pending');
@@ -261,7 +341,11 @@ describe('review queue API (real PostgreSQL, outbox)', () => {
     });
 
     it('saves normalized rules, bumps the version, and screening uses them at once', async () => {
-      const saved = await http().put('/v1/review-queue/config').set(as('configAdmin')).send({ ...rules, expectedVersion: 0 }).expect(200);
+      const saved = await http()
+        .put('/v1/review-queue/config')
+        .set(as('configAdmin'))
+        .send({ ...rules, expectedVersion: 0 })
+        .expect(200);
       expect(saved.body).toMatchObject({
         departmentId: 'dept-config',
         isDefault: false,
@@ -275,7 +359,11 @@ describe('review queue API (real PostgreSQL, outbox)', () => {
       const read = await http().get('/v1/review-queue/config').set(as('configAdmin')).expect(200);
       expect(read.body).toEqual(saved.body);
 
-      const stale = await http().put('/v1/review-queue/config').set(as('configAdmin')).send({ ...rules, expectedVersion: 0 }).expect(409);
+      const stale = await http()
+        .put('/v1/review-queue/config')
+        .set(as('configAdmin'))
+        .send({ ...rules, expectedVersion: 0 })
+        .expect(409);
       expect(stale.body.type).toBe(SCREENING_CONFIG_VERSION_PROBLEM);
       const second = await http()
         .put('/v1/review-queue/config')
@@ -303,7 +391,9 @@ describe('review queue API (real PostgreSQL, outbox)', () => {
       const quiet = await report('Caller worried he is suicidal');
       const queue = await http().get('/v1/review-queue').query({ limit: 100 }).set(as('configSupervisor')).expect(200);
       const byIncident = new Map(queue.body.items.map((i: { incidentId: string }) => [i.incidentId, i]));
-      expect(byIncident.get(flagged.body.id)).toMatchObject({ reasons: [{ kind: 'phrase', rule: 'off his meds', suggests: 'mental-health' }] });
+      expect(byIncident.get(flagged.body.id)).toMatchObject({
+        reasons: [{ kind: 'phrase', rule: 'off his meds', suggests: 'mental-health' }],
+      });
       expect(byIncident.has(quiet.body.id)).toBe(false);
     });
 
@@ -311,18 +401,35 @@ describe('review queue API (real PostgreSQL, outbox)', () => {
       const res = await http()
         .put('/v1/review-queue/config')
         .set(as('configAdmin'))
-        .send({ ...rules, keywords: [{ term: 'od', suggests: 'narcotics' }, { term: 'off meds', suggests: 'mental-health' }], phrases: [{ term: '...', suggests: 'narcotics' }] })
+        .send({
+          ...rules,
+          keywords: [
+            { term: 'od', suggests: 'narcotics' },
+            { term: 'off meds', suggests: 'mental-health' },
+          ],
+          phrases: [{ term: '...', suggests: 'narcotics' }],
+        })
         .expect(400);
       expect(res.headers['content-type']).toContain('application/problem+json');
-      expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(['keywords.0.term', 'keywords.1.term', 'phrases.0.term']);
+      expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual([
+        'keywords.0.term',
+        'keywords.1.term',
+        'phrases.0.term',
+      ]);
       const category = await http()
         .put('/v1/review-queue/config')
         .set(as('configAdmin'))
         .send({ ...rules, keywords: [{ term: 'beer', suggests: 'alcohol' }] })
         .expect(400);
       expect(category.body.errors[0].field).toBe('keywords.0.suggests');
-      const missing = await http().put('/v1/review-queue/config').set(as('configAdmin')).send({ keywords: [] }).expect(400);
-      expect(missing.body.errors.map((e: { field: string }) => e.field)).toEqual(expect.arrayContaining(['callTypes', 'phrases', 'observations']));
+      const missing = await http()
+        .put('/v1/review-queue/config')
+        .set(as('configAdmin'))
+        .send({ keywords: [] })
+        .expect(400);
+      expect(missing.body.errors.map((e: { field: string }) => e.field)).toEqual(
+        expect.arrayContaining(['callTypes', 'phrases', 'observations']),
+      );
     });
 
     it('is for admins only', async () => {
@@ -345,19 +452,36 @@ describe('review queue API (real PostgreSQL, outbox)', () => {
         })
         .expect(201);
       const incidentId = created.body.id as string;
-      const [item] = await t.db.ownerDataSource.query(`SELECT id, status, reasons FROM review_item WHERE incident_id = $1`, [incidentId]);
+      const [item] = await t.db.ownerDataSource.query(
+        `SELECT id, status, reasons FROM review_item WHERE incident_id = $1`,
+        [incidentId],
+      );
       expect(item).toMatchObject({ status: 'pending' });
-      expect(new Set(item.reasons.map((r: { suggests: string }) => r.suggests))).toEqual(new Set(['mental-health', 'narcotics']));
+      expect(new Set(item.reasons.map((r: { suggests: string }) => r.suggests))).toEqual(
+        new Set(['mental-health', 'narcotics']),
+      );
 
       await http()
         .put(`/v1/incidents/${incidentId}/indicators`)
         .set(as('supervisor'))
-        .send({ behavioralHealth: { relatedTo: 'both', observations: [], suspectedUsing: ['D'] }, reason: { code: 'clinical-review' } })
+        .send({
+          behavioralHealth: { relatedTo: 'both', observations: [], suspectedUsing: ['D'] },
+          reason: { code: 'clinical-review' },
+        })
         .expect(200);
-      const [after] = await t.db.ownerDataSource.query(`SELECT status, decided_by, decision_reason FROM review_item WHERE id = $1`, [item.id]);
+      const [after] = await t.db.ownerDataSource.query(
+        `SELECT status, decided_by, decision_reason FROM review_item WHERE id = $1`,
+        [item.id],
+      );
       expect(after).toEqual({ status: 'superseded', decided_by: 'dev-supervisor', decision_reason: 'reclassified' });
-      const superseded = await http().get('/v1/review-queue').query({ status: 'superseded' }).set(as('supervisor')).expect(200);
-      expect(superseded.body.items.find((i: { id: string }) => i.id === item.id)).toMatchObject({ decisionReason: 'reclassified' });
+      const superseded = await http()
+        .get('/v1/review-queue')
+        .query({ status: 'superseded' })
+        .set(as('supervisor'))
+        .expect(200);
+      expect(superseded.body.items.find((i: { id: string }) => i.id === item.id)).toMatchObject({
+        decisionReason: 'reclassified',
+      });
     });
   });
 });

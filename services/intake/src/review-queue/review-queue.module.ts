@@ -17,7 +17,13 @@ import { ScreeningRulesStore } from './screening-rules.store';
 @Module({
   imports: [IncidentsCoreModule],
   controllers: [ScreeningConfigController, ListReviewItemsController, DecideReviewItemController],
-  providers: [ScreeningRulesStore, ReviewScreener, ListReviewItemsService, DecideReviewItemService, ScreeningConfigService],
+  providers: [
+    ScreeningRulesStore,
+    ReviewScreener,
+    ListReviewItemsService,
+    DecideReviewItemService,
+    ScreeningConfigService,
+  ],
   exports: [ReviewScreener],
 })
 export class ReviewQueueModule {}

@@ -6,7 +6,11 @@ import { ReviewScreener, type IncidentToScreen } from './review-screener.service
 import { ScreeningRulesStore } from './screening-rules.store';
 
 /** Inserts a bare incident row; screening only needs it to exist (review_item references it). */
-async function insertIncident(db: TestDatabase, departmentId: string, relatedTo: BhCoding['relatedTo'] = 'neither'): Promise<string> {
+async function insertIncident(
+  db: TestDatabase,
+  departmentId: string,
+  relatedTo: BhCoding['relatedTo'] = 'neither',
+): Promise<string> {
   const id = `inc_${randomUUID().replace(/-/g, '')}`;
   await db.ownerDataSource.query(
     `INSERT INTO incident (id, department_id, occurred_at, received_at, call_type, encounter, bh_related_to, reporting_officer_id, created_by)
@@ -23,12 +27,28 @@ describe('ReviewScreener (real PostgreSQL)', () => {
   let store: ScreeningRulesStore;
   let screener: ReviewScreener;
   const items = (incidentId: string) =>
-    db.ownerDataSource.query(`SELECT id, status, reasons, decided_by, decision_reason FROM review_item WHERE incident_id = $1 ORDER BY created_at`, [
-      incidentId,
-    ]) as Promise<Array<{ id: string; status: string; reasons: unknown[]; decided_by: string | null; decision_reason: string | null }>>;
+    db.ownerDataSource.query(
+      `SELECT id, status, reasons, decided_by, decision_reason FROM review_item WHERE incident_id = $1 ORDER BY created_at`,
+      [incidentId],
+    ) as Promise<
+      Array<{
+        id: string;
+        status: string;
+        reasons: unknown[];
+        decided_by: string | null;
+        decision_reason: string | null;
+      }>
+    >;
   const screen = (incidentId: string, over: Partial<IncidentToScreen> = {}) =>
     tenantTransaction(db.dataSource, over.departmentId ?? 'dept-a', (em) =>
-      screener.screenIncident(em, { incidentId, departmentId: 'dept-a', callType: 'disturbance', observations: [], coding: coding('neither'), ...over }),
+      screener.screenIncident(em, {
+        incidentId,
+        departmentId: 'dept-a',
+        callType: 'disturbance',
+        observations: [],
+        coding: coding('neither'),
+        ...over,
+      }),
     );
 
   beforeAll(async () => {
@@ -86,7 +106,9 @@ describe('ReviewScreener (real PostgreSQL)', () => {
 
   it('concurrent screenings of one incident still leave a single pending item', async () => {
     const id = await insertIncident(db, 'dept-a');
-    await Promise.all(['suicidal', 'narcan', 'hearing voices', 'paranoid'].map((narrative) => screen(id, { narrative })));
+    await Promise.all(
+      ['suicidal', 'narcan', 'hearing voices', 'paranoid'].map((narrative) => screen(id, { narrative })),
+    );
     const stored = await items(id);
     expect(stored).toHaveLength(1);
     expect(stored[0]!.reasons).toHaveLength(4);
@@ -95,7 +117,10 @@ describe('ReviewScreener (real PostgreSQL)', () => {
   it('a decided item does not block a new pending one for the same incident', async () => {
     const id = await insertIncident(db, 'dept-a');
     await screen(id, { narrative: 'suicidal' });
-    await db.ownerDataSource.query(`UPDATE review_item SET status = 'dismissed', decided_by = 'sup-1', decided_at = now() WHERE incident_id = $1`, [id]);
+    await db.ownerDataSource.query(
+      `UPDATE review_item SET status = 'dismissed', decided_by = 'sup-1', decided_at = now() WHERE incident_id = $1`,
+      [id],
+    );
     await screen(id, { narrative: 'hallucinating' });
     expect((await items(id)).map((i) => i.status)).toEqual(['dismissed', 'pending']);
   });
@@ -104,7 +129,13 @@ describe('ReviewScreener (real PostgreSQL)', () => {
     const id = await insertIncident(db, 'dept-a');
     await expect(
       tenantTransaction(db.dataSource, 'dept-a', async (em) => {
-        await screener.screenIncident(em, { incidentId: id, departmentId: 'dept-a', callType: 'welfare-check', observations: [], coding: coding('neither') });
+        await screener.screenIncident(em, {
+          incidentId: id,
+          departmentId: 'dept-a',
+          callType: 'welfare-check',
+          observations: [],
+          coding: coding('neither'),
+        });
         throw new Error('incident insert failed later');
       }),
     ).rejects.toThrow('incident insert failed later');
@@ -113,21 +144,30 @@ describe('ReviewScreener (real PostgreSQL)', () => {
 
   describe('resolveOnReclassify', () => {
     const resolve = (incidentId: string, relatedTo: BhCoding['relatedTo']) =>
-      tenantTransaction(db.dataSource, 'dept-a', (em) => screener.resolveOnReclassify(em, 'dept-a', incidentId, coding(relatedTo), 'sup-7'));
+      tenantTransaction(db.dataSource, 'dept-a', (em) =>
+        screener.resolveOnReclassify(em, 'dept-a', incidentId, coding(relatedTo), 'sup-7'),
+      );
 
     it('supersedes a pending item whose categories the new coding covers', async () => {
       const id = await insertIncident(db, 'dept-a');
       await screen(id, { narrative: 'suicidal' });
       const result = await resolve(id, 'mental-health');
       expect(result).toEqual({ itemId: expect.stringMatching(/^rvw_/), status: 'superseded' });
-      expect((await items(id))[0]).toMatchObject({ status: 'superseded', decided_by: 'sup-7', decision_reason: 'reclassified' });
+      expect((await items(id))[0]).toMatchObject({
+        status: 'superseded',
+        decided_by: 'sup-7',
+        decision_reason: 'reclassified',
+      });
     });
 
     it('keeps an item pending with the still-open reasons when only some are covered', async () => {
       const id = await insertIncident(db, 'dept-a');
       await screen(id, { narrative: 'suicidal, narcan administered' });
       expect(await resolve(id, 'mental-health')).toMatchObject({ status: 'pending' });
-      expect((await items(id))[0]).toMatchObject({ status: 'pending', reasons: [{ kind: 'keyword', rule: 'narcan', suggests: 'narcotics' }] });
+      expect((await items(id))[0]).toMatchObject({
+        status: 'pending',
+        reasons: [{ kind: 'keyword', rule: 'narcan', suggests: 'narcotics' }],
+      });
       expect(await resolve(id, 'both')).toMatchObject({ status: 'superseded' });
     });
 
@@ -142,7 +182,13 @@ describe('ReviewScreener (real PostgreSQL)', () => {
     it('never touches another department’s item', async () => {
       const id = await insertIncident(db, 'dept-b');
       await tenantTransaction(db.dataSource, 'dept-b', (em) =>
-        screener.screenIncident(em, { incidentId: id, departmentId: 'dept-b', callType: 'welfare-check', observations: [], coding: coding('neither') }),
+        screener.screenIncident(em, {
+          incidentId: id,
+          departmentId: 'dept-b',
+          callType: 'welfare-check',
+          observations: [],
+          coding: coding('neither'),
+        }),
       );
       expect(await resolve(id, 'both')).toBeNull();
       expect((await items(id))[0]!.status).toBe('pending');
@@ -155,7 +201,14 @@ describe('ReviewScreener (real PostgreSQL)', () => {
       const run = async (narrative: string) => {
         const id = await insertIncident(db, dept);
         return tenantTransaction(db.dataSource, dept, (em) =>
-          screener.screenIncident(em, { incidentId: id, departmentId: dept, callType: 'disturbance', narrative, observations: [], coding: coding('neither') }),
+          screener.screenIncident(em, {
+            incidentId: id,
+            departmentId: dept,
+            callType: 'disturbance',
+            narrative,
+            observations: [],
+            coding: coding('neither'),
+          }),
         );
       };
       expect(await run('kept yelling about the aliens, hallucinating')).toHaveLength(1);
@@ -174,12 +227,17 @@ describe('ReviewScreener (real PostgreSQL)', () => {
       const t0 = Date.now();
       // Cache semantics only: the owner's manager reads the rows whatever the tenant.
       expect((await store.rulesFor(db.ownerDataSource.manager, dept, t0)).isDefault).toBe(true);
-      await db.ownerDataSource.query(`INSERT INTO screening_config (department_id, phrases, version, updated_by) VALUES ($1, ARRAY['narcotics:nod off'], 3, 'admin-1')`, [
-        dept,
-      ]);
+      await db.ownerDataSource.query(
+        `INSERT INTO screening_config (department_id, phrases, version, updated_by) VALUES ($1, ARRAY['narcotics:nod off'], 3, 'admin-1')`,
+        [dept],
+      );
       expect((await store.rulesFor(db.ownerDataSource.manager, dept, t0 + 1_000)).isDefault).toBe(true);
       const fresh = await store.rulesFor(db.ownerDataSource.manager, dept, t0 + 60_000);
-      expect(fresh).toMatchObject({ isDefault: false, version: 3, rules: { phrases: [{ term: 'nod off', suggests: 'narcotics' }] } });
+      expect(fresh).toMatchObject({
+        isDefault: false,
+        version: 3,
+        rules: { phrases: [{ term: 'nod off', suggests: 'narcotics' }] },
+      });
     });
   });
 });

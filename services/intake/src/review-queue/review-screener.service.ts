@@ -45,7 +45,12 @@ export class ReviewScreener {
   async screenIncident(manager: EntityManager, incident: IncidentToScreen): Promise<ScreeningReason[]> {
     const { rules } = await this.rules.rulesFor(manager, incident.departmentId);
     const reasons = screenIncident(
-      { callType: incident.callType, narrative: incident.narrative, observations: incident.observations, coding: incident.coding },
+      {
+        callType: incident.callType,
+        narrative: incident.narrative,
+        observations: incident.observations,
+        coding: incident.coding,
+      },
       rules,
     );
     if (reasons.length === 0) return reasons;

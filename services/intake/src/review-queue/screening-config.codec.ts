@@ -17,7 +17,8 @@ export interface ScreeningConfigColumns {
 }
 
 const isCategory = (v: string): v is ScreeningCategory => (SCREENING_CATEGORIES as readonly string[]).includes(v);
-const isObservation = (v: string): v is ScreeningObservation => (SCREENING_OBSERVATIONS as readonly string[]).includes(v);
+const isObservation = (v: string): v is ScreeningObservation =>
+  (SCREENING_OBSERVATIONS as readonly string[]).includes(v);
 
 // The category comes first because it never contains ':', while a call type might.
 const encode = (suggests: ScreeningCategory, term: string) => `${suggests}:${term}`;

@@ -31,7 +31,13 @@ export class ScreeningRulesStore {
   async load(manager: EntityManager, departmentId: string): Promise<DepartmentScreeningRules> {
     const row = await manager.findOne(ScreeningConfigEntity, { where: { departmentId } });
     if (!row) return { rules: DEFAULT_SCREENING_RULES, version: 0, isDefault: true, updatedBy: null, updatedAt: null };
-    return { rules: decodeScreeningRules(row), version: row.version, isDefault: false, updatedBy: row.updatedBy, updatedAt: row.updatedAt };
+    return {
+      rules: decodeScreeningRules(row),
+      version: row.version,
+      isDefault: false,
+      updatedBy: row.updatedBy,
+      updatedAt: row.updatedAt,
+    };
   }
 
   /** The department's rules, from the cache when fresh. */

@@ -46,11 +46,18 @@ describe('coveredCategories', () => {
 
 describe('screenIncident', () => {
   describe('keywords (word stems)', () => {
-    const rules = rulesOf({ keywords: [{ term: 'suicid', suggests: 'mental-health' }, { term: 'cat', suggests: 'narcotics' }] });
+    const rules = rulesOf({
+      keywords: [
+        { term: 'suicid', suggests: 'mental-health' },
+        { term: 'cat', suggests: 'narcotics' },
+      ],
+    });
 
     it('matches a stem at the start of a word', () => {
       for (const narrative of ['RP states he is suicidal', 'talked about SUICIDE', 'suicidality noted', 'suicid']) {
-        expect(screenIncident(call({ narrative }), rules)).toEqual([{ kind: 'keyword', rule: 'suicid', suggests: 'mental-health' }]);
+        expect(screenIncident(call({ narrative }), rules)).toEqual([
+          { kind: 'keyword', rule: 'suicid', suggests: 'mental-health' },
+        ]);
       }
     });
 
@@ -61,7 +68,9 @@ describe('screenIncident', () => {
 
     it('matches across diacritics and punctuation', () => {
       expect(screenIncident(call({ narrative: 'SUICIDÉ...' }), rules)).toHaveLength(1);
-      expect(screenIncident(call({ narrative: 'cat-like' }), rules)).toEqual([{ kind: 'keyword', rule: 'cat', suggests: 'narcotics' }]);
+      expect(screenIncident(call({ narrative: 'cat-like' }), rules)).toEqual([
+        { kind: 'keyword', rule: 'cat', suggests: 'narcotics' },
+      ]);
     });
 
     it('reports each rule once however often it matches', () => {
@@ -85,11 +94,20 @@ describe('screenIncident', () => {
       expect(screenIncident(call({ narrative: 'clinician requested a section-12' }), rules)).toEqual([
         { kind: 'phrase', rule: 'section 12', suggests: 'mental-health' },
       ]);
-      expect(screenIncident(call({ narrative: "friend OD'd in the car" }), rules)).toEqual([{ kind: 'phrase', rule: 'od', suggests: 'narcotics' }]);
+      expect(screenIncident(call({ narrative: "friend OD'd in the car" }), rules)).toEqual([
+        { kind: 'phrase', rule: 'od', suggests: 'narcotics' },
+      ]);
     });
 
     it('does not match partial words, other word orders or gaps', () => {
-      for (const narrative of ['off his medication', 'his meds were off', 'off of his meds', 'section 120 of the lease', 'odor of gas', 'period']) {
+      for (const narrative of [
+        'off his medication',
+        'his meds were off',
+        'off of his meds',
+        'section 120 of the lease',
+        'odor of gas',
+        'period',
+      ]) {
         expect(screenIncident(call({ narrative }), rules)).toEqual([]);
       }
     });
@@ -99,7 +117,9 @@ describe('screenIncident', () => {
     const rules = rulesOf({ callTypes: [{ term: 'welfare-check', suggests: 'mental-health' }] });
 
     it('match exactly, case-insensitively', () => {
-      expect(screenIncident(call({ callType: 'WELFARE-CHECK' }), rules)).toEqual([{ kind: 'call-type', rule: 'welfare-check', suggests: 'mental-health' }]);
+      expect(screenIncident(call({ callType: 'WELFARE-CHECK' }), rules)).toEqual([
+        { kind: 'call-type', rule: 'welfare-check', suggests: 'mental-health' },
+      ]);
       expect(screenIncident(call({ callType: ' welfare-check ' }), rules)).toHaveLength(1);
     });
 
@@ -118,7 +138,9 @@ describe('screenIncident', () => {
     });
 
     it('map an observation the officer recorded to the category it implies', () => {
-      expect(screenIncident(call({ observations: ['overdose'] }), rules)).toEqual([{ kind: 'observation', rule: 'overdose', suggests: 'narcotics' }]);
+      expect(screenIncident(call({ observations: ['overdose'] }), rules)).toEqual([
+        { kind: 'observation', rule: 'overdose', suggests: 'narcotics' },
+      ]);
       expect(screenIncident(call({ observations: ['suicidal-statements', 'weapon-present'] }), rules)).toEqual([
         { kind: 'observation', rule: 'suicidal-statements', suggests: 'mental-health' },
       ]);
@@ -189,7 +211,9 @@ describe('screenIncident', () => {
   });
 
   it('with no rules nothing is suggested', () => {
-    expect(screenIncident(call({ callType: 'welfare-check', narrative: 'suicidal', observations: ['overdose'] }), none)).toEqual([]);
+    expect(
+      screenIncident(call({ callType: 'welfare-check', narrative: 'suicidal', observations: ['overdose'] }), none),
+    ).toEqual([]);
   });
 });
 
@@ -227,16 +251,28 @@ describe('DEFAULT_SCREENING_RULES', () => {
   });
 
   it.each(['welfare-check', 'suicide-threat', 'person-in-crisis'])('flag the %s call type', (callType) => {
-    expect(screenIncident(call({ callType }), DEFAULT_SCREENING_RULES)).toEqual([{ kind: 'call-type', rule: callType, suggests: 'mental-health' }]);
+    expect(screenIncident(call({ callType }), DEFAULT_SCREENING_RULES)).toEqual([
+      { kind: 'call-type', rule: callType, suggests: 'mental-health' },
+    ]);
   });
 });
 
 describe('normalizeScreeningRules', () => {
   it('normalizes terms and collapses duplicates of the same category', () => {
     const result = normalizeScreeningRules({
-      callTypes: [{ term: ' Welfare-Check ', suggests: 'mental-health' }, { term: 'WELFARE-CHECK', suggests: 'mental-health' }],
-      keywords: [{ term: 'Psych', suggests: 'mental-health' }, { term: 'psych', suggests: 'mental-health' }, { term: 'psych', suggests: 'narcotics' }],
-      phrases: [{ term: 'Off his  meds!', suggests: 'mental-health' }, { term: 'Sección 12', suggests: 'mental-health' }],
+      callTypes: [
+        { term: ' Welfare-Check ', suggests: 'mental-health' },
+        { term: 'WELFARE-CHECK', suggests: 'mental-health' },
+      ],
+      keywords: [
+        { term: 'Psych', suggests: 'mental-health' },
+        { term: 'psych', suggests: 'mental-health' },
+        { term: 'psych', suggests: 'narcotics' },
+      ],
+      phrases: [
+        { term: 'Off his  meds!', suggests: 'mental-health' },
+        { term: 'Sección 12', suggests: 'mental-health' },
+      ],
       observations: [
         { observation: 'overdose', suggests: 'narcotics' },
         { observation: 'overdose', suggests: 'narcotics' },
@@ -268,7 +304,10 @@ describe('normalizeScreeningRules', () => {
         { term: 'off meds', suggests: 'mental-health' },
         { term: 'x'.repeat(41), suggests: 'mental-health' },
       ],
-      phrases: [{ term: '--', suggests: 'mental-health' }, { term: 'a b c d e f g h i', suggests: 'mental-health' }],
+      phrases: [
+        { term: '--', suggests: 'mental-health' },
+        { term: 'a b c d e f g h i', suggests: 'mental-health' },
+      ],
       observations: [],
     });
     expect(result.ok).toBe(false);
@@ -306,7 +345,12 @@ describe('screening config codec', () => {
 
   it('skips entries that do not decode instead of failing', () => {
     expect(
-      decodeScreeningRules({ callTypes: ['welfare-check'], keywords: ['alcohol:beer', 'narcotics:'], phrases: [], observations: ['narcotics:sneezing'] }),
+      decodeScreeningRules({
+        callTypes: ['welfare-check'],
+        keywords: ['alcohol:beer', 'narcotics:'],
+        phrases: [],
+        observations: ['narcotics:sneezing'],
+      }),
     ).toEqual(none);
   });
 });

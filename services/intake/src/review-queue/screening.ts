@@ -133,7 +133,10 @@ export function coveredCategories(relatedTo: BhCoding['relatedTo']): ReadonlySet
 }
 
 /** Reasons whose category the coding does not cover yet. */
-export function uncoveredReasons(reasons: readonly ScreeningReason[], relatedTo: BhCoding['relatedTo']): ScreeningReason[] {
+export function uncoveredReasons(
+  reasons: readonly ScreeningReason[],
+  relatedTo: BhCoding['relatedTo'],
+): ScreeningReason[] {
   const covered = coveredCategories(relatedTo);
   return reasons.filter((r) => !covered.has(r.suggests));
 }
@@ -191,10 +194,12 @@ export function screenIncident(input: ScreeningInput, rules: ScreeningRules): Sc
   };
 
   const callType = normalizeCallType(input.callType);
-  for (const r of rules.callTypes) if (open(r) && normalizeCallType(r.term) === callType) add('call-type', r.term, r.suggests);
+  for (const r of rules.callTypes)
+    if (open(r) && normalizeCallType(r.term) === callType) add('call-type', r.term, r.suggests);
 
   const observed = new Set(input.observations);
-  for (const r of rules.observations) if (open(r) && observed.has(r.observation)) add('observation', r.observation, r.suggests);
+  for (const r of rules.observations)
+    if (open(r) && observed.has(r.observation)) add('observation', r.observation, r.suggests);
 
   const narrativeWords = input.narrative ? words(input.narrative) : [];
   if (narrativeWords.length > 0) {
@@ -261,26 +266,36 @@ export function normalizeScreeningRules(raw: RawScreeningRules): RulesValidation
   const callTypes = collect(raw.callTypes, 'callTypes', L.callTypes, (t, path) => {
     const term = normalizeCallType(t);
     if (term === '') return void issues.push({ path, message: 'must not be blank' });
-    if (term.length > L.callTypeLength) return void issues.push({ path, message: `at most ${L.callTypeLength} characters` });
+    if (term.length > L.callTypeLength)
+      return void issues.push({ path, message: `at most ${L.callTypeLength} characters` });
     return term;
   });
   const keywords = collect(raw.keywords, 'keywords', L.keywords, (t, path) => {
     const term = normalizeText(t);
     if (term === '') return void issues.push({ path, message: 'must contain letters or digits' });
-    if (term.includes(' ')) return void issues.push({ path, message: 'a keyword is one word stem; use a phrase for several words' });
-    if (term.length < L.keywordMinLength) return void issues.push({ path, message: `at least ${L.keywordMinLength} characters (use a phrase for short whole words)` });
-    if (term.length > L.keywordMaxLength) return void issues.push({ path, message: `at most ${L.keywordMaxLength} characters` });
+    if (term.includes(' '))
+      return void issues.push({ path, message: 'a keyword is one word stem; use a phrase for several words' });
+    if (term.length < L.keywordMinLength)
+      return void issues.push({
+        path,
+        message: `at least ${L.keywordMinLength} characters (use a phrase for short whole words)`,
+      });
+    if (term.length > L.keywordMaxLength)
+      return void issues.push({ path, message: `at most ${L.keywordMaxLength} characters` });
     return term;
   });
   const phrases = collect(raw.phrases, 'phrases', L.phrases, (t, path) => {
     const term = normalizeText(t);
     if (term === '') return void issues.push({ path, message: 'must contain letters or digits' });
-    if (term.length > L.phraseMaxLength) return void issues.push({ path, message: `at most ${L.phraseMaxLength} characters` });
-    if (term.split(' ').length > L.phraseMaxWords) return void issues.push({ path, message: `at most ${L.phraseMaxWords} words` });
+    if (term.length > L.phraseMaxLength)
+      return void issues.push({ path, message: `at most ${L.phraseMaxLength} characters` });
+    if (term.split(' ').length > L.phraseMaxWords)
+      return void issues.push({ path, message: `at most ${L.phraseMaxWords} words` });
     return term;
   });
 
-  if (raw.observations.length > L.observations) issues.push({ path: 'observations', message: `at most ${L.observations} entries` });
+  if (raw.observations.length > L.observations)
+    issues.push({ path: 'observations', message: `at most ${L.observations} entries` });
   const observations: ObservationRule[] = [];
   const seenObservation = new Set<string>();
   for (const r of raw.observations) {
@@ -290,5 +305,7 @@ export function normalizeScreeningRules(raw: RawScreeningRules): RulesValidation
     observations.push({ observation: r.observation, suggests: r.suggests });
   }
 
-  return issues.length > 0 ? { ok: false, issues } : { ok: true, rules: { callTypes, keywords, phrases, observations } };
+  return issues.length > 0
+    ? { ok: false, issues }
+    : { ok: true, rules: { callTypes, keywords, phrases, observations } };
 }

@@ -27,7 +27,11 @@ export async function startIntakeTestApp(prefix: string): Promise<IntakeTestApp>
     runtimeRole: runtimeRoleName(intakeService.name),
     appendOnlyTables: intakeService.appendOnlyTables,
   });
-  const app = await createServiceApp(intakeService, IntakeModule, loadServiceEnv({ ...process.env, DATABASE_NAME: db.databaseName }));
+  const app = await createServiceApp(
+    intakeService,
+    IntakeModule,
+    loadServiceEnv({ ...process.env, DATABASE_NAME: db.databaseName }),
+  );
   await app.listen(0, '127.0.0.1');
   return {
     app,

@@ -7,8 +7,15 @@ import { roleNameSchema } from './audit-codes.schemas';
 // log; a supervisor reads it there (GET /v1/audit) by the audit entry id.
 export const breakGlassAccessData = z.strictObject({
   auditEntryId: z.uuid(),
-  service: z.string().regex(/^[a-z][a-z0-9-]{1,31}$/).describe('the service whose record was opened (intake, triage, ...)'),
-  subject: z.string().min(1).max(256).describe('the staff member (token subject, an opaque IdP id) who opened the record'),
+  service: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{1,31}$/)
+    .describe('the service whose record was opened (intake, triage, ...)'),
+  subject: z
+    .string()
+    .min(1)
+    .max(256)
+    .describe('the staff member (token subject, an opaque IdP id) who opened the record'),
   roles: z.array(roleNameSchema).min(1),
   recordType: z.string().regex(/^[a-z][a-z0-9-]{1,63}$/),
   recordId: idSchema,
@@ -21,7 +28,8 @@ export const breakGlassAccess = defineEvent({
   topic: 'cit.audit.v1',
   aggregate: 'record',
   producer: 'audit',
-  summary: 'A clinician or supervisor opened a record outside their normal scope with a stated reason (break-glass); for supervisor notification.',
+  summary:
+    'A clinician or supervisor opened a record outside their normal scope with a stated reason (break-glass); for supervisor notification.',
   data: breakGlassAccessData,
   example: {
     auditEntryId: '3f0e4c1a-8b2d-4e6f-9a1b-2c3d4e5f6a7b',

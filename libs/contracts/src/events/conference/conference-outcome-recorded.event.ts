@@ -32,7 +32,12 @@ export const conferenceOutcomeRecorded = defineEvent({
     leadAgencyId: 'metro-mobile-crisis',
     assistingAgencyIds: ['northside-housing'],
     actionItems: [
-      { actionItemId: 'act_01JD8Z7H9J0K1L2M3N4P5Q6R7S', ownerAgencyId: 'metro-mobile-crisis', dueAt: '2026-12-04T17:00:00-05:00', kind: 'home-visit' },
+      {
+        actionItemId: 'act_01JD8Z7H9J0K1L2M3N4P5Q6R7S',
+        ownerAgencyId: 'metro-mobile-crisis',
+        dueAt: '2026-12-04T17:00:00-05:00',
+        kind: 'home-visit',
+      },
     ],
   },
 });

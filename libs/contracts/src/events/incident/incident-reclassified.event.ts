@@ -7,7 +7,9 @@ export const incidentReclassifiedData = z.strictObject({
   incidentId: idSchema,
   previous: bhCodingSchema,
   current: bhCodingSchema,
-  origin: reclassificationOriginSchema.describe('manual: PUT /v1/incidents/{id}/indicators; review-queue: an accepted review item'),
+  origin: reclassificationOriginSchema.describe(
+    'manual: PUT /v1/incidents/{id}/indicators; review-queue: an accepted review item',
+  ),
   reclassifiedBy: idSchema,
   reasonCode: reclassificationReasonCodeSchema,
   version: z.number().int().positive(),

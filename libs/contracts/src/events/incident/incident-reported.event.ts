@@ -1,13 +1,23 @@
 import { z } from 'zod';
 import { defineEvent } from '../../event-definition';
-import { bhCodingSchema, encryptedValueSchema, idSchema, subjectFlagsSchema, timestampSchema } from '../../common.schemas';
+import {
+  bhCodingSchema,
+  encryptedValueSchema,
+  idSchema,
+  subjectFlagsSchema,
+  timestampSchema,
+} from '../../common.schemas';
 import { encounterSchema, incidentSourceSchema } from '../../intake-codes.schemas';
 
 export const incidentSubjectSchema = z.strictObject({
   subjectId: idSchema,
   personId: idSchema.optional().describe('Person the subject was matched to within the department'),
   flags: subjectFlagsSchema,
-  language: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/).optional().describe('BCP 47 language tag'),
+  language: z
+    .string()
+    .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/)
+    .optional()
+    .describe('BCP 47 language tag'),
   name: encryptedValueSchema,
   dateOfBirth: encryptedValueSchema.optional(),
   phone: encryptedValueSchema.optional(),

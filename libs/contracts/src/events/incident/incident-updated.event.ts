@@ -5,7 +5,10 @@ import { incidentUpdateKindSchema, incidentUpdateReasonCodeSchema } from '../../
 
 export const incidentUpdatedData = z.strictObject({
   incidentId: idSchema,
-  changedFields: z.array(z.string().min(1).max(64)).min(1).describe('Names of the corrected fields, never their values'),
+  changedFields: z
+    .array(z.string().min(1).max(64))
+    .min(1)
+    .describe('Names of the corrected fields, never their values'),
   kind: incidentUpdateKindSchema,
   reasonCode: incidentUpdateReasonCodeSchema,
   updatedBy: idSchema,

@@ -46,7 +46,10 @@ export const referralRequested = defineEvent({
     disclosure: {
       disclosureId: 'dis_01JD8Z7E6F7G8H9J0K1L2M3N4P',
       fields: ['name', 'phone'],
-      values: { name: 'enc:v1:agency-metro:d3JhcHBlZA:aXY:dGFn:Y2lwaGVy', phone: 'enc:v1:agency-metro:d3JhcHBlZA:aXY:dGFn:Y2lwaGVy' },
+      values: {
+        name: 'enc:v1:agency-metro:d3JhcHBlZA:aXY:dGFn:Y2lwaGVy',
+        phone: 'enc:v1:agency-metro:d3JhcHBlZA:aXY:dGFn:Y2lwaGVy',
+      },
       part2Notice: false,
     },
   },

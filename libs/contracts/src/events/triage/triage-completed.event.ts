@@ -8,7 +8,20 @@ export const triageCompletedData = z.strictObject({
   personId: idSchema.optional(),
   riskLevel: riskLevelSchema,
   pathway: z.enum(['no-further-action', 'follow-up', 'referral', 'co-response', 'case-conference']),
-  needs: z.array(z.enum(['mental-health', 'substance-use', 'housing', 'elder-services', 'youth-services', 'veteran-services', 'medical', 'basic-needs'])).max(8),
+  needs: z
+    .array(
+      z.enum([
+        'mental-health',
+        'substance-use',
+        'housing',
+        'elder-services',
+        'youth-services',
+        'veteran-services',
+        'medical',
+        'basic-needs',
+      ]),
+    )
+    .max(8),
   urgency: urgencySchema,
   decidedBy: z.enum(['rules', 'clinician']),
   deciderId: idSchema.optional(),

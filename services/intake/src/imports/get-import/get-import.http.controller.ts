@@ -15,12 +15,24 @@ export class GetImportController {
 
   @Get(':id')
   @Roles('admin', 'supervisor')
-  @ApiQuery({ name: 'errorLimit', required: false, description: 'lines of the error report per page (all problems of a line together), 0..1000 (default 1000)' })
-  @ApiQuery({ name: 'errorsCursor', required: false, description: 'errors.nextCursor of the previous page (null on the last page)' })
+  @ApiQuery({
+    name: 'errorLimit',
+    required: false,
+    description: 'lines of the error report per page (all problems of a line together), 0..1000 (default 1000)',
+  })
+  @ApiQuery({
+    name: 'errorsCursor',
+    required: false,
+    description: 'errors.nextCursor of the previous page (null on the last page)',
+  })
   @ApiResponse({ status: 200, description: 'Status, counters and the error report (line, field, rule; never values)' })
   @ApiResponse({ status: 404, description: 'No such import in the caller’s department' })
   @AuditRead(importRead)
-  get(@IdParam('id') id: string, @Query(new ZodValidationPipe(getImportQuerySchema)) query: GetImportQuery, @CurrentPrincipal() principal: Principal) {
+  get(
+    @IdParam('id') id: string,
+    @Query(new ZodValidationPipe(getImportQuerySchema)) query: GetImportQuery,
+    @CurrentPrincipal() principal: Principal,
+  ) {
     return this.service.get(id, query, principal);
   }
 }

@@ -30,13 +30,16 @@ export class GetImportService {
     let afterLine = 0;
     if (query.errorsCursor) {
       const key = decodeCursor(query.errorsCursor, cursorShape);
-      if (!key) throw new RequestValidationError([{ field: 'errorsCursor', detail: 'must be a cursor returned by a previous page' }]);
+      if (!key)
+        throw new RequestValidationError([
+          { field: 'errorsCursor', detail: 'must be a cursor returned by a previous page' },
+        ]);
       afterLine = key[0];
     }
-    const [{ total }] = await em.query<{ total: number }[]>('SELECT count(*)::int AS total FROM import_row_error WHERE import_id = $1 AND department_id = $2', [
-      id,
-      principal.departmentId,
-    ]);
+    const [{ total }] = await em.query<{ total: number }[]>(
+      'SELECT count(*)::int AS total FROM import_row_error WHERE import_id = $1 AND department_id = $2',
+      [id, principal.departmentId],
+    );
     // Pages are whole lines, so a line's problems never split across pages.
     const lines = await em.query<LineErrors[]>(
       `SELECT line, jsonb_agg(jsonb_build_object('field', field, 'reason', reason) ORDER BY reason) AS problems
@@ -49,7 +52,9 @@ export class GetImportService {
       ...summaryOf(job),
       errors: {
         total,
-        items: page.items.flatMap((l) => l.problems.map((p) => ({ line: l.line, field: p.field ?? undefined, reason: p.reason }))),
+        items: page.items.flatMap((l) =>
+          l.problems.map((p) => ({ line: l.line, field: p.field ?? undefined, reason: p.reason })),
+        ),
         nextCursor: page.nextCursor,
       },
     };

@@ -68,20 +68,33 @@ export class ImportBatchWriter {
     if (!auditContext) throw new Error('import batches must run within an audited request');
     return tenantTransaction(this.dataSource, target.departmentId, async (em) => {
       // A re-run skips what an earlier run stored: the department's CAD and RMS numbers are unique.
-      const inserted = await this.store.insert(em, batch.rows.map((r) => r.record), { skipDuplicates: true });
+      const inserted = await this.store.insert(
+        em,
+        batch.rows.map((r) => r.record),
+        { skipDuplicates: true },
+      );
       const rows = batch.rows.filter((r) => inserted.has(r.record.id));
       if (target.screen) {
         for (const r of rows) if (r.screening) await this.screener.screenIncident(em, r.screening);
       }
       if (target.emitEvents && rows.length) {
-        await this.outbox.appendMany(em, rows.map((r) => incidentReportedEvent(r.record, target)));
+        await this.outbox.appendMany(
+          em,
+          rows.map((r) => incidentReportedEvent(r.record, target)),
+        );
       }
       if (batch.errors.length) {
         await em.query(
           `INSERT INTO import_row_error (import_id, department_id, line, field, reason)
            SELECT $1, $5, line, field, reason FROM unnest($2::int[], $3::text[], $4::text[]) AS e(line, field, reason)
            ON CONFLICT DO NOTHING`,
-          [target.importId, batch.errors.map((e) => e.line), batch.errors.map((e) => e.field), batch.errors.map((e) => e.reason), target.departmentId],
+          [
+            target.importId,
+            batch.errors.map((e) => e.line),
+            batch.errors.map((e) => e.field),
+            batch.errors.map((e) => e.reason),
+            target.departmentId,
+          ],
         );
       }
       const outcome = { imported: rows.length, duplicate: batch.rows.length - rows.length };

@@ -1,7 +1,10 @@
 import { importFormatSchema } from '@cit/contracts';
 import { z } from 'zod';
 
-const flag = z.enum(['true', 'false']).default('false').transform((v) => v === 'true');
+const flag = z
+  .enum(['true', 'false'])
+  .default('false')
+  .transform((v) => v === 'true');
 
 /** POST /v1/imports query: the body's format, whether imported incidents are announced as events, and whether they are screened. */
 export const runImportQuerySchema = z.strictObject({

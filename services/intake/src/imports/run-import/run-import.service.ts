@@ -11,7 +11,15 @@ import { IncidentPhiProtection } from '../../incidents/phi-protection.service';
 import { CsvLimitError, CsvParser } from '../csv-parser';
 import { IMPORT_LIMITS, ImportLimitError, type ImportLimits } from '../import-limits';
 import { ImportJobEntity } from '../import-job.entity';
-import { csvFieldOf, csvHeaderIssues, csvRowToRequestInput, groupIssues, normalizeCsvHeader, validateImportRow, type RowIssue } from '../import-row';
+import {
+  csvFieldOf,
+  csvHeaderIssues,
+  csvRowToRequestInput,
+  groupIssues,
+  normalizeCsvHeader,
+  validateImportRow,
+  type RowIssue,
+} from '../import-row';
 import { NdjsonLineSplitter } from '../ndjson-lines';
 import { ImportBatchWriter, type BatchTarget, type PreparedBatch } from './import-batch.writer';
 import type { RunImportQuery } from './run-import.query';
@@ -85,14 +93,27 @@ export class RunImportService {
           [principal.departmentId, this.limits.requestTimeoutMs / 1000],
         );
         if (running >= this.limits.maxConcurrentPerDepartment) {
-          throw new ImportLimitError('maxConcurrentPerDepartment', this.limits.maxConcurrentPerDepartment, `${running} imports of the department are running`);
+          throw new ImportLimitError(
+            'maxConcurrentPerDepartment',
+            this.limits.maxConcurrentPerDepartment,
+            `${running} imports of the department are running`,
+          );
         }
         await em.query(
           `INSERT INTO import_job (id, department_id, format, emit_events, screen, status, created_by) VALUES ($1, $2, $3, $4, $5, 'running', $6)`,
           [importId, principal.departmentId, query.format, query.emitEvents, query.screen, principal.subject],
         );
       });
-      this.logger.info({ importId, departmentId: principal.departmentId, format: query.format, emitEvents: query.emitEvents, screen: query.screen }, 'import started');
+      this.logger.info(
+        {
+          importId,
+          departmentId: principal.departmentId,
+          format: query.format,
+          emitEvents: query.emitEvents,
+          screen: query.screen,
+        },
+        'import started',
+      );
       return importId;
     } catch (err) {
       if (err instanceof ImportLimitError) {
@@ -109,7 +130,12 @@ export class RunImportService {
    * destroy the request on early exit (readable.iterator({ destroyOnReturn: false })), so a
    * 400 for a bad header can still be answered.
    */
-  async run(importId: string, body: AsyncIterable<Buffer | string>, query: RunImportQuery, principal: Principal): Promise<ImportSummary> {
+  async run(
+    importId: string,
+    body: AsyncIterable<Buffer | string>,
+    query: RunImportQuery,
+    principal: Principal,
+  ): Promise<ImportSummary> {
     const ctx = currentContext();
     const target: BatchTarget = {
       importId,
@@ -142,21 +168,25 @@ export class RunImportService {
       await pipeline.abandon();
       const reason = failureReason(err);
       await tenantTransaction(this.dataSource, principal.departmentId, (em) =>
-        em.query(`UPDATE import_job SET status = 'failed', failure = $2, finished_at = now() WHERE id = $1 AND department_id = $3`, [
-          importId,
-          reason,
-          principal.departmentId,
-        ]),
+        em.query(
+          `UPDATE import_job SET status = 'failed', failure = $2, finished_at = now() WHERE id = $1 AND department_id = $3`,
+          [importId, reason, principal.departmentId],
+        ),
       );
       this.logger.warn({ importId, departmentId: principal.departmentId, reason }, 'import failed');
       if (err instanceof ImportLimitError) throw err.toProblem();
-      if (err instanceof ImportAbortedError && err.issues) throw new RequestValidationError(err.issues.map((i) => ({ field: i.field, detail: i.reason })));
+      if (err instanceof ImportAbortedError && err.issues)
+        throw new RequestValidationError(err.issues.map((i) => ({ field: i.field, detail: i.reason })));
       // Nobody is left to answer; a 400 keeps the client's own disconnect out of the error log.
-      if (isDisconnect(err)) throw new ProblemException(ProblemType.validation, HttpStatus.BAD_REQUEST, 'Request body incomplete', reason);
+      if (isDisconnect(err))
+        throw new ProblemException(ProblemType.validation, HttpStatus.BAD_REQUEST, 'Request body incomplete', reason);
       throw err;
     }
     await tenantTransaction(this.dataSource, principal.departmentId, (em) =>
-      em.query(`UPDATE import_job SET status = 'completed', finished_at = now() WHERE id = $1 AND department_id = $2`, [importId, principal.departmentId]),
+      em.query(`UPDATE import_job SET status = 'completed', finished_at = now() WHERE id = $1 AND department_id = $2`, [
+        importId,
+        principal.departmentId,
+      ]),
     );
     const summary = await this.summary(importId, principal.departmentId);
     this.logger.info({ departmentId: principal.departmentId, ...summary }, 'import completed');
@@ -164,7 +194,9 @@ export class RunImportService {
   }
 
   async summary(importId: string, departmentId: string): Promise<ImportSummary> {
-    const job = await tenantTransaction(this.dataSource, departmentId, (em) => em.getRepository(ImportJobEntity).findOneByOrFail({ id: importId, departmentId }));
+    const job = await tenantTransaction(this.dataSource, departmentId, (em) =>
+      em.getRepository(ImportJobEntity).findOneByOrFail({ id: importId, departmentId }),
+    );
     return summaryOf(job);
   }
 
@@ -172,15 +204,37 @@ export class RunImportService {
   private prepare(row: Row, principal: Principal, protect: PhiProtection, screen: boolean): PreparedOrRejected {
     if ('issues' in row) return { line: row.line, issues: row.issues };
     // Lines do not pass the chassis' JSON body guard: text PostgreSQL cannot store is refused here.
-    const textIssues = findTextDefects(row.value).map((d) => ({ field: (row.fieldOf ?? String)(d.field === '(body)' ? '(row)' : d.field), reason: d.detail }));
-    const checked = textIssues.length ? { ok: false as const, issues: textIssues } : validateImportRow(row.value, row.fieldOf);
+    const textIssues = findTextDefects(row.value).map((d) => ({
+      field: (row.fieldOf ?? String)(d.field === '(body)' ? '(row)' : d.field),
+      reason: d.detail,
+    }));
+    const checked = textIssues.length
+      ? { ok: false as const, issues: textIssues }
+      : validateImportRow(row.value, row.fieldOf);
     if (!checked.ok) return { line: row.line, issues: checked.issues };
     const req = checked.request;
     const incidentId = newId('inc');
-    const record = incidentRecordFromRequest(req, { incidentId, departmentId: principal.departmentId, createdBy: principal.subject, now: new Date(), source: 'import' }, protect);
+    const record = incidentRecordFromRequest(
+      req,
+      {
+        incidentId,
+        departmentId: principal.departmentId,
+        createdBy: principal.subject,
+        now: new Date(),
+        source: 'import',
+      },
+      protect,
+    );
     // The plaintext narrative is kept only for screening, only when asked, and only until the batch commits.
     const screening = screen
-      ? { incidentId, departmentId: principal.departmentId, callType: req.callType, narrative: req.narrative, observations: req.behavioralHealth.observations, coding: req.behavioralHealth }
+      ? {
+          incidentId,
+          departmentId: principal.departmentId,
+          callType: req.callType,
+          narrative: req.narrative,
+          observations: req.behavioralHealth.observations,
+          coding: req.behavioralHealth,
+        }
       : undefined;
     return { line: row.line, row: { line: row.line, record, screening } };
   }
@@ -209,8 +263,16 @@ function isDisconnect(err: unknown): boolean {
 
 function csvLimit(err: CsvLimitError, limits: ImportLimits): ImportLimitError {
   return err.cap === 'fields'
-    ? new ImportLimitError('maxFieldsPerRecord', limits.maxFieldsPerRecord, `the CSV record on line ${err.line} has more fields`)
-    : new ImportLimitError('maxFieldChars', limits.maxFieldChars, `a field of the CSV record on line ${err.line} is longer`);
+    ? new ImportLimitError(
+        'maxFieldsPerRecord',
+        limits.maxFieldsPerRecord,
+        `the CSV record on line ${err.line} has more fields`,
+      )
+    : new ImportLimitError(
+        'maxFieldChars',
+        limits.maxFieldChars,
+        `a field of the CSV record on line ${err.line} is longer`,
+      );
 }
 
 function failureReason(err: unknown): string {
@@ -236,12 +298,14 @@ class BatchPipeline {
   ) {}
 
   async add(item: PreparedOrRejected): Promise<void> {
-    if (++this.rowsRead > this.maxRows) throw new ImportLimitError('maxRows', this.maxRows, `the body has more rows (line ${item.line})`);
+    if (++this.rowsRead > this.maxRows)
+      throw new ImportLimitError('maxRows', this.maxRows, `the body has more rows (line ${item.line})`);
     this.batch.rowsRead++;
     if ('row' in item) this.batch.rows.push(item.row);
     else {
       this.batch.rowsRejected++;
-      for (const i of groupIssues(item.issues)) this.batch.errors.push({ line: item.line, field: i.field, reason: i.reason });
+      for (const i of groupIssues(item.issues))
+        this.batch.errors.push({ line: item.line, field: i.field, reason: i.reason });
     }
     if (this.batch.rows.length + this.batch.errors.length >= IMPORT_BATCH_ROWS) await this.flush();
   }
@@ -310,7 +374,8 @@ class CsvRows {
 
   end(): Row[] {
     const rows = this.toRows(this.parser.end());
-    if (!this.header) throw new ImportAbortedError('the CSV body has no header row', [{ field: 'header', reason: 'required' }]);
+    if (!this.header)
+      throw new ImportAbortedError('the CSV body has no header row', [{ field: 'header', reason: 'required' }]);
     return rows;
   }
 
@@ -320,12 +385,19 @@ class CsvRows {
       if (!this.header) {
         const header = normalizeCsvHeader(r.fields);
         const issues = r.error ? [{ field: 'header', reason: r.error }] : csvHeaderIssues(header);
-        if (issues.length) throw new ImportAbortedError(`invalid CSV header: ${issues.map((i) => `${i.field} ${i.reason}`).join('; ')}`, issues);
+        if (issues.length)
+          throw new ImportAbortedError(
+            `invalid CSV header: ${issues.map((i) => `${i.field} ${i.reason}`).join('; ')}`,
+            issues,
+          );
         this.header = header;
       } else if (r.error) {
         rows.push({ line: r.line, issues: [{ field: '(row)', reason: r.error }] });
       } else if (r.fields.length !== this.header.length) {
-        rows.push({ line: r.line, issues: [{ field: '(row)', reason: `has ${r.fields.length} fields, the header has ${this.header.length}` }] });
+        rows.push({
+          line: r.line,
+          issues: [{ field: '(row)', reason: `has ${r.fields.length} fields, the header has ${this.header.length}` }],
+        });
       } else {
         rows.push({ line: r.line, value: csvRowToRequestInput(this.header, r.fields), fieldOf: csvFieldOf });
       }

@@ -37,7 +37,11 @@ export class AppendSupplementService {
         addedBy: principal.subject,
         addedAt: now,
       });
-      await em.update(IncidentEntity, { id: incidentId, departmentId: principal.departmentId }, { version, updatedAt: now });
+      await em.update(
+        IncidentEntity,
+        { id: incidentId, departmentId: principal.departmentId },
+        { version, updatedAt: now },
+      );
       await this.screener.screenIncident(em, {
         incidentId,
         departmentId: principal.departmentId,
@@ -47,20 +51,27 @@ export class AppendSupplementService {
         coding: codingOf(incident),
       });
       await this.history.record(
-      em,
-      {
-        incidentId,
-        departmentId: principal.departmentId,
-        version,
-        kind: 'supplement',
-        changedFields: ['supplements'],
-        reasonCode: 'supplement',
-        actorId: principal.subject,
-        at: now,
-      },
-      'cit.incident.updated.v1',
-      { incidentId, changedFields: ['supplements'], kind: 'supplement', reasonCode: 'supplement', updatedBy: principal.subject, version },
-    );
+        em,
+        {
+          incidentId,
+          departmentId: principal.departmentId,
+          version,
+          kind: 'supplement',
+          changedFields: ['supplements'],
+          reasonCode: 'supplement',
+          actorId: principal.subject,
+          at: now,
+        },
+        'cit.incident.updated.v1',
+        {
+          incidentId,
+          changedFields: ['supplements'],
+          kind: 'supplement',
+          reasonCode: 'supplement',
+          updatedBy: principal.subject,
+          version,
+        },
+      );
       return { supplementId, incidentId, version, addedAt: now.toISOString() };
     });
   }

@@ -27,7 +27,10 @@ export const correctIncidentRequestSchema = z.strictObject({
       latitude: z.number().min(-90).max(90).optional(),
       longitude: z.number().min(-180).max(180).optional(),
       narrative: z.string().trim().min(1).max(20000).optional().describe('PHI: stored encrypted'),
-      reportingOfficerId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'must be an identifier').optional(),
+      reportingOfficerId: z
+        .string()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'must be an identifier')
+        .optional(),
       subjects: z.array(subjectCorrectionSchema).min(1).max(20).optional(),
     })
     .refine((c) => Object.keys(c).length > 0, 'at least one field must change'),

@@ -26,10 +26,17 @@ export class CorrectIncidentService {
 
   async correct(incidentId: string, req: CorrectIncidentRequest, principal: Principal) {
     try {
-      return await tenantTransaction(this.dataSource, principal.departmentId, (em) => this.apply(em, incidentId, req, principal));
+      return await tenantTransaction(this.dataSource, principal.departmentId, (em) =>
+        this.apply(em, incidentId, req, principal),
+      );
     } catch (err) {
       if (err instanceof QueryFailedError && (err.driverError as { code?: string }).code === '23505') {
-        throw new ProblemException(ProblemType.conflict, HttpStatus.CONFLICT, 'Conflict', 'rmsIncidentNumber is already used by another incident of the department');
+        throw new ProblemException(
+          ProblemType.conflict,
+          HttpStatus.CONFLICT,
+          'Conflict',
+          'rmsIncidentNumber is already used by another incident of the department',
+        );
       }
       throw err;
     }
@@ -37,7 +44,10 @@ export class CorrectIncidentService {
 
   private async apply(em: EntityManager, incidentId: string, req: CorrectIncidentRequest, principal: Principal) {
     const departmentId = principal.departmentId;
-    const incident = await em.findOne(IncidentEntity, { where: { id: incidentId, departmentId }, lock: { mode: 'pessimistic_write' } });
+    const incident = await em.findOne(IncidentEntity, {
+      where: { id: incidentId, departmentId },
+      lock: { mode: 'pessimistic_write' },
+    });
     if (!incident) throw new NotFoundException('incident not found');
     const now = new Date();
     const version = incident.version + 1;
@@ -61,15 +71,31 @@ export class CorrectIncidentService {
         at: now,
       },
       'cit.incident.updated.v1',
-      { incidentId, changedFields: fields, kind: 'correction', reasonCode: req.reason.code, updatedBy: principal.subject, version },
+      {
+        incidentId,
+        changedFields: fields,
+        kind: 'correction',
+        reasonCode: req.reason.code,
+        updatedBy: principal.subject,
+        version,
+      },
     );
     return { incidentId, version, changedFields: fields };
   }
 
   /** Corrects one subject; identity changes re-index it and re-link it to the right person. */
-  private async correctSubject(em: EntityManager, incidentId: string, departmentId: string, c: SubjectCorrection, index: number): Promise<string[]> {
+  private async correctSubject(
+    em: EntityManager,
+    incidentId: string,
+    departmentId: string,
+    c: SubjectCorrection,
+    index: number,
+  ): Promise<string[]> {
     const subject = await em.findOne(IncidentSubjectEntity, { where: { id: c.id, incidentId, departmentId } });
-    if (!subject) throw new RequestValidationError([{ field: `changes.subjects.${index}.id`, detail: 'no such subject on this incident' }]);
+    if (!subject)
+      throw new RequestValidationError([
+        { field: `changes.subjects.${index}.id`, detail: 'no such subject on this incident' },
+      ]);
     const enc = (v: string) => this.cipher.encrypt(v);
     const updates: Partial<IncidentSubjectEntity> = {};
     const fields: string[] = [];
@@ -100,7 +126,11 @@ export class CorrectIncidentService {
     if (Object.keys(updates).length) await em.update(IncidentSubjectEntity, { id: subject.id, departmentId }, updates);
     if (identityChanged) {
       await this.persons.linkSubjects(em, departmentId, [
-        { id: subject.id, personMatchIndex: updates.personMatchIndex ?? null, personPhoneIndex: updates.personPhoneIndex ?? null },
+        {
+          id: subject.id,
+          personMatchIndex: updates.personMatchIndex ?? null,
+          personPhoneIndex: updates.personPhoneIndex ?? null,
+        },
       ]);
     }
     return [...new Set(fields)];

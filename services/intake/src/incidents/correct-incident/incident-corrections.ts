@@ -27,7 +27,10 @@ const COLUMN: Record<string, string> = {
  * The column updates of a correction (PHI encrypted) and the names of the fields it
  * changes — names only, since the event and the history must not carry the values.
  */
-export function incidentColumnUpdates(changes: Changes, phi: CorrectionPhi): { updates: Record<string, unknown>; fields: string[] } {
+export function incidentColumnUpdates(
+  changes: Changes,
+  phi: CorrectionPhi,
+): { updates: Record<string, unknown>; fields: string[] } {
   const updates: Record<string, unknown> = {};
   const fields: string[] = [];
   for (const [field, value] of Object.entries(changes)) {

@@ -56,9 +56,14 @@ describe('incident creation under a unique-constraint race (real PostgreSQL)', (
   }
 
   const stored = async (cadCallNumber: string) =>
-    (await t.db.ownerDataSource.query(`SELECT id FROM incident WHERE department_id = $1 AND cad_call_number = $2`, [DEPT, cadCallNumber])) as { id: string }[];
+    (await t.db.ownerDataSource.query(`SELECT id FROM incident WHERE department_id = $1 AND cad_call_number = $2`, [
+      DEPT,
+      cadCallNumber,
+    ])) as { id: string }[];
   const events = async (incidentId: string) =>
-    (await t.db.ownerDataSource.query(`SELECT event_type FROM outbox WHERE message_key = $1`, [incidentId])) as { event_type: string }[];
+    (await t.db.ownerDataSource.query(`SELECT event_type FROM outbox WHERE message_key = $1`, [incidentId])) as {
+      event_type: string;
+    }[];
 
   it('across batches: two requests with one CAD number both past the pre-check end as one incident, one event, 201 and 200 with the same id', async () => {
     const c = cad();
@@ -85,7 +90,12 @@ describe('incident creation under a unique-constraint race (real PostgreSQL)', (
 
   it('in one group-commit batch: the colliding request gets the other replica’s incident, the rest of the batch is still created once', async () => {
     const service = t.app.get(CreateIncidentService);
-    const principal: Principal = { subject: 'officer-race', kind: 'staff', roles: ['officer'], departmentId: DEPT } as Principal;
+    const principal: Principal = {
+      subject: 'officer-race',
+      kind: 'staff',
+      roles: ['officer'],
+      departmentId: DEPT,
+    } as Principal;
     const [x, y, z] = [cad(), cad(), cad()];
     const other = await holdCad(x);
     try {
@@ -135,7 +145,12 @@ describe('incident creation under a unique-constraint race (real PostgreSQL)', (
     const key = `race-${c}`;
     const other = await holdCad(c);
     try {
-      const keyed = () => request(t.url).post('/v1/incidents').set('authorization', `Bearer ${officer}`).set('idempotency-key', key).send(body(c));
+      const keyed = () =>
+        request(t.url)
+          .post('/v1/incidents')
+          .set('authorization', `Bearer ${officer}`)
+          .set('idempotency-key', key)
+          .send(body(c));
       const first = keyed().then((r) => r);
       await blockedInserts(1);
       const second = keyed().then((r) => r);
@@ -145,7 +160,10 @@ describe('incident creation under a unique-constraint race (real PostgreSQL)', (
       expect([r1.status, r2.status]).toEqual([201, 200]);
       expect(r2.body.id).toBe(r1.body.id);
       expect(await events(r1.body.id)).toEqual([{ event_type: 'cit.incident.reported.v1' }]);
-      const [{ keys }] = await t.db.ownerDataSource.query(`SELECT count(*)::int AS keys FROM idempotency_key WHERE department_id = $1 AND key = $2`, [DEPT, key]);
+      const [{ keys }] = await t.db.ownerDataSource.query(
+        `SELECT count(*)::int AS keys FROM idempotency_key WHERE department_id = $1 AND key = $2`,
+        [DEPT, key],
+      );
       expect(keys).toBe(1);
     } finally {
       await other.runner.release();

@@ -26,9 +26,16 @@ export class CreateIncidentController {
   @Post()
   @Roles('officer', 'clinician', 'coordinator', 'supervisor', 'admin')
   @ApiZodBody(createIncidentRequestSchema, createIncidentExample)
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Retries with the same key and body return the first result' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'Retries with the same key and body return the first result',
+  })
   @ApiResponse({ status: 201, description: 'Incident recorded; cit.incident.reported.v1 emitted' })
-  @ApiResponse({ status: 200, description: 'Already recorded (same Idempotency-Key or CAD call number): the existing incident, no new event' })
+  @ApiResponse({
+    status: 200,
+    description: 'Already recorded (same Idempotency-Key or CAD call number): the existing incident, no new event',
+  })
   @ApiResponse({ status: 400, description: 'problem+json naming each invalid field' })
   @ApiResponse({ status: 422, description: 'Idempotency-Key reused with a different body' })
   // A creation is recorded by the service in the group-commit transaction; a replay (200) is a read.
@@ -40,7 +47,9 @@ export class CreateIncidentController {
     @Res({ passthrough: true }) res: Response,
   ) {
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
-      throw new RequestValidationError([{ field: 'Idempotency-Key', detail: 'must be 1-200 letters, digits or . _ : -' }]);
+      throw new RequestValidationError([
+        { field: 'Idempotency-Key', detail: 'must be 1-200 letters, digits or . _ : -' },
+      ]);
     }
     const result = await this.createIncident.create(body, principal, idempotencyKey);
     if (!result.created) {

@@ -84,14 +84,20 @@ export class CreateIncidentService {
     const results = new Array<BatchResult<CreateIncidentResult>>(cmds.length);
     await Promise.all(
       [...byDepartment].map(async ([departmentId, positions]) => {
-        const part = await this.flushDepartment(departmentId, positions.map((i) => cmds[i]));
+        const part = await this.flushDepartment(
+          departmentId,
+          positions.map((i) => cmds[i]),
+        );
         positions.forEach((pos, k) => (results[pos] = part[k]));
       }),
     );
     return results;
   }
 
-  private async flushDepartment(departmentId: string, cmds: CreateCommand[]): Promise<BatchResult<CreateIncidentResult>[]> {
+  private async flushDepartment(
+    departmentId: string,
+    cmds: CreateCommand[],
+  ): Promise<BatchResult<CreateIncidentResult>[]> {
     try {
       return await tenantTransaction(this.dataSource, departmentId, (em) => this.createAll(em, cmds));
     } catch (err) {
@@ -147,7 +153,11 @@ export class CreateIncidentService {
       if (existing) {
         results.push({ ok: true, value: { created: false, incidentId: existing } });
       } else {
-        const record = incidentRecordFromRequest(cmd.req, { incidentId, departmentId, createdBy: cmd.principal.subject, now }, protect);
+        const record = incidentRecordFromRequest(
+          cmd.req,
+          { incidentId, departmentId, createdBy: cmd.principal.subject, now },
+          protect,
+        );
         created.push({ cmd, record });
         results.push({ ok: true, value: { created: true, record, plaintext } });
         if (cad) knownCads.set(keyOf(departmentId, cad), incidentId);
@@ -171,13 +181,18 @@ export class CreateIncidentService {
     // lock is held only until the commit.
     await this.audit.appendEach(
       em,
-      created.flatMap(({ cmd, record }) => (cmd.audit ? [{ context: cmd.audit, entries: incidentCreatedEntries(record) }] : [])),
+      created.flatMap(({ cmd, record }) =>
+        cmd.audit ? [{ context: cmd.audit, entries: incidentCreatedEntries(record) }] : [],
+      ),
     );
     return results;
   }
 
   private async store(em: EntityManager, created: { cmd: CreateCommand; record: IncidentRecord }[]): Promise<void> {
-    await this.incidents.insert(em, created.map((c) => c.record));
+    await this.incidents.insert(
+      em,
+      created.map((c) => c.record),
+    );
     for (const { cmd, record } of created) {
       await this.screener.screenIncident(em, {
         incidentId: record.id,
@@ -196,13 +211,17 @@ export class CreateIncidentService {
     const keyed = cmds.filter((c) => c.key);
     if (!keyed.length) return used;
     const locks = [...new Set(keyed.map((c) => `idempotency|${keyOf(c.principal.departmentId, c.key!)}`))].sort();
-    await em.query('SELECT pg_advisory_xact_lock(hashtext(k)) FROM (SELECT k FROM unnest($1::text[]) AS k ORDER BY k) AS locks', [locks]);
+    await em.query(
+      'SELECT pg_advisory_xact_lock(hashtext(k)) FROM (SELECT k FROM unnest($1::text[]) AS k ORDER BY k) AS locks',
+      [locks],
+    );
     const rows: { department_id: string; key: string; request_hash: string; incident_id: string }[] = await em.query(
       `SELECT department_id, key, request_hash, incident_id FROM idempotency_key
         WHERE (department_id, key) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
       [keyed.map((c) => c.principal.departmentId), keyed.map((c) => c.key)],
     );
-    for (const r of rows) used.set(keyOf(r.department_id, r.key), { fingerprint: r.request_hash, incidentId: r.incident_id });
+    for (const r of rows)
+      used.set(keyOf(r.department_id, r.key), { fingerprint: r.request_hash, incidentId: r.incident_id });
     return used;
   }
 

@@ -15,5 +15,7 @@ function canonical(value: unknown): unknown {
 
 /** SHA-256 of a request in canonical form: the same body in another key order is the same request. */
 export function requestFingerprint(request: unknown): string {
-  return createHash('sha256').update(JSON.stringify(canonical(request))).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(request)))
+    .digest('hex');
 }

@@ -32,7 +32,12 @@ export class GetIncidentService {
     const open = (v: string | null) => (v === null ? undefined : this.cipher.decrypt(v));
     return {
       ...incidentView(incident, open),
-      supplements: supplements.map((s) => ({ id: s.id, narrative: open(s.narrative), addedBy: s.addedBy, addedAt: s.addedAt.toISOString() })),
+      supplements: supplements.map((s) => ({
+        id: s.id,
+        narrative: open(s.narrative),
+        addedBy: s.addedBy,
+        addedAt: s.addedAt.toISOString(),
+      })),
     };
   }
 }

@@ -18,7 +18,10 @@ export class ListIncidentsController {
   @Get()
   @Roles('officer', 'clinician', 'coordinator', 'supervisor', 'admin')
   @AuditRead(incidentsListed)
-  list(@Query(new ZodValidationPipe(listIncidentsQuerySchema)) filters: ListIncidentsQuery, @CurrentPrincipal() principal: Principal) {
+  list(
+    @Query(new ZodValidationPipe(listIncidentsQuerySchema)) filters: ListIncidentsQuery,
+    @CurrentPrincipal() principal: Principal,
+  ) {
     return this.incidents.list(filters, principal);
   }
 
@@ -28,7 +31,10 @@ export class ListIncidentsController {
   @Roles('clinician', 'coordinator', 'supervisor', 'admin')
   @ApiZodBody(searchIncidentsRequestSchema)
   @AuditRead(incidentsListed)
-  search(@Body(new ZodValidationPipe(searchIncidentsRequestSchema)) body: SearchIncidentsRequest, @CurrentPrincipal() principal: Principal) {
+  search(
+    @Body(new ZodValidationPipe(searchIncidentsRequestSchema)) body: SearchIncidentsRequest,
+    @CurrentPrincipal() principal: Principal,
+  ) {
     return this.incidents.list(body, principal);
   }
 }

@@ -68,7 +68,12 @@ export class ListIncidentsService {
     }
     const subject = 'subject' in filters ? filters.subject : undefined;
     if (subject) {
-      const { personMatchIndex: match, personPhoneIndex: phone } = subjectIndexes(this.blindIndex, subject.name, subject.dateOfBirth, subject.phone);
+      const { personMatchIndex: match, personPhoneIndex: phone } = subjectIndexes(
+        this.blindIndex,
+        subject.name,
+        subject.dateOfBirth,
+        subject.phone,
+      );
       params.push(match, phone);
       const [m, ph] = [`$${params.length - 1}`, `$${params.length}`];
       where.push(
@@ -77,34 +82,44 @@ export class ListIncidentsService {
     }
     if (filters.cursor) {
       const key = decodeCursor(filters.cursor, cursorShape);
-      if (!key) throw new RequestValidationError([{ field: 'cursor', detail: 'must be a cursor returned by a previous page' }]);
+      if (!key)
+        throw new RequestValidationError([{ field: 'cursor', detail: 'must be a cursor returned by a previous page' }]);
       params.push(key[0], key[1]);
       where.push(`(i.occurred_at, i.id) < ($${params.length - 1}::timestamptz, $${params.length})`);
     }
     params.push(filters.limit + 1);
-    const rows: Row[] = await tenantTransaction(this.dataSource, principal.departmentId, (em) => em.query(
-      `SELECT i.id, i.cad_call_number, i.rms_incident_number, i.occurred_at, i.occurred_at::text AS occurred_key, i.call_type, i.disposition, i.encounter,
+    const rows: Row[] = await tenantTransaction(this.dataSource, principal.departmentId, (em) =>
+      em.query(
+        `SELECT i.id, i.cad_call_number, i.rms_incident_number, i.occurred_at, i.occurred_at::text AS occurred_key, i.call_type, i.disposition, i.encounter,
               i.district, i.bh_related_to, i.bh_observations, i.bh_suspected_using, i.version,
               (SELECT count(*)::int FROM incident_subject s WHERE s.incident_id = i.id AND s.department_id = i.department_id) AS subject_count
          FROM incident i
         WHERE ${where.join(' AND ')}
         ORDER BY i.occurred_at DESC, i.id DESC
         LIMIT $${params.length}`,
-      params,
-    ));
+        params,
+      ),
+    );
     return cursorPage(
       rows,
       filters.limit,
       (last) => encodeCursor([last.occurred_key, last.id]),
       (r) => ({
         id: r.id,
-        externalIds: { cadCallNumber: r.cad_call_number ?? undefined, rmsIncidentNumber: r.rms_incident_number ?? undefined },
+        externalIds: {
+          cadCallNumber: r.cad_call_number ?? undefined,
+          rmsIncidentNumber: r.rms_incident_number ?? undefined,
+        },
         occurredAt: r.occurred_at.toISOString(),
         callType: r.call_type,
         disposition: r.disposition ?? undefined,
         encounter: r.encounter,
         district: r.district ?? undefined,
-        behavioralHealth: { relatedTo: r.bh_related_to, observations: r.bh_observations, suspectedUsing: r.bh_suspected_using },
+        behavioralHealth: {
+          relatedTo: r.bh_related_to,
+          observations: r.bh_observations,
+          suspectedUsing: r.bh_suspected_using,
+        },
         subjectCount: r.subject_count,
         version: r.version,
       }),

@@ -7,7 +7,10 @@ export const searchIncidentsRequestSchema = listIncidentsQuerySchema.extend({
     .strictObject({
       name: z.string().trim().min(1).max(200),
       dateOfBirth: z.iso.date().optional(),
-      phone: z.string().regex(/^[0-9+().\-\s]{7,25}$/, 'must be a phone number').optional(),
+      phone: z
+        .string()
+        .regex(/^[0-9+().\-\s]{7,25}$/, 'must be a phone number')
+        .optional(),
     })
     .refine((s) => s.dateOfBirth !== undefined || s.phone !== undefined, 'dateOfBirth or phone is required with name')
     .optional(),

@@ -40,7 +40,13 @@ export class IncidentCodingService {
     await manager.update(
       IncidentEntity,
       { id: incident.id, departmentId: cmd.departmentId },
-      { bhRelatedTo: current.relatedTo, bhObservations: current.observations, bhSuspectedUsing: current.suspectedUsing, version, updatedAt: now },
+      {
+        bhRelatedTo: current.relatedTo,
+        bhObservations: current.observations,
+        bhSuspectedUsing: current.suspectedUsing,
+        version,
+        updatedAt: now,
+      },
     );
     await this.history.record(
       manager,
@@ -57,7 +63,15 @@ export class IncidentCodingService {
         at: now,
       },
       'cit.incident.reclassified.v1',
-      { incidentId: incident.id, previous, current, origin: cmd.origin, reclassifiedBy: cmd.actorId, reasonCode: cmd.reasonCode, version },
+      {
+        incidentId: incident.id,
+        previous,
+        current,
+        origin: cmd.origin,
+        reclassifiedBy: cmd.actorId,
+        reasonCode: cmd.reasonCode,
+        version,
+      },
     );
     return { version, changed: true };
   }

@@ -27,7 +27,13 @@ export class ReclassifyIncidentService {
         reasonNote: body.reason.note,
       });
       // A pending review item the new coding answers needs no one's decision any more.
-      await this.screener.resolveOnReclassify(em, principal.departmentId, incidentId, body.behavioralHealth, principal.subject);
+      await this.screener.resolveOnReclassify(
+        em,
+        principal.departmentId,
+        incidentId,
+        body.behavioralHealth,
+        principal.subject,
+      );
       return { incidentId, behavioralHealth: body.behavioralHealth, version: result.version, changed: result.changed };
     });
   }

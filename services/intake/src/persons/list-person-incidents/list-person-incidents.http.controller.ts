@@ -17,7 +17,10 @@ export class ListPersonIncidentsController {
   @Roles('clinician', 'coordinator', 'supervisor', 'admin')
   @ApiQuery({ name: 'limit', required: false, description: '1..100, default 25' })
   @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })
-  @ApiResponse({ status: 200, description: 'Incidents of the person and of persons merged into it, newest first; codes only' })
+  @ApiResponse({
+    status: 200,
+    description: 'Incidents of the person and of persons merged into it, newest first; codes only',
+  })
   @ApiResponse({ status: 404, description: 'No such person in the caller’s department' })
   @AuditRead(personIncidentsListed)
   list(

@@ -15,10 +15,10 @@ export class ListPersonIncidentsService {
 
   async list(personId: string, query: ListPersonIncidentsQuery, principal: Principal) {
     const [person] = await tenantTransaction(this.dataSource, principal.departmentId, (em) =>
-      em.query<{ id: string; merged_into: string | null }[]>('SELECT id, merged_into FROM person WHERE id = $1 AND department_id = $2', [
-        personId,
-        principal.departmentId,
-      ]),
+      em.query<{ id: string; merged_into: string | null }[]>(
+        'SELECT id, merged_into FROM person WHERE id = $1 AND department_id = $2',
+        [personId, principal.departmentId],
+      ),
     );
     // Another department's person is indistinguishable from a missing one.
     if (!person) throw new NotFoundException('person not found');

@@ -21,7 +21,10 @@ export class MergePersonsController {
   @Post(':id/merge')
   @HttpCode(HttpStatus.OK)
   @Roles('supervisor', 'admin')
-  @ApiZodBody(mergePersonsRequestSchema, { intoPersonId: 'per_0f3c9a7d2b1e4c5f8a6d7e9b0c1d2e3f', reason: 'Same person: DOB typo in 2021 report' })
+  @ApiZodBody(mergePersonsRequestSchema, {
+    intoPersonId: 'per_0f3c9a7d2b1e4c5f8a6d7e9b0c1d2e3f',
+    reason: 'Same person: DOB typo in 2021 report',
+  })
   @ApiResponse({ status: 200, description: 'Merged; the subjects moved are listed so the merge can be undone' })
   @ApiResponse({ status: 404, description: 'Either person is not in the caller’s department' })
   @ApiResponse({ status: 409, description: 'Either person was already merged away' })

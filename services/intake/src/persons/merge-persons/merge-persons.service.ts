@@ -7,7 +7,8 @@ import { tenantTransaction } from '@cit/persistence';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { MergePersonsRequest, UndoPersonMergeRequest } from './merge-persons.request';
 
-const conflict = (detail: string) => new ProblemException(ProblemType.conflict, HttpStatus.CONFLICT, 'Conflict', detail);
+const conflict = (detail: string) =>
+  new ProblemException(ProblemType.conflict, HttpStatus.CONFLICT, 'Conflict', detail);
 
 /** Merges a duplicate person into another and undoes such merges exactly (the recorded subjects move back). */
 @Injectable()
@@ -18,7 +19,8 @@ export class MergePersonsService {
 
   async merge(sourceId: string, req: MergePersonsRequest, principal: Principal) {
     const departmentId = principal.departmentId;
-    if (req.intoPersonId === sourceId) throw new RequestValidationError([{ field: 'intoPersonId', detail: 'must differ from the person being merged' }]);
+    if (req.intoPersonId === sourceId)
+      throw new RequestValidationError([{ field: 'intoPersonId', detail: 'must differ from the person being merged' }]);
     return tenantTransaction(this.dataSource, departmentId, async (em) => {
       // Both rows locked in id order: concurrent merges of the same pair queue instead of deadlocking.
       const persons: { id: string; merged_into: string | null }[] = await em.query(
@@ -38,14 +40,27 @@ export class MergePersonsService {
         [departmentId, sourceId, req.intoPersonId],
       );
       const movedIds = moved.map((r) => r.id);
-      await em.query('UPDATE person SET merged_into = $2 WHERE id = $1 AND department_id = $3', [sourceId, req.intoPersonId, departmentId]);
+      await em.query('UPDATE person SET merged_into = $2 WHERE id = $1 AND department_id = $3', [
+        sourceId,
+        req.intoPersonId,
+        departmentId,
+      ]);
       const mergeId = newId('pmg');
       const [row]: { merged_at: Date }[] = await em.query(
         `INSERT INTO person_merge (id, department_id, source_person_id, target_person_id, moved_subject_ids, reason, merged_by)
          VALUES ($1, $2, $3, $4, $5::text[], $6, $7) RETURNING merged_at`,
         [mergeId, departmentId, sourceId, req.intoPersonId, movedIds, req.reason, principal.subject],
       );
-      this.logger.info({ departmentId, mergeId, sourcePersonId: sourceId, targetPersonId: req.intoPersonId, movedSubjects: movedIds.length }, 'persons merged');
+      this.logger.info(
+        {
+          departmentId,
+          mergeId,
+          sourcePersonId: sourceId,
+          targetPersonId: req.intoPersonId,
+          movedSubjects: movedIds.length,
+        },
+        'persons merged',
+      );
       return {
         mergeId,
         sourcePersonId: sourceId,
@@ -60,16 +75,21 @@ export class MergePersonsService {
   async undo(mergeId: string, req: UndoPersonMergeRequest, principal: Principal) {
     const departmentId = principal.departmentId;
     return tenantTransaction(this.dataSource, departmentId, async (em) => {
-      const [merge]: { source_person_id: string; target_person_id: string; moved_subject_ids: string[]; undone_at: Date | null }[] = await em.query(
+      const [merge]: {
+        source_person_id: string;
+        target_person_id: string;
+        moved_subject_ids: string[];
+        undone_at: Date | null;
+      }[] = await em.query(
         'SELECT source_person_id, target_person_id, moved_subject_ids, undone_at FROM person_merge WHERE id = $1 AND department_id = $2 FOR UPDATE',
         [mergeId, departmentId],
       );
       if (!merge) throw new NotFoundException('merge not found');
       if (merge.undone_at) throw conflict('the merge was already undone');
-      const [target]: { merged_into: string | null }[] = await em.query('SELECT merged_into FROM person WHERE id = $1 AND department_id = $2 FOR UPDATE', [
-        merge.target_person_id,
-        departmentId,
-      ]);
+      const [target]: { merged_into: string | null }[] = await em.query(
+        'SELECT merged_into FROM person WHERE id = $1 AND department_id = $2 FOR UPDATE',
+        [merge.target_person_id, departmentId],
+      );
       // The target's subjects (these included) moved on with a later merge: undo that one first, newest first.
       if (target?.merged_into) throw conflict('the target person was merged again later; undo that merge first');
 
@@ -79,7 +99,10 @@ export class MergePersonsService {
         'UPDATE incident_subject SET person_id = $2 WHERE department_id = $1 AND id = ANY($3::text[]) AND person_id = $4 RETURNING id',
         [departmentId, merge.source_person_id, merge.moved_subject_ids, merge.target_person_id],
       );
-      await em.query('UPDATE person SET merged_into = NULL WHERE id = $1 AND department_id = $2', [merge.source_person_id, departmentId]);
+      await em.query('UPDATE person SET merged_into = NULL WHERE id = $1 AND department_id = $2', [
+        merge.source_person_id,
+        departmentId,
+      ]);
       const [row] = await updateReturning<{ undone_at: Date }>(
         em,
         'UPDATE person_merge SET undone_by = $2, undone_at = now(), undo_reason = $3 WHERE id = $1 AND department_id = $4 RETURNING undone_at',

@@ -54,7 +54,13 @@ export class DecideReviewItemService {
         reasonNote: body.reason,
       });
       this.logger.info(
-        { departmentId: principal.departmentId, reviewItemId: item.id, incidentId: item.incidentId, version: result.version, changed: result.changed },
+        {
+          departmentId: principal.departmentId,
+          reviewItemId: item.id,
+          incidentId: item.incidentId,
+          version: result.version,
+          changed: result.changed,
+        },
         'review item accepted; incident re-flagged',
       );
       return { ...decided, incident: { behavioralHealth: coding, version: result.version, changed: result.changed } };
@@ -65,7 +71,10 @@ export class DecideReviewItemService {
     return tenantTransaction(this.dataSource, principal.departmentId, async (em) => {
       const item = await this.lockPending(em, itemId, principal);
       const decided = await this.decide(em, item, 'dismissed', body.reason, principal);
-      this.logger.info({ departmentId: principal.departmentId, reviewItemId: item.id, incidentId: item.incidentId }, 'review item dismissed');
+      this.logger.info(
+        { departmentId: principal.departmentId, reviewItemId: item.id, incidentId: item.incidentId },
+        'review item dismissed',
+      );
       return decided;
     });
   }
@@ -78,7 +87,12 @@ export class DecideReviewItemService {
     });
     if (!item) throw new NotFoundException('review item not found');
     if (item.status !== 'pending') {
-      throw new ProblemException(REVIEW_ITEM_DECIDED_PROBLEM, HttpStatus.CONFLICT, 'Review item already decided', `The review item is ${item.status}.`);
+      throw new ProblemException(
+        REVIEW_ITEM_DECIDED_PROBLEM,
+        HttpStatus.CONFLICT,
+        'Review item already decided',
+        `The review item is ${item.status}.`,
+      );
     }
     return item;
   }
@@ -94,7 +108,12 @@ export class DecideReviewItemService {
     await em.update(
       ReviewItemEntity,
       { id: item.id, departmentId: principal.departmentId, status: 'pending' },
-      { status, decidedBy: principal.subject, decidedAt, decisionReason: this.cipher.encrypt(reason, DECISION_REASON_AAD) },
+      {
+        status,
+        decidedBy: principal.subject,
+        decidedAt,
+        decisionReason: this.cipher.encrypt(reason, DECISION_REASON_AAD),
+      },
     );
     return {
       id: item.id,

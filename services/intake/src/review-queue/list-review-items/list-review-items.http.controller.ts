@@ -21,7 +21,10 @@ export class ListReviewItemsController {
   @ApiQuery({ name: 'limit', required: false, type: Number })
   @ApiQuery({ name: 'cursor', required: false, type: String })
   @AuditRead(reviewItemsListed)
-  list(@Query(new ZodValidationPipe(listReviewItemsQuerySchema)) query: ListReviewItemsQuery, @CurrentPrincipal() principal: Principal) {
+  list(
+    @Query(new ZodValidationPipe(listReviewItemsQuerySchema)) query: ListReviewItemsQuery,
+    @CurrentPrincipal() principal: Principal,
+  ) {
     return this.items.list(query, principal);
   }
 }

@@ -50,15 +50,18 @@ export class ListReviewItemsService {
     if (query.cursor) {
       const key = decodeCursor(query.cursor, cursorShape);
       if (!key || key[0] !== query.status) {
-        throw new RequestValidationError([{ field: 'cursor', detail: 'must be a cursor returned by a previous page of this list' }]);
+        throw new RequestValidationError([
+          { field: 'cursor', detail: 'must be a cursor returned by a previous page of this list' },
+        ]);
       }
       params.push(key[1], key[2]);
       after = `AND (r.created_at, r.id) ${ascending ? '>' : '<'} ($3::timestamptz, $4)`;
     }
     params.push(query.limit + 1);
     const dir = ascending ? 'ASC' : 'DESC';
-    const rows: Row[] = await tenantTransaction(this.dataSource, principal.departmentId, (em) => em.query(
-      `SELECT r.id, r.incident_id, r.reasons, r.status, r.created_at,
+    const rows: Row[] = await tenantTransaction(this.dataSource, principal.departmentId, (em) =>
+      em.query(
+        `SELECT r.id, r.incident_id, r.reasons, r.status, r.created_at,
               to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created_key,
               r.decided_by, r.decided_at, r.decision_reason, i.call_type, i.occurred_at
          FROM review_item r
@@ -66,8 +69,9 @@ export class ListReviewItemsService {
         WHERE r.department_id = $1 AND r.status = $2 ${after}
         ORDER BY r.created_at ${dir}, r.id ${dir}
         LIMIT $${params.length}`,
-      params,
-    ));
+        params,
+      ),
+    );
     return cursorPage(
       rows,
       query.limit,

@@ -2,7 +2,11 @@ import { Body, Controller, Get, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '@cit/auth';
 import { ApiZodBody, ZodValidationPipe } from '@cit/service-kit';
-import { putScreeningConfigExample, putScreeningConfigRequestSchema, type PutScreeningConfigRequest } from './screening-config.request';
+import {
+  putScreeningConfigExample,
+  putScreeningConfigRequestSchema,
+  type PutScreeningConfigRequest,
+} from './screening-config.request';
 import { ScreeningConfigService } from './screening-config.service';
 
 @ApiTags('review-queue')
@@ -24,8 +28,14 @@ export class ScreeningConfigController {
   @ApiZodBody(putScreeningConfigRequestSchema, putScreeningConfigExample)
   @ApiResponse({ status: 200, description: 'The saved, normalized rules' })
   @ApiResponse({ status: 400, description: 'problem+json naming each invalid term (e.g. keywords.3.term)' })
-  @ApiResponse({ status: 409, description: 'expectedVersion is stale (problem type screening-config-version-conflict)' })
-  put(@Body(new ZodValidationPipe(putScreeningConfigRequestSchema)) body: PutScreeningConfigRequest, @CurrentPrincipal() principal: Principal) {
+  @ApiResponse({
+    status: 409,
+    description: 'expectedVersion is stale (problem type screening-config-version-conflict)',
+  })
+  put(
+    @Body(new ZodValidationPipe(putScreeningConfigRequestSchema)) body: PutScreeningConfigRequest,
+    @CurrentPrincipal() principal: Principal,
+  ) {
     return this.config.put(body, principal);
   }
 }

@@ -10,13 +10,17 @@ export const putScreeningConfigRequestSchema = z.strictObject({
   callTypes: z.array(termRule).max(SCREENING_LIMITS.callTypes),
   keywords: z.array(termRule).max(SCREENING_LIMITS.keywords),
   phrases: z.array(termRule).max(SCREENING_LIMITS.phrases),
-  observations: z.array(z.strictObject({ observation: z.enum(SCREENING_OBSERVATIONS), suggests })).max(SCREENING_LIMITS.observations),
+  observations: z
+    .array(z.strictObject({ observation: z.enum(SCREENING_OBSERVATIONS), suggests }))
+    .max(SCREENING_LIMITS.observations),
   expectedVersion: z
     .number()
     .int()
     .min(0)
     .optional()
-    .describe('Optimistic concurrency: the version the edit started from (0 while the defaults apply); 409 if it changed'),
+    .describe(
+      'Optimistic concurrency: the version the edit started from (0 while the defaults apply); 409 if it changed',
+    ),
 });
 export type PutScreeningConfigRequest = z.infer<typeof putScreeningConfigRequestSchema>;
 

@@ -41,16 +41,24 @@ export class ScreeningConfigService {
   ) {}
 
   async get(principal: Principal): Promise<ScreeningConfigView> {
-    return view(principal.departmentId, await tenantTransaction(this.dataSource, principal.departmentId, (em) => this.store.load(em, principal.departmentId)));
+    return view(
+      principal.departmentId,
+      await tenantTransaction(this.dataSource, principal.departmentId, (em) =>
+        this.store.load(em, principal.departmentId),
+      ),
+    );
   }
 
   async put(body: PutScreeningConfigRequest, principal: Principal): Promise<ScreeningConfigView> {
     const normalized = normalizeScreeningRules(body);
-    if (!normalized.ok) throw new RequestValidationError(normalized.issues.map((i) => ({ field: i.path, detail: i.message })));
+    if (!normalized.ok)
+      throw new RequestValidationError(normalized.issues.map((i) => ({ field: i.path, detail: i.message })));
     const departmentId = principal.departmentId;
     const columns = encodeScreeningRules(normalized.rules);
     const saved = await tenantTransaction(this.dataSource, departmentId, async (em) => {
-      const [current] = await em.query(`SELECT version FROM screening_config WHERE department_id = $1 FOR UPDATE`, [departmentId]);
+      const [current] = await em.query(`SELECT version FROM screening_config WHERE department_id = $1 FOR UPDATE`, [
+        departmentId,
+      ]);
       const currentVersion: number = current?.version ?? 0;
       if (body.expectedVersion !== undefined && body.expectedVersion !== currentVersion) {
         throw new ProblemException(

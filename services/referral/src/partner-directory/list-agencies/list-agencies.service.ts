@@ -11,7 +11,9 @@ export class ListAgenciesService {
 
   async list(principal: Principal) {
     const rows = await tenantTransaction(this.dataSource, principal.departmentId, (em) =>
-      em.getRepository(PartnerAgencyEntity).find({ where: { departmentId: principal.departmentId }, order: { name: 'ASC' } }),
+      em
+        .getRepository(PartnerAgencyEntity)
+        .find({ where: { departmentId: principal.departmentId }, order: { name: 'ASC' } }),
     );
     return { items: rows.map((r) => ({ id: r.id, name: r.name, active: r.active, organization: r.hsds })) };
   }
