@@ -1,10 +1,9 @@
 // Recomputes the PHI access audit chain of a department and names the first broken entry:
 //   node --import tsx libs/audit/src/audit.cli.ts verify --department D [--service intake] [--database-url URL]
 // Exit 0: every chain intact; 1: a chain is broken; 2: bad arguments or a database unreachable.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { databaseUrlFor, DEFAULT_DATABASE_URL } from '@cit/persistence';
+import { loadLocalEnvFile } from '@cit/service-kit';
 import { DataSource } from 'typeorm';
 import { verifyAuditChain, type AuditVerification } from './audit-verify';
 
@@ -16,18 +15,6 @@ const USAGE = `usage: npm run audit -- verify --department <id> [--service <name
   --service       ${AUDITED_SERVICES.join(', ')} (default: all five); each service database cit_<service> is its own chain
   --database      verify this database instead (a restored backup, a test database)
   --database-url  the PostgreSQL server (default: DATABASE_MIGRATION_URL, DATABASE_URL, .local/env)`;
-
-function loadLocalEnv(start = process.cwd()): void {
-  let dir = start;
-  for (let i = 0; i < 6; i++) {
-    const file = join(dir, '.local', 'env');
-    if (existsSync(file)) {
-      process.loadEnvFile(file);
-      return;
-    }
-    dir = join(dir, '..');
-  }
-}
 
 /** One line per service: intact (entries, head), broken (seq and id of the first broken entry), or no audit log. */
 export function describeVerification(service: string, departmentId: string, v: AuditVerification): string {
@@ -71,7 +58,7 @@ export async function runAuditCli(
     out(USAGE);
     return 2;
   }
-  loadLocalEnv();
+  loadLocalEnvFile();
   const serverUrl =
     values['database-url'] ?? process.env.DATABASE_MIGRATION_URL ?? process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
   const targets = values.database
