@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Controller, Get, Module, Param, type INestApplication } from '@nestjs/common';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { SignJWT, generateKeyPair } from 'jose';
 import request from 'supertest';
@@ -77,8 +78,10 @@ describe('AuthModule with the development issuer', () => {
     class AppModule {}
 
     const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-    app = moduleRef.createNestApplication({ logger: false });
+    const fastifyApp = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: false });
+    app = fastifyApp;
     await app.init();
+    await fastifyApp.getHttpAdapter().getInstance().ready();
     http = request(app.getHttpServer());
   });
 

@@ -2,9 +2,10 @@ import 'reflect-metadata';
 import cluster from 'node:cluster';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Module, type INestApplication, type Type } from '@nestjs/common';
+import { Module, NotFoundException, type INestApplication, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply } from 'fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { CitKafkaTransport, type EventConsumer, type KafkaClient } from '@cit/messaging';
 import { configureLogging, createLogger, JsonNestLogger } from '@cit/observability';
@@ -15,12 +16,12 @@ import { MessagingRuntime } from './core/messaging-runtime';
 import { ServiceCoreModule } from './core/service-core.module';
 import { serviceConsumerGroup, type ServiceDefinition } from './core/service-definition';
 import { KAFKA, METRICS_REGISTRY } from './core/tokens';
-import { ProblemDetailsFilter } from './http/problem-details';
-import { requestContextMiddleware } from './http/request-context.middleware';
-import { httpMetricsMiddleware } from './http/http-metrics.middleware';
-import { jsonBodyParser } from './http/body-parser';
-import { textGuardMiddleware } from './http/text-guard';
-import { answerClientErrorsWithProblems } from './http/client-error';
+import { ProblemDetailsFilter, toProblem } from './http/problem-details';
+import { installRequestContext } from './http/request-context.middleware';
+import { installHttpMetrics } from './http/http-metrics.middleware';
+import { byteSize, installBodyParsers } from './http/body-parser';
+import { installTextGuard } from './http/text-guard';
+import { answerClientError } from './http/client-error';
 
 /** Loads .local/env (written by infra/local) when present; variables already set win. */
 export function loadLocalEnvFile(start = process.cwd()): void {
@@ -46,19 +47,38 @@ export async function createServiceApp(
   @Module({ imports: [ServiceCoreModule.forRoot(def, env), feature] })
   class ServiceModule {}
 
-  const app = await NestFactory.create<NestExpressApplication>(ServiceModule, {
+  const adapter = new FastifyAdapter({
+    bodyLimit: byteSize(env.HTTP_BODY_LIMIT),
+    // Node's own default; a service may need longer (def.httpRequestTimeoutMs) or set deadlines per route.
+    requestTimeout: def.httpRequestTimeoutMs ?? 300_000,
+    // Requests the HTTP parser refuses get problem+json too, without the parser's reason.
+    clientErrorHandler: answerClientError,
+    // A path that is not valid percent-encoding names no resource (the text guard's 404); Fastify would quote it.
+    frameworkErrors: (_error: unknown, _req: unknown, reply: FastifyReply) => {
+      void reply
+        .code(404)
+        .type('application/problem+json')
+        .send(
+          JSON.stringify({
+            ...toProblem(new NotFoundException()),
+            detail: 'No resource has this address.',
+          }),
+        );
+    },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(ServiceModule, adapter, {
     logger: new JsonNestLogger(),
     bodyParser: false,
     abortOnError: false,
   });
-  app.use(requestContextMiddleware);
-  app.use(httpMetricsMiddleware(app.get<Registry>(METRICS_REGISTRY)));
+  const fastify = app.getHttpAdapter().getInstance();
+  installRequestContext(fastify);
+  installHttpMetrics(fastify, app.get<Registry>(METRICS_REGISTRY));
   // Bodies beyond the limit get 413, malformed JSON 400, both problem+json before any handler runs.
-  app.use(...jsonBodyParser(env.HTTP_BODY_LIMIT));
+  installBodyParsers(fastify, def.streamedContentTypes);
   // Text PostgreSQL cannot store (NUL, unpaired surrogates) is refused here, for every route
   // of every service: 404 in the path, 400 naming the field in headers, query and body.
-  app.use(textGuardMiddleware);
-  answerClientErrorsWithProblems(app.getHttpServer() as import('node:http').Server);
+  installTextGuard(fastify);
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.enableShutdownHooks();
 
@@ -131,8 +151,6 @@ export async function bootstrapService(
   const app = await createServiceApp(def, feature, env);
   const port = env.SERVICE_PORT ?? def.defaultPort;
   // HTTP first: liveness answers while the consumer joins its group, and readiness says why it is not ready yet.
-  if (def.httpRequestTimeoutMs)
-    (app.getHttpServer() as import('node:http').Server).requestTimeout = def.httpRequestTimeoutMs;
   await app.listen(port, '0.0.0.0');
   logger.info({ port }, `${def.name} listening`);
   await app.startAllMicroservices();

@@ -16,6 +16,7 @@ import { IntakeInitial1732700000100 } from './migrations/1732700000100-intake-in
 import { IntakeCorrectionsReviewPersonsImports1732700000110 } from './migrations/1732700000110-intake-corrections-review-persons-imports';
 import { IntakeImportScreening1732700000120 } from './migrations/1732700000120-intake-import-screening';
 import { importEntities } from './imports/imports.entities';
+import { IMPORT_CONTENT_TYPES } from './imports/run-import/run-import.query';
 import { personEntities } from './persons/persons.entities';
 import { reviewQueueEntities } from './review-queue/review-queue.entities';
 
@@ -23,6 +24,8 @@ import { reviewQueueEntities } from './review-queue/review-queue.entities';
 export const intakeService: ServiceDefinition = {
   name: 'intake',
   defaultPort: 3001,
+  // POST /v1/imports reads these as a stream under its own caps (INTAKE_IMPORT_*), not the JSON body limit.
+  streamedContentTypes: [...IMPORT_CONTENT_TYPES.ndjson, ...IMPORT_CONTENT_TYPES.csv],
   title: 'CIT Platform — incident intake',
   description:
     'Calls for service coded for behavioral health. Emits cit.incident.* events through the transactional outbox.',

@@ -2,7 +2,8 @@ import type { Principal } from '@cit/auth';
 import { purposeOfUseSchema, type PurposeOfUse } from '@cit/contracts';
 import { currentContext } from '@cit/observability';
 import { RequestValidationError } from '@cit/service-kit';
-import type { Request } from 'express';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuditContext } from '../audit-entry';
 
 /** Header naming the purpose of use of a PHI request. */
@@ -54,13 +55,45 @@ export function breakGlassReasonFrom(header: string | undefined): string | undef
   return reason;
 }
 
-const header = (req: Request, name: string): string | undefined => {
+/** What the audit reads of an HTTP request, whatever server framework carries it. */
+export interface AuditHttpRequest {
+  method: string;
+  /** The path without the query string. */
+  path: string;
+  headers: IncomingHttpHeaders;
+  params: Record<string, string | undefined>;
+  query: unknown;
+  body: unknown;
+  ip?: string;
+  socket?: { remoteAddress?: string };
+  /** The status the answer leaves with, as the handler set it (a replay answers 200, a creation 201). */
+  statusCode?: number;
+}
+
+/** The audit's view of a Fastify request and its reply. */
+export function auditRequestOf(req: FastifyRequest, reply?: FastifyReply): AuditHttpRequest {
+  return {
+    method: req.method,
+    path: req.url.split('?')[0]!,
+    headers: req.headers,
+    params: (req.params ?? {}) as Record<string, string | undefined>,
+    query: req.query,
+    body: req.body,
+    ip: req.ip,
+    socket: req.socket,
+    get statusCode() {
+      return reply?.statusCode;
+    },
+  };
+}
+
+const header = (req: AuditHttpRequest, name: string): string | undefined => {
   const v = req.headers[name.toLowerCase()];
   return Array.isArray(v) ? v[0] : v;
 };
 
 /** Who, why and from where, taken from an authenticated request (principal, purpose header, request id, client address). */
-export function auditContextFromRequest(req: Request, principal: Principal): AuditContext {
+export function auditContextFromRequest(req: AuditHttpRequest, principal: Principal): AuditContext {
   const ctx = currentContext();
   return {
     departmentId: principal.departmentId,
@@ -78,6 +111,6 @@ export function auditContextFromRequest(req: Request, principal: Principal): Aud
 }
 
 /** The break-glass reason header of a request (validated). */
-export function breakGlassReasonOf(req: Request): string | undefined {
+export function breakGlassReasonOf(req: AuditHttpRequest): string | undefined {
   return breakGlassReasonFrom(header(req, BREAK_GLASS_REASON_HEADER));
 }

@@ -1,8 +1,12 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
 import { ApiHeader, ApiResponse } from '@nestjs/swagger';
-import type { Request } from 'express';
 import type { AuditEntryInput } from '../audit-entry';
-import { BREAK_GLASS_REASON_HEADER, PURPOSE_OF_USE_HEADER, REQUESTABLE_PURPOSES } from './audit-request';
+import {
+  type AuditHttpRequest,
+  BREAK_GLASS_REASON_HEADER,
+  PURPOSE_OF_USE_HEADER,
+  REQUESTABLE_PURPOSES,
+} from './audit-request';
 
 /** Metadata key of the audit decorators. */
 export const AUDIT_SPEC = 'cit:audit:spec';
@@ -17,7 +21,7 @@ export interface AuditSpec {
    * if any, are appended after it.
    */
   mode: 'read' | 'write' | 'service';
-  entries: (result: unknown, req: Request) => AuditEntryInput[];
+  entries: (result: unknown, req: AuditHttpRequest) => AuditEntryInput[];
   /** Records outside the caller's assigned districts need break-glass (reads only). */
   breakGlass?: { districtOf: (result: unknown) => string | null | undefined };
 }
@@ -36,7 +40,7 @@ const unavailable = ApiResponse({
 
 /** A route that reads PHI: `entries` names what the answer disclosed. */
 export function AuditRead<R>(
-  entries: (result: R, req: Request) => AuditEntryInput[],
+  entries: (result: R, req: AuditHttpRequest) => AuditEntryInput[],
   options: { breakGlass?: { districtOf: (result: R) => string | null | undefined } } = {},
 ): MethodDecorator {
   const spec: AuditSpec = {
@@ -64,7 +68,7 @@ export function AuditRead<R>(
 }
 
 /** A route that changes PHI: `entries` (from the request) commit in the same transaction as the change. */
-export function AuditWrite(entries: (req: Request) => AuditEntryInput[]): MethodDecorator {
+export function AuditWrite(entries: (req: AuditHttpRequest) => AuditEntryInput[]): MethodDecorator {
   const spec: AuditSpec = { mode: 'write', entries: (_result, req) => entries(req) };
   return applyDecorators(SetMetadata(AUDIT_SPEC, spec), purposeHeader, unavailable);
 }
@@ -74,7 +78,7 @@ export function AuditWrite(entries: (req: Request) => AuditEntryInput[]): Method
  * their entries there with AuditTrail.append(manager, currentAuditContext(), entries).
  * `after` names what the answer disclosed beyond that (e.g. an idempotent replay, a read).
  */
-export function AuditInService<R>(after?: (result: R, req: Request) => AuditEntryInput[]): MethodDecorator {
+export function AuditInService<R>(after?: (result: R, req: AuditHttpRequest) => AuditEntryInput[]): MethodDecorator {
   const spec: AuditSpec = { mode: 'service', entries: (after ?? (() => [])) as AuditSpec['entries'] };
   return applyDecorators(SetMetadata(AUDIT_SPEC, spec), purposeHeader, unavailable);
 }

@@ -12,14 +12,14 @@ import { buildEvent, eventSource, problemType } from '@cit/contracts';
 import { OutboxWriter } from '@cit/messaging';
 import { createLogger } from '@cit/observability';
 import { ProblemException, ProblemType } from '@cit/service-kit';
-import type { Request } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { AuditContext, AuditEntryInput, AuditRecord } from '../audit-entry';
 import { AuditTrail } from '../audit-trail';
 import { decideAccessScope } from '../break-glass/access-scope';
 import { AUDIT_SPEC, type AuditSpec } from './audit.decorators';
-import { auditContextFromRequest, breakGlassReasonOf } from './audit-request';
+import { auditContextFromRequest, auditRequestOf, breakGlassReasonOf, type AuditHttpRequest } from './audit-request';
 import { runInAuditWriteScope, type AuditWriteScope } from './audit-write-scope';
 import { AUDIT_SERVICE_NAME } from './audit.tokens';
 
@@ -50,8 +50,10 @@ export class AuditInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const spec = this.reflector.get<AuditSpec | undefined>(AUDIT_SPEC, context.getHandler());
     if (!spec || context.getType() !== 'http') return next.handle();
-    const req = context.switchToHttp().getRequest<Request>();
-    const principal = principalOf(req);
+    const http = context.switchToHttp();
+    const raw = http.getRequest<FastifyRequest>();
+    const principal = principalOf(raw);
+    const req = auditRequestOf(raw, http.getResponse<FastifyReply>());
     if (!principal) return next.handle();
     // Bad purpose or reason headers are refused before anything is read or changed.
     const auditContext = auditContextFromRequest(req, principal);
@@ -66,7 +68,12 @@ export class AuditInterceptor implements NestInterceptor {
     }
   }
 
-  private async write(spec: AuditSpec, req: Request, context: AuditContext, next: CallHandler): Promise<unknown> {
+  private async write(
+    spec: AuditSpec,
+    req: AuditHttpRequest,
+    context: AuditContext,
+    next: CallHandler,
+  ): Promise<unknown> {
     const scope: AuditWriteScope = { context, entries: spec.entries(undefined, req) };
     // next.handle() binds the handler to the async context it is called in: the scope.
     const result = await lastValueFrom(
@@ -78,7 +85,12 @@ export class AuditInterceptor implements NestInterceptor {
     return result;
   }
 
-  private async afterResult(spec: AuditSpec, req: Request, context: AuditContext, next: CallHandler): Promise<unknown> {
+  private async afterResult(
+    spec: AuditSpec,
+    req: AuditHttpRequest,
+    context: AuditContext,
+    next: CallHandler,
+  ): Promise<unknown> {
     // The scope (no entries of its own) gives the service currentAuditContext().
     const scope: AuditWriteScope = { context, entries: [] };
     const result = await lastValueFrom(
@@ -92,7 +104,7 @@ export class AuditInterceptor implements NestInterceptor {
 
   private async read(
     spec: AuditSpec,
-    req: Request,
+    req: AuditHttpRequest,
     principal: Principal,
     context: AuditContext,
     reason: string | undefined,

@@ -2,7 +2,7 @@ import { Controller, Get, HttpCode, Inject, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Public } from '@cit/auth';
 import { checkAll, databaseIndicator, redisIndicator } from '@cit/observability';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import type Redis from 'ioredis';
 import type { Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
@@ -28,17 +28,17 @@ export class HealthController {
   }
 
   @Get('health/ready')
-  async ready(@Res() res: Response): Promise<void> {
+  async ready(@Res() res: FastifyReply): Promise<void> {
     const result = await checkAll([
       databaseIndicator(this.dataSource),
       redisIndicator(this.redis),
       this.runtime.kafkaIndicator(),
     ]);
-    res.status(result.ok ? 200 : 503).json({ status: result.ok ? 'ok' : 'unavailable', checks: result.checks });
+    void res.status(result.ok ? 200 : 503).send({ status: result.ok ? 'ok' : 'unavailable', checks: result.checks });
   }
 
   @Get('metrics')
-  async metrics(@Res() res: Response): Promise<void> {
-    res.type(this.registry.contentType).send(await this.registry.metrics());
+  async metrics(@Res() res: FastifyReply): Promise<void> {
+    void res.type(this.registry.contentType).send(await this.registry.metrics());
   }
 }

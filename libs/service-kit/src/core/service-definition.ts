@@ -18,6 +18,11 @@ export interface ServiceDefinition {
   appendOnlyTables?: readonly string[];
   /** Longest a request may take (Node's default is 5 minutes; streaming imports need longer). */
   httpRequestTimeoutMs?: number;
+  /**
+   * Content types handed to handlers as the unread request stream (bulk imports): the JSON
+   * body limit does not apply to them, so the route must enforce caps of its own.
+   */
+  streamedContentTypes?: readonly string[];
 }
 
 /** The database a service owns, unless DATABASE_NAME overrides it. */

@@ -1,26 +1,34 @@
-import { json, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import { currentContext } from '@cit/observability';
-import { toProblem } from './problem-details';
+import type { FastifyInstance } from 'fastify';
+
+/** A body size such as 256kb (HTTP_BODY_LIMIT) in bytes. */
+export function byteSize(size: string): number {
+  const m = /^(\d+)(b|kb|mb)$/.exec(size);
+  if (!m) throw new Error(`not a size: ${size}`);
+  return Number(m[1]) * { b: 1, kb: 1024, mb: 1024 * 1024 }[m[2] as 'b' | 'kb' | 'mb'];
+}
+
+/** A body that is not JSON (toProblem: 400 malformed-json); the parser's own message can quote the body (PHI), so it is dropped. */
+export class MalformedJsonError extends Error {
+  readonly type = 'entity.parse.failed';
+  readonly status = 400;
+  constructor() {
+    super('malformed JSON body');
+  }
+}
 
 /**
- * JSON body parsing with a size limit, and its failures answered here as problem+json.
- * Nest would turn a parse error into a 400 quoting the parser's message, and V8's message
- * can quote the body (PHI); answering before Nest sees the error keeps it out.
+ * JSON bodies up to the body limit (larger: 413 problem+json before any handler), with
+ * Fastify's prototype-poisoning checks; a parse failure becomes MalformedJsonError. Content
+ * types in `streamed` are handed to the handler as the unread request stream: the body limit
+ * does not apply to them, the route's own caps do.
  */
-export function jsonBodyParser(
-  limit: string,
-): [RequestHandler, (err: unknown, req: Request, res: Response, next: NextFunction) => void] {
-  const parser = json({ limit, strict: true });
-  const onError = (err: unknown, req: Request, res: Response, next: NextFunction): void => {
-    const type = (err as { type?: unknown } | null)?.type;
-    const fromParser = typeof type === 'string' && (type.startsWith('entity.') || type.endsWith('.unsupported'));
-    if (!fromParser) return next(err);
-    const problem = {
-      ...toProblem(err),
-      instance: req.originalUrl.split('?')[0],
-      correlationId: currentContext()?.correlationId,
-    };
-    res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
-  };
-  return [parser, onError];
+export function installBodyParsers(app: FastifyInstance, streamed: readonly string[] = []): void {
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    const text = body.toString();
+    if (text === '') return done(null, undefined);
+    parseJson(req, text, (err, value) => (err ? done(new MalformedJsonError(), undefined) : done(null, value)));
+  });
+  if (streamed.length > 0) app.addContentTypeParser([...streamed], (_req, payload, done) => done(null, payload));
 }

@@ -1,4 +1,3 @@
-import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { ProblemType, type ProblemDetails } from './problem-details';
 
@@ -25,21 +24,19 @@ const REASON: Record<number, string> = {
 /**
  * Requests the HTTP parser refuses (NUL or other control characters in a header, a broken
  * request line) get problem+json too, instead of Node's bare 400; the parser's reason is
- * not sent, since it can quote the offending bytes.
+ * not sent, since it can quote the offending bytes. Fastify's clientErrorHandler.
  */
-export function answerClientErrorsWithProblems(server: Server): void {
-  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
-    // As Node's own handler: nothing is written on a dead socket or after a response began on it.
-    const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
-    if (err.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
-      socket.destroy();
-      return;
-    }
-    const problem = clientErrorProblem(err.code);
-    const body = JSON.stringify(problem);
-    socket.end(
-      `HTTP/1.1 ${problem.status} ${REASON[problem.status] ?? 'Bad Request'}\r\n` +
-        `Content-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-    );
-  });
+export function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  // As Node's own handler: nothing is written on a dead socket or after a response began on it.
+  const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (err.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  const problem = clientErrorProblem(err.code);
+  const body = JSON.stringify(problem);
+  socket.end(
+    `HTTP/1.1 ${problem.status} ${REASON[problem.status] ?? 'Bad Request'}\r\n` +
+      `Content-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }

@@ -1,18 +1,21 @@
 import { httpMetrics } from '@cit/observability';
-import type { NextFunction, Request, Response } from 'express';
+import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 
+const STARTED = Symbol('cit.httpMetricsStarted');
+
 /** Records duration and count of every request by route template (never the raw path: it may hold ids). */
-export function httpMetricsMiddleware(registry: Registry) {
+export function installHttpMetrics(app: FastifyInstance, registry: Registry): void {
   const { duration, requests } = httpMetrics(registry);
-  return (req: Request, res: Response, next: NextFunction): void => {
-    const end = duration.startTimer();
-    res.on('finish', () => {
-      const route = (req.route as { path?: string } | undefined)?.path ?? 'unmatched';
-      const labels = { method: req.method, route: `${req.baseUrl ?? ''}${route}`, status: String(res.statusCode) };
-      end(labels);
-      requests.inc(labels);
-    });
-    next();
-  };
+  app.addHook('onRequest', (req, _reply, done) => {
+    (req as unknown as Record<symbol, unknown>)[STARTED] = duration.startTimer();
+    done();
+  });
+  app.addHook('onResponse', (req, reply, done) => {
+    const end = (req as unknown as Record<symbol, ((labels: Record<string, string>) => void) | undefined>)[STARTED];
+    const labels = { method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) };
+    end?.(labels);
+    requests.inc(labels);
+    done();
+  });
 }

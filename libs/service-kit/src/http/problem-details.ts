@@ -1,8 +1,9 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, type ExceptionFilter } from '@nestjs/common';
 import { createLogger, currentContext } from '@cit/observability';
 import { problemType } from '@cit/contracts';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { QueryFailedError } from 'typeorm';
+import { requestContextOf } from './request-context.middleware';
 
 /** One invalid field of a request. */
 export interface FieldError {
@@ -123,6 +124,14 @@ function databaseProblem(code: string): ProblemDetails {
   return { type: ProblemType.internal, title: 'Internal server error', status: 500 };
 }
 
+const BODY_TOO_LARGE: ProblemDetails = {
+  type: ProblemType.tooLarge,
+  title: 'Payload too large',
+  status: 413,
+  detail: 'The request body exceeds the size limit.',
+  errors: [{ field: '(body)', detail: 'too large' }],
+};
+
 /** Maps any error to a problem; the body never echoes request content (it may be PHI) nor database text. */
 export function toProblem(error: unknown): ProblemDetails {
   const sqlState = databaseErrorCode(error);
@@ -164,14 +173,28 @@ export function toProblem(error: unknown): ProblemDetails {
       return { type: ProblemType.unsupportedMediaType, title: 'Unsupported media type', status: 415 };
     }
   }
+  const fst = fastifyError(error);
+  if (fst) return fst;
   if (error instanceof HttpException) {
     const status = error.getStatus();
+    // However the size limit was reached (Content-Length or bytes read), one answer.
+    if (status === 413) return BODY_TOO_LARGE;
     const [type, title] = TYPE_BY_STATUS[status] ?? [ProblemType.http, 'HTTP error'];
     const response = error.getResponse();
     const message = typeof response === 'string' ? response : (response as { message?: unknown }).message;
     return { type, title, status, detail: typeof message === 'string' ? message : undefined };
   }
   return { type: ProblemType.internal, title: 'Internal server error', status: 500 };
+}
+
+// Fastify's own errors (body too large, unsupported media type, bad content length): their status, never their message.
+function fastifyError(error: unknown): ProblemDetails | undefined {
+  const { code, statusCode } = (error ?? {}) as { code?: unknown; statusCode?: unknown };
+  if (typeof code !== 'string' || !code.startsWith('FST_') || typeof statusCode !== 'number') return undefined;
+  if (statusCode === 413) return BODY_TOO_LARGE;
+  if (statusCode >= 500) return { type: ProblemType.internal, title: 'Internal server error', status: 500 };
+  const [type, title] = TYPE_BY_STATUS[statusCode] ?? [ProblemType.http, 'HTTP error'];
+  return { type, title, status: statusCode };
 }
 
 // pg raises a plain Error with a network code when the server cannot be reached at all.
@@ -188,12 +211,13 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') throw error;
     const http = host.switchToHttp();
-    const req = http.getRequest<Request>();
-    const res = http.getResponse<Response>();
+    const req = http.getRequest<FastifyRequest>();
+    const res = http.getResponse<FastifyReply>();
     const problem = {
       ...toProblem(error),
-      instance: req.originalUrl?.split('?')[0],
-      correlationId: currentContext()?.correlationId,
+      instance: (req.originalUrl ?? req.url)?.split('?')[0],
+      // Body parser errors arrive outside the request's async context; the request still carries it.
+      correlationId: currentContext()?.correlationId ?? requestContextOf(req)?.correlationId,
     };
     const sqlState =
       databaseErrorCode(error) ?? (isConnectionError(error) ? (error as { code: string }).code : undefined);
@@ -211,7 +235,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         'request failed',
       );
     }
-    if (res.headersSent) return;
+    if (res.sent || res.raw?.headersSent) return;
     res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   }
 }

@@ -1,4 +1,4 @@
-import type { NextFunction, Request, Response } from 'express';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { currentContext } from '@cit/observability';
 import {
   ProblemType,
@@ -7,6 +7,7 @@ import {
   type FieldError,
   type ProblemDetails,
 } from './problem-details';
+import { requestContextOf } from './request-context.middleware';
 
 /** Why a string is refused, or undefined when PostgreSQL text can hold it as it is. */
 export function textDefect(value: string): string | undefined {
@@ -68,41 +69,61 @@ export function pathHasTextDefect(rawPath: string): boolean {
   return false;
 }
 
-function send(req: Request, res: Response, problem: ProblemDetails): void {
-  const body = { ...problem, instance: req.path, correlationId: currentContext()?.correlationId };
-  res.status(problem.status).type('application/problem+json').send(JSON.stringify(body));
+function send(req: FastifyRequest, reply: FastifyReply, problem: ProblemDetails): void {
+  const body = {
+    ...problem,
+    instance: req.url.split('?')[0],
+    correlationId: currentContext()?.correlationId ?? requestContextOf(req)?.correlationId,
+  };
+  void reply.code(problem.status).type('application/problem+json').send(JSON.stringify(body));
+}
+
+function isStream(body: unknown): boolean {
+  return typeof (body as { pipe?: unknown } | null)?.pipe === 'function';
 }
 
 /**
  * Refuses text that cannot be stored before any handler or query sees it: a path that
  * decodes to NUL, an unpaired surrogate or invalid UTF-8 is 404 (no resource has such an
- * id); such characters in a header, query parameter or JSON body field are 400
- * problem+json naming the field. Mounted after the JSON body parser.
+ * id); such characters in a header or query parameter are 400 problem+json naming the field
+ * before the body is read, in a JSON body field once it is parsed. Streamed bodies (the
+ * import) are checked by their own reader.
  */
-export function textGuardMiddleware(req: Request, res: Response, next: NextFunction): void {
-  if (pathHasTextDefect(req.path)) {
-    send(req, res, {
-      type: ProblemType.notFound,
-      title: 'Not found',
-      status: 404,
-      detail: 'No resource has this address.',
-    });
-    return;
-  }
-  const errors: FieldError[] = [];
-  for (const [name, value] of Object.entries(req.headers)) {
-    for (const v of Array.isArray(value) ? value : [value ?? '']) {
-      const defect = textDefect(v);
-      if (defect) errors.push({ field: name, detail: `header ${defect}` });
+export function installTextGuard(app: FastifyInstance): void {
+  app.addHook('onRequest', (req, reply, done) => {
+    if (pathHasTextDefect(req.url.split('?')[0]!)) {
+      send(req, reply, {
+        type: ProblemType.notFound,
+        title: 'Not found',
+        status: 404,
+        detail: 'No resource has this address.',
+      });
+      return;
     }
-  }
-  for (const e of findTextDefects(req.query as unknown)) {
-    errors.push({ field: e.field === '(body)' ? '(query)' : e.field, detail: `query parameter ${e.detail}` });
-  }
-  if (req.body !== undefined) errors.push(...findTextDefects(req.body));
-  if (errors.length) {
-    send(req, res, toProblem(new RequestValidationError(errors)));
-    return;
-  }
-  next();
+    const errors: FieldError[] = [];
+    for (const [name, value] of Object.entries(req.headers)) {
+      for (const v of Array.isArray(value) ? value : [value ?? '']) {
+        const defect = textDefect(v);
+        if (defect) errors.push({ field: name, detail: `header ${defect}` });
+      }
+    }
+    for (const e of findTextDefects(req.query as unknown)) {
+      errors.push({ field: e.field === '(body)' ? '(query)' : e.field, detail: `query parameter ${e.detail}` });
+    }
+    if (errors.length) {
+      send(req, reply, toProblem(new RequestValidationError(errors)));
+      return;
+    }
+    done();
+  });
+  app.addHook('preValidation', (req, reply, done) => {
+    if (req.body !== undefined && !isStream(req.body)) {
+      const errors = findTextDefects(req.body);
+      if (errors.length) {
+        send(req, reply, toProblem(new RequestValidationError(errors)));
+        return;
+      }
+    }
+    done();
+  });
 }

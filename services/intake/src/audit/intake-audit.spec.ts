@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import type { AuditHttpRequest } from '@cit/audit';
 import {
   importBatchEntries,
   incidentCorrected,
@@ -9,16 +9,16 @@ import {
   personsMerged,
 } from './intake-audit';
 
-const req = (parts: Partial<Request> & { statusCode?: number }): Request =>
-  ({
-    params: {},
-    body: {},
-    query: {},
-    method: 'GET',
-    path: '/',
-    ...parts,
-    res: { statusCode: parts.statusCode ?? 200 },
-  }) as unknown as Request;
+const req = (parts: Partial<AuditHttpRequest>): AuditHttpRequest => ({
+  params: {},
+  body: {},
+  query: {},
+  method: 'GET',
+  path: '/',
+  headers: {},
+  statusCode: 200,
+  ...parts,
+});
 
 describe('intake audit entries', () => {
   it('names the PHI fields an incident answer disclosed, never their values', () => {

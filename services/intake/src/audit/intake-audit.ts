@@ -1,8 +1,7 @@
 // What each intake route records in the PHI access audit (@cit/audit): record ids, person ids
 // and field names, never values. The controllers name these builders in their @Audit*
 // decorators; the interceptor adds who, why and from where.
-import type { AuditEntryInput } from '@cit/audit';
-import type { Request } from 'express';
+import type { AuditEntryInput, AuditHttpRequest } from '@cit/audit';
 
 interface IncidentLike {
   id: string;
@@ -32,7 +31,7 @@ export function incidentFieldsDisclosed(incident: IncidentLike): string[] {
 const personIdsOf = (incident: IncidentLike): string[] =>
   (incident.subjects ?? []).flatMap((s) => (s.personId ? [s.personId] : []));
 
-const param = (req: Request, name: string): string => String(req.params[name] ?? '');
+const param = (req: AuditHttpRequest, name: string): string => String(req.params[name] ?? '');
 
 /** The district the normal-scope rule compares with the caller's assigned districts. */
 export const incidentDistrict = (incident: IncidentLike): string | undefined => incident.location?.district;
@@ -75,8 +74,8 @@ export function incidentCreatedEntries(record: StoredIncidentLike): AuditEntryIn
 }
 
 /** POST /v1/incidents answered with an incident that already existed (200): a read; a creation (201) was recorded by the service. */
-export function incidentReplayRead(incident: IncidentLike, req: Request): AuditEntryInput[] {
-  if (req.res?.statusCode !== 200) return [];
+export function incidentReplayRead(incident: IncidentLike, req: AuditHttpRequest): AuditEntryInput[] {
+  if (req.statusCode !== 200) return [];
   return [
     {
       action: 'read',
@@ -96,7 +95,7 @@ export function importBatchEntries(importId: string, incidentsStored: number): A
 }
 
 /** GET /v1/incidents and POST /v1/incidents/search: one entry per listed incident (codes, no identity); a search names the identity fields it matched on. */
-export function incidentsListed(page: Page<{ id: string }>, req: Request): AuditEntryInput[] {
+export function incidentsListed(page: Page<{ id: string }>, req: AuditHttpRequest): AuditEntryInput[] {
   const body = (req.method === 'POST' ? req.body : req.query) as
     | { personId?: string; subject?: Record<string, unknown> }
     | undefined;
@@ -112,7 +111,7 @@ export function incidentsListed(page: Page<{ id: string }>, req: Request): Audit
 }
 
 /** PATCH /v1/incidents/{id}: the corrected fields (subject fields as subjects.<field>). */
-export function incidentCorrected(req: Request): AuditEntryInput[] {
+export function incidentCorrected(req: AuditHttpRequest): AuditEntryInput[] {
   const changes = ((req.body as { changes?: Record<string, unknown> } | undefined)?.changes ?? {}) as Record<
     string,
     unknown
@@ -136,17 +135,17 @@ export function incidentCorrected(req: Request): AuditEntryInput[] {
 }
 
 /** POST /v1/incidents/{id}/supplements. */
-export function supplementAppended(req: Request): AuditEntryInput[] {
+export function supplementAppended(req: AuditHttpRequest): AuditEntryInput[] {
   return [{ action: 'update', recordType: 'incident', recordId: param(req, 'id'), fields: ['supplements.narrative'] }];
 }
 
 /** PUT /v1/incidents/{id}/indicators: the behavioral-health coding is health information. */
-export function incidentReclassified(req: Request): AuditEntryInput[] {
+export function incidentReclassified(req: AuditHttpRequest): AuditEntryInput[] {
   return [{ action: 'update', recordType: 'incident', recordId: param(req, 'id'), fields: ['behavioralHealth'] }];
 }
 
 /** GET /v1/persons/{id}/incidents: the person's repeat contacts. */
-export function personIncidentsListed(page: Page<{ id: string }>, req: Request): AuditEntryInput[] {
+export function personIncidentsListed(page: Page<{ id: string }>, req: AuditHttpRequest): AuditEntryInput[] {
   const personId = param(req, 'id');
   return page.items.map((i) => ({
     action: 'read' as const,
@@ -158,7 +157,7 @@ export function personIncidentsListed(page: Page<{ id: string }>, req: Request):
 }
 
 /** POST /v1/persons/{id}/merge: both persons. */
-export function personsMerged(req: Request): AuditEntryInput[] {
+export function personsMerged(req: AuditHttpRequest): AuditEntryInput[] {
   const into = (req.body as { intoPersonId?: unknown } | undefined)?.intoPersonId;
   const personIds = [
     param(req, 'id'),
@@ -170,7 +169,7 @@ export function personsMerged(req: Request): AuditEntryInput[] {
 }
 
 /** POST /v1/persons/merges/{mergeId}/undo. */
-export function personMergeUndone(req: Request): AuditEntryInput[] {
+export function personMergeUndone(req: AuditHttpRequest): AuditEntryInput[] {
   return [
     { action: 'unmerge', recordType: 'person-merge', recordId: param(req, 'mergeId'), fields: ['subjects.personId'] },
   ];
@@ -189,7 +188,7 @@ export function reviewItemsListed(
 }
 
 /** POST /v1/review-queue/{itemId}/accept|dismiss: the decision (accept re-flags the incident). */
-export function reviewItemDecided(req: Request): AuditEntryInput[] {
+export function reviewItemDecided(req: AuditHttpRequest): AuditEntryInput[] {
   const accepted = req.path.endsWith('/accept');
   return [
     {
@@ -202,6 +201,6 @@ export function reviewItemDecided(req: Request): AuditEntryInput[] {
 }
 
 /** GET /v1/imports/{id}: the error report (lines and fields, no values). */
-export function importRead(_result: unknown, req: Request): AuditEntryInput[] {
+export function importRead(_result: unknown, req: AuditHttpRequest): AuditEntryInput[] {
   return [{ action: 'read', recordType: 'import', recordId: param(req, 'id'), fields: ['errors'] }];
 }

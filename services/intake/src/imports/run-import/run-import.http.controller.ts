@@ -4,7 +4,7 @@ import { AuditInService } from '@cit/audit';
 import { CurrentPrincipal, Roles, type Principal } from '@cit/auth';
 import { importFormatSchema } from '@cit/contracts';
 import { ProblemException, ProblemType, ZodValidationPipe } from '@cit/service-kit';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { setRequestDeadline } from '../../http/request-deadline';
 import { CSV_COLUMNS } from '../import-row';
 import { IMPORT_CONTENT_TYPES, runImportQuerySchema, type RunImportQuery } from './run-import.query';
@@ -58,8 +58,8 @@ export class RunImportController {
   async run(
     @Query(new ZodValidationPipe(runImportQuerySchema)) query: RunImportQuery,
     @CurrentPrincipal() principal: Principal,
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) res: FastifyReply,
   ) {
     const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     if (!IMPORT_CONTENT_TYPES[query.format].includes(contentType)) {
@@ -71,13 +71,13 @@ export class RunImportController {
       );
     }
     // Years of RMS history arrive as one streamed request: this route alone gets the long deadline.
-    setRequestDeadline(req, res, this.imports.limits.requestTimeoutMs);
+    setRequestDeadline(req.raw, res.raw, this.imports.limits.requestTimeoutMs);
     const declared = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
     const importId = await this.imports.start(query, principal, declared);
-    res.location(`/v1/imports/${importId}`);
-    // The body is read here as a stream; the global parser only consumes application/json.
-    const summary = await this.imports.run(importId, req.iterator({ destroyOnReturn: false }), query, principal);
-    res.status(HttpStatus.CREATED);
+    void res.header('location', `/v1/imports/${importId}`);
+    // The body is read here as a stream (intakeService.streamedContentTypes: the chassis leaves it unread).
+    const summary = await this.imports.run(importId, req.raw.iterator({ destroyOnReturn: false }), query, principal);
+    void res.status(HttpStatus.CREATED);
     return summary;
   }
 }

@@ -5,7 +5,7 @@ import { CurrentPrincipal, Roles, type Principal } from '@cit/auth';
 import { createIncidentExample, createIncidentRequestSchema, type CreateIncidentRequest } from '@cit/contracts';
 import { FieldCipher } from '@cit/persistence';
 import { ApiZodBody, RequestValidationError, ZodValidationPipe } from '@cit/service-kit';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { GetIncidentService } from '../get-incident/get-incident.service';
 import { incidentView } from '../incident.view';
 import { CreateIncidentService } from './create-incident.service';
@@ -44,7 +44,7 @@ export class CreateIncidentController {
     @Body(new ZodValidationPipe(createIncidentRequestSchema)) body: CreateIncidentRequest,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @CurrentPrincipal() principal: Principal,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
   ) {
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
       throw new RequestValidationError([
@@ -53,10 +53,10 @@ export class CreateIncidentController {
     }
     const result = await this.createIncident.create(body, principal, idempotencyKey);
     if (!result.created) {
-      res.status(HttpStatus.OK).location(`/v1/incidents/${result.incidentId}`);
+      void res.status(HttpStatus.OK).header('location', `/v1/incidents/${result.incidentId}`);
       return this.getIncident.get(result.incidentId, principal);
     }
-    res.status(HttpStatus.CREATED).location(`/v1/incidents/${result.record.id}`);
+    void res.status(HttpStatus.CREATED).header('location', `/v1/incidents/${result.record.id}`);
     const open = (v: string | null) => (v === null ? undefined : (result.plaintext.get(v) ?? this.cipher.decrypt(v)));
     return { ...incidentView(result.record, open), supplements: [] };
   }
