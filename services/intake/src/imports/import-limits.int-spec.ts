@@ -3,14 +3,12 @@
  * problem+json naming the cap, and nothing of the refused body is stored.
  */
 import { randomUUID } from 'node:crypto';
-import { Module, type INestApplication } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { issueDevToken } from '@cit/auth';
 import { createIncidentExample } from '@cit/contracts';
-import { createTestDatabase, runtimeRoleName, type TestDatabase } from '@cit/persistence';
 import { AuditModule } from '@cit/audit';
-import { createServiceApp, loadServiceEnv } from '@cit/service-kit';
 import type { DataSource } from 'typeorm';
-import { intakeService } from '../intake.definition';
+import { startIntakeTestApp, type IntakeTestApp } from '../testing/intake-test-app';
 import { ImportsModule } from './imports.module';
 
 // Imports are recorded in the PHI access audit, as in the service (IntakeModule).
@@ -35,9 +33,8 @@ interface Problem {
 }
 
 describe('import limits (integration)', () => {
-  let db: TestDatabase;
+  let testApp: IntakeTestApp;
   let ds: DataSource;
-  let app: INestApplication;
   let url: string;
   let admin: string;
   const run = randomUUID().slice(0, 8);
@@ -47,26 +44,15 @@ describe('import limits (integration)', () => {
     // Caps are read once, when the imports module starts.
     Object.assign(process.env, LIMITS);
     // The app connects as intake's runtime role; the test inspects as the owner.
-    db = await createTestDatabase({
-      entities: intakeService.entities,
-      migrations: intakeService.migrations,
-      prefix: 'intake_import_limits',
-      runtimeRole: runtimeRoleName(intakeService.name),
-    });
-    ds = db.ownerDataSource;
-    app = await createServiceApp(intakeService, ImportsTestModule, {
-      ...loadServiceEnv(),
-      DATABASE_NAME: db.databaseName,
-    });
-    await app.listen(0, '127.0.0.1');
-    url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    testApp = await startIntakeTestApp('intake_import_limits', ImportsTestModule);
+    url = testApp.url;
+    ds = testApp.db.ownerDataSource;
     admin = await issueDevToken({ roles: ['admin'], department: DEPT });
   }, 120_000);
 
   afterAll(async () => {
     process.env = saved;
-    await app?.close();
-    await db?.drop();
+    await testApp?.close();
   });
 
   const row = (cad: string) => JSON.stringify({ ...createIncidentExample, externalIds: { cadCallNumber: cad } });

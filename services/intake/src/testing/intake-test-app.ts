@@ -1,4 +1,4 @@
-import type { INestApplication } from '@nestjs/common';
+import type { INestApplication, Type } from '@nestjs/common';
 import { issueDevToken, type Role } from '@cit/auth';
 import { createTestDatabase, runtimeRoleName, type TestDatabase } from '@cit/persistence';
 import { createServiceApp, loadServiceEnv } from '@cit/service-kit';
@@ -16,8 +16,14 @@ export interface IntakeTestApp {
   close(): Promise<void>;
 }
 
-/** Starts intake as the real service does (chassis, auth, outbox relay) on a new test database. */
-export async function startIntakeTestApp(prefix: string): Promise<IntakeTestApp> {
+/**
+ * Starts intake as the real service does (chassis, auth, outbox relay) on a new test database;
+ * `feature` narrows the app to some of intake's modules (default: all of IntakeModule).
+ */
+export async function startIntakeTestApp(
+  prefix: string,
+  feature: Type<unknown> = IntakeModule,
+): Promise<IntakeTestApp> {
   // Migrated as the owner; the app connects as intake's runtime role (cit_intake), which the
   // chassis refuses to replace with an owner or superuser, so every suite runs under RLS.
   const db = await createTestDatabase({
@@ -29,7 +35,7 @@ export async function startIntakeTestApp(prefix: string): Promise<IntakeTestApp>
   });
   const app = await createServiceApp(
     intakeService,
-    IntakeModule,
+    feature,
     loadServiceEnv({ ...process.env, DATABASE_NAME: db.databaseName }),
   );
   await app.listen(0, '127.0.0.1');
