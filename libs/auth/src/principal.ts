@@ -2,7 +2,8 @@ import { z } from 'zod';
 
 /**
  * Every role a token can carry. Staff roles come from OIDC; partner is for agency clients;
- * auditor is for reading the PHI access audit log (GET /v1/audit).
+ * auditor is for reading the PHI access audit log (GET /v1/audit); ops watches queues and
+ * dead letters read-only, ops-admin may also retry, clean and replay them.
  */
 export const ROLES = [
   'officer',
@@ -11,6 +12,7 @@ export const ROLES = [
   'supervisor',
   'admin',
   'ops',
+  'ops-admin',
   'auditor',
   'partner',
 ] as const;
