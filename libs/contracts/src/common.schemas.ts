@@ -48,7 +48,50 @@ export const subjectFlagsSchema = z.strictObject({
   experiencingHomelessness: z.boolean(),
 });
 
-export const riskLevelSchema = z.enum(['low', 'moderate', 'high', 'imminent']);
+/**
+ * Risk a triage decision assigns (issue 9): imminent asks for mobile crisis at once, urgent for
+ * follow-up within a day, routine for ordinary outreach, none for no behavioral-health risk seen.
+ */
+export const riskLevelSchema = z.enum(['none', 'routine', 'urgent', 'imminent']);
+export type RiskLevel = z.infer<typeof riskLevelSchema>;
+
+/** Needs a triage decision identifies; referral routing matches them to partner services. */
+export const triageNeedSchema = z.enum([
+  'mental-health',
+  'substance-use',
+  'housing',
+  'youth',
+  'elder',
+  'overdose-follow-up',
+  'developmental-disability',
+  'trauma',
+  'family-support',
+  're-entry',
+]);
+export type TriageNeed = z.infer<typeof triageNeedSchema>;
+
+/**
+ * What happens next: mobile crisis now (the area CBHC's Mobile Crisis Intervention team),
+ * co-responder follow-up, clinician outreach, partner referral, case-conference nomination,
+ * or no further action.
+ */
+export const triagePathwaySchema = z.enum([
+  'mobile-crisis-now',
+  'co-responder-follow-up',
+  'clinician-outreach',
+  'partner-referral',
+  'case-conference-nomination',
+  'no-further-action',
+]);
+export type TriagePathway = z.infer<typeof triagePathwaySchema>;
+
+/** Age range derived from intake's subject flags (no date of birth leaves triage). */
+export const ageRangeSchema = z.enum(['juvenile', 'adult', 'senior', 'unknown']);
+export type AgeRange = z.infer<typeof ageRangeSchema>;
+
+/** Sectors of a social-justice unit (Cambridge model). */
+export const sectorSchema = z.enum(['homelessness', 'seniors', 'juveniles', 'overdose', 'mental-health']);
+export type Sector = z.infer<typeof sectorSchema>;
 export const urgencySchema = z.enum(['routine', 'urgent', 'emergent']);
 
 export { idSchema };

@@ -31,7 +31,7 @@ export const caseOpened = defineEvent({
     personId: 'per_01JD8Z6Q3N4G6J8K0L2M4N6P8Q',
     incidentIds: ['inc_01JD8Z6Q3KX7C2V9M4T5R8N1PA'],
     triageId: 'tri_01JD8Z7A1B2C3D4E5F6G7H8J9K',
-    riskLevel: 'high',
+    riskLevel: 'urgent',
     assignedTo: 'coordinator-0311',
     cadence: ['PT24H', 'PT72H', 'P7D', 'P7D'],
     openedAt: '2026-11-27T08:02:00-05:00',

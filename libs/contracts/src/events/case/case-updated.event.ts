@@ -27,7 +27,7 @@ export const caseUpdated = defineEvent({
     personId: 'per_01JD8Z6Q3N4G6J8K0L2M4N6P8Q',
     status: 'in-contact',
     previousStatus: 'open',
-    riskLevel: 'moderate',
+    riskLevel: 'routine',
     assignedTo: 'coordinator-0311',
     lastContactAt: '2026-11-28T10:30:00-05:00',
     changedFields: ['status', 'lastContactAt', 'riskLevel'],

@@ -24,7 +24,7 @@ export const conferenceCaseScheduled = defineEvent({
     nominationId: 'nom_01JD8Z7G8H9J0K1L2M3N4P5Q6R',
     caseId: 'case_01JD8Z7B3C4D5E6F7G8H9J0K1L',
     position: 2,
-    riskLevel: 'high',
+    riskLevel: 'urgent',
     identityLevel: 'de-identified',
   },
 });
