@@ -12,6 +12,7 @@ import { followupReminderDue } from './events/followup/followup-reminder-due.eve
 import { incidentReclassified } from './events/incident/incident-reclassified.event';
 import { incidentReported } from './events/incident/incident-reported.event';
 import { incidentUpdated } from './events/incident/incident-updated.event';
+import { mouChanged } from './events/referral/mou-changed.event';
 import { referralRequested } from './events/referral/referral-requested.event';
 import { referralStatusChanged } from './events/referral/referral-status-changed.event';
 import { conferenceNominationRequested } from './events/triage/conference-nomination-requested.event';
@@ -29,6 +30,7 @@ export const eventCatalog = [
   caseClosed,
   referralRequested,
   referralStatusChanged,
+  mouChanged,
   conferenceSessionScheduled,
   conferenceCaseScheduled,
   conferenceOutcomeRecorded,

@@ -21,6 +21,7 @@ export * from './events/case/case-closed.event';
 export * from './events/referral/referral-status.schemas';
 export * from './events/referral/referral-requested.event';
 export * from './events/referral/referral-status-changed.event';
+export * from './events/referral/mou-changed.event';
 export * from './events/conference/conference-session-scheduled.event';
 export * from './events/conference/conference-case-scheduled.event';
 export * from './events/conference/conference-outcome-recorded.event';

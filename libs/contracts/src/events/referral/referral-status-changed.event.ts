@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import { defineEvent } from '../../event-definition';
-import { idSchema } from '../../common.schemas';
-import { referralOutcomeSchema, referralStatusSchema } from './referral-status.schemas';
+import { idSchema, urgencySchema } from '../../common.schemas';
+import {
+  referralOutcomeSchema,
+  referralReasonSchema,
+  referralSlaSchema,
+  referralStatusSchema,
+} from './referral-status.schemas';
 
 export const referralStatusChangedData = z.strictObject({
   referralId: idSchema,
@@ -10,8 +15,14 @@ export const referralStatusChangedData = z.strictObject({
   from: referralStatusSchema,
   to: referralStatusSchema,
   changedBy: z.enum(['department', 'partner', 'system']),
-  reasonCode: z.string().min(1).max(64).optional(),
-  outcome: referralOutcomeSchema.optional(),
+  reasonCode: referralReasonSchema.optional(),
+  outcome: referralOutcomeSchema.optional().describe('set when to = completed or failed'),
+  urgency: urgencySchema.optional(),
+  sla: referralSlaSchema
+    .optional()
+    .describe('deadlines still open after this change; absent once accepted or in a final state'),
+  reroutedTo: idSchema.optional().describe('the referral created for the next candidate, when re-routed'),
+  changedAt: z.iso.datetime({ offset: true }).optional(),
 });
 
 export const referralStatusChanged = defineEvent({
@@ -29,6 +40,8 @@ export const referralStatusChanged = defineEvent({
     to: 'completed',
     changedBy: 'partner',
     outcome: 'got-help',
+    urgency: 'urgent',
+    changedAt: '2026-11-28T16:00:00-05:00',
   },
 });
 export type ReferralStatusChanged = z.infer<typeof referralStatusChangedData>;
