@@ -12,6 +12,8 @@ import { followupReminderDue } from './events/followup/followup-reminder-due.eve
 import { incidentReclassified } from './events/incident/incident-reclassified.event';
 import { incidentReported } from './events/incident/incident-reported.event';
 import { incidentUpdated } from './events/incident/incident-updated.event';
+import { personMerged } from './events/person/person-merged.event';
+import { personUnmerged } from './events/person/person-unmerged.event';
 import { mouChanged } from './events/referral/mou-changed.event';
 import { referralRequested } from './events/referral/referral-requested.event';
 import { referralStatusChanged } from './events/referral/referral-status-changed.event';
@@ -37,6 +39,8 @@ export const eventCatalog = [
   followupReminderDue,
   followupEscalated,
   breakGlassAccess,
+  personMerged,
+  personUnmerged,
 ] as const;
 
 type Catalog = (typeof eventCatalog)[number];

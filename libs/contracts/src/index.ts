@@ -30,3 +30,5 @@ export * from './events/followup/followup-escalated.event';
 export * from './requests/create-incident.request';
 export * from './events/audit/audit-codes.schemas';
 export * from './events/audit/break-glass-access.event';
+export * from './events/person/person-merged.event';
+export * from './events/person/person-unmerged.event';

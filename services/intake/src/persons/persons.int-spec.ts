@@ -243,6 +243,63 @@ describe('persons (integration)', () => {
   });
 
   describe('merge and undo', () => {
+    it('writes cit.person.merged.v1 and cit.person.unmerged.v1 to the outbox with the merge and its undo, ids only', async () => {
+      const a = await report({ name: 'Evt Source', dob: '1974-04-04' });
+      const b = await report({ name: 'Evt Target', dob: '1974-04-04' });
+      const outboxOf = async (type: string, mergeId: string) =>
+        (await ds.query(
+          `SELECT department_id, topic, message_key, payload FROM outbox WHERE event_type = $1 AND payload->'data'->>'mergeId' = $2`,
+          [type, mergeId],
+        )) as { department_id: string; topic: string; message_key: string; payload: Record<string, unknown> }[];
+
+      const merged = await api('POST', `/v1/persons/${a.personId}/merge`, tokens.supervisor!, {
+        intoPersonId: b.personId,
+        reason: 'Evt Source is a PHI-looking reason',
+      });
+      expect(merged.status).toBe(200);
+      const { mergeId, mergedAt } = (await merged.json()) as { mergeId: string; mergedAt: string };
+      const [mergedRow, ...moreMerged] = await outboxOf('cit.person.merged.v1', mergeId);
+      expect(moreMerged).toHaveLength(0);
+      expect(mergedRow).toMatchObject({ department_id: DEPT, topic: 'cit.incident.v1', message_key: b.personId });
+      expect(mergedRow!.payload).toMatchObject({
+        type: 'cit.person.merged.v1',
+        subject: b.personId,
+        departmentid: DEPT,
+        data: { survivingPersonId: b.personId, mergedPersonId: a.personId, mergeId, mergedAt },
+      });
+      expect(JSON.stringify(mergedRow!.payload)).not.toContain('Evt Source');
+
+      // A refused merge (already merged away) writes no event.
+      const before = await ds.query(`SELECT count(*)::int AS n FROM outbox WHERE event_type = 'cit.person.merged.v1'`);
+      expect(
+        (
+          await api('POST', `/v1/persons/${a.personId}/merge`, tokens.supervisor!, {
+            intoPersonId: b.personId,
+            reason: 'again',
+          })
+        ).status,
+      ).toBe(409);
+      expect(await ds.query(`SELECT count(*)::int AS n FROM outbox WHERE event_type = 'cit.person.merged.v1'`)).toEqual(
+        before,
+      );
+
+      const undone = await api('POST', `/v1/persons/merges/${mergeId}/undo`, tokens.supervisor!, { reason: 'no' });
+      expect(undone.status).toBe(200);
+      const { undoneAt } = (await undone.json()) as { undoneAt: string };
+      const [unmergedRow, ...moreUnmerged] = await outboxOf('cit.person.unmerged.v1', mergeId);
+      expect(moreUnmerged).toHaveLength(0);
+      expect(unmergedRow).toMatchObject({ department_id: DEPT, topic: 'cit.incident.v1', message_key: b.personId });
+      expect(unmergedRow!.payload).toMatchObject({
+        type: 'cit.person.unmerged.v1',
+        data: { survivingPersonId: b.personId, mergedPersonId: a.personId, mergeId, unmergedAt: undoneAt },
+      });
+      // A second undo is refused and announces nothing.
+      expect(
+        (await api('POST', `/v1/persons/merges/${mergeId}/undo`, tokens.supervisor!, { reason: 'twice' })).status,
+      ).toBe(409);
+      expect(await outboxOf('cit.person.unmerged.v1', mergeId)).toHaveLength(1);
+    });
+
     it('merges, lists the merged incidents under the target, undoes exactly, and refuses a second undo', async () => {
       const a1 = await report({ name: 'Sam Dup', dob: '1971-01-01' });
       const a2 = await report({ name: 'Sam Dup', dob: '1971-01-01' });

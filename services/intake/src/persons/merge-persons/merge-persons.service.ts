@@ -1,7 +1,8 @@
 import { HttpStatus, Injectable, NotFoundException } from '@nestjs/common';
 import type { Principal } from '@cit/auth';
-import { newId } from '@cit/contracts';
-import { createLogger } from '@cit/observability';
+import { buildEvent, newId, type EventData } from '@cit/contracts';
+import { OutboxWriter } from '@cit/messaging';
+import { createLogger, currentContext } from '@cit/observability';
 import { ProblemException, ProblemType, RequestValidationError } from '@cit/service-kit';
 import { tenantTransaction } from '@cit/persistence';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -15,7 +16,10 @@ const conflict = (detail: string) =>
 export class MergePersonsService {
   private readonly logger = createLogger('person-merge');
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly outbox: OutboxWriter,
+  ) {}
 
   async merge(sourceId: string, req: MergePersonsRequest, principal: Principal) {
     const departmentId = principal.departmentId;
@@ -51,6 +55,16 @@ export class MergePersonsService {
          VALUES ($1, $2, $3, $4, $5::text[], $6, $7) RETURNING merged_at`,
         [mergeId, departmentId, sourceId, req.intoPersonId, movedIds, req.reason, principal.subject],
       );
+      const mergedAt = row!.merged_at.toISOString();
+      await this.announce(em, departmentId, {
+        type: 'cit.person.merged.v1',
+        data: {
+          survivingPersonId: req.intoPersonId,
+          mergedPersonId: sourceId,
+          mergeId,
+          mergedAt,
+        },
+      });
       this.logger.info(
         {
           departmentId,
@@ -67,7 +81,7 @@ export class MergePersonsService {
         targetPersonId: req.intoPersonId,
         movedSubjectIds: movedIds,
         mergedBy: principal.subject,
-        mergedAt: row!.merged_at.toISOString(),
+        mergedAt,
       };
     });
   }
@@ -109,6 +123,16 @@ export class MergePersonsService {
         [mergeId, principal.subject, req.reason, departmentId],
       );
       const restored = back.map((r) => r.id);
+      const undoneAt = row!.undone_at.toISOString();
+      await this.announce(em, departmentId, {
+        type: 'cit.person.unmerged.v1',
+        data: {
+          survivingPersonId: merge.target_person_id,
+          mergedPersonId: merge.source_person_id,
+          mergeId,
+          unmergedAt: undoneAt,
+        },
+      });
       this.logger.info({ departmentId, mergeId, restoredSubjects: restored.length }, 'person merge undone');
       return {
         mergeId,
@@ -116,9 +140,31 @@ export class MergePersonsService {
         targetPersonId: merge.target_person_id,
         restoredSubjectIds: restored,
         undoneBy: principal.subject,
-        undoneAt: row!.undone_at.toISOString(),
+        undoneAt,
       };
     });
+  }
+
+  /** The merge's events go into the outbox in the merge's own transaction, keyed by the surviving person so a merge and its undo stay in order. */
+  private async announce(
+    em: EntityManager,
+    departmentId: string,
+    event:
+      | { type: 'cit.person.merged.v1'; data: EventData<'cit.person.merged.v1'> }
+      | { type: 'cit.person.unmerged.v1'; data: EventData<'cit.person.unmerged.v1'> },
+  ): Promise<void> {
+    const ctx = currentContext();
+    const meta = {
+      departmentId,
+      correlationId: ctx?.correlationId ?? event.data.mergeId,
+      causationId: ctx?.requestId,
+    };
+    await this.outbox.append(
+      em,
+      event.type === 'cit.person.merged.v1'
+        ? buildEvent(event.type, event.data.survivingPersonId, event.data, meta)
+        : buildEvent(event.type, event.data.survivingPersonId, event.data, meta),
+    );
   }
 }
 
