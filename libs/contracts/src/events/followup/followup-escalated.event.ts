@@ -1,13 +1,16 @@
 import { z } from 'zod';
 import { defineEvent } from '../../event-definition';
 import { idSchema } from '../../common.schemas';
+import { reminderKindSchema } from './followup-codes.schemas';
 
 export const followupEscalatedData = z.strictObject({
   reminderId: idSchema,
   occurrence: z.number().int().positive(),
-  kind: z.enum(['case-contact', 'referral-sla', 'action-item']),
+  kind: reminderKindSchema,
   caseId: idSchema.optional(),
   referralId: idSchema.optional(),
+  agencyId: idSchema.optional().describe('the agency that missed the deadline (referral SLA)'),
+  dueAt: z.iso.datetime({ offset: true }).optional().describe('the deadline that passed'),
   level: z.number().int().positive(),
   escalatedTo: z.enum(['supervisor', 'rerouting', 'program-admin']),
   reason: z.enum(['overdue', 'sla-not-received', 'sla-not-accepted', 'repeated-no-contact']),

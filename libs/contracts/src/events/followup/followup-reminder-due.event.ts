@@ -1,16 +1,27 @@
 import { z } from 'zod';
 import { defineEvent } from '../../event-definition';
 import { idSchema } from '../../common.schemas';
+import { reminderKindSchema, reminderTargetTypeSchema } from './followup-codes.schemas';
+
+// The reminder codes are part of this contract's public surface (kinds, targets, states).
+export * from './followup-codes.schemas';
 
 export const followupReminderDueData = z.strictObject({
   reminderId: idSchema,
   occurrence: z.number().int().positive(),
-  kind: z.enum(['case-contact', 'referral-sla', 'action-item']),
+  kind: reminderKindSchema,
   caseId: idSchema.optional(),
   referralId: idSchema.optional(),
   actionItemId: idSchema.optional(),
   assigneeId: idSchema.optional(),
   dueAt: z.iso.datetime({ offset: true }),
+  sessionId: idSchema.optional().describe('conference session the reminder is about'),
+  mouId: idSchema.optional(),
+  agencyId: idSchema.optional(),
+  targetType: reminderTargetTypeSchema.optional().describe('who is reminded: user, unit or agency (targetId)'),
+  targetId: idSchema.optional(),
+  firedAt: z.iso.datetime({ offset: true }).optional(),
+  late: z.boolean().optional().describe('fired more than the tolerance after dueAt (e.g. scheduled in the past)'),
 });
 
 export const followupReminderDue = defineEvent({
@@ -27,6 +38,10 @@ export const followupReminderDue = defineEvent({
     caseId: 'case_01JD8Z7B3C4D5E6F7G8H9J0K1L',
     assigneeId: 'coordinator-0311',
     dueAt: '2026-11-30T08:00:00-05:00',
+    targetType: 'user',
+    targetId: 'coordinator-0311',
+    firedAt: '2026-11-30T08:00:00.112-05:00',
+    late: false,
   },
 });
 export type FollowupReminderDue = z.infer<typeof followupReminderDueData>;
