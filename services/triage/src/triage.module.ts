@@ -1,7 +1,12 @@
 import { Module } from '@nestjs/common';
+import { CasesModule } from './cases/cases.module';
 import { IncidentReportedHandler } from './intake-queue/incident-reported/incident-reported.handler';
 import { ListQueueController } from './intake-queue/list-queue/list-queue.http.controller';
 import { ListQueueService } from './intake-queue/list-queue/list-queue.service';
 
-@Module({ controllers: [IncidentReportedHandler, ListQueueController], providers: [ListQueueService] })
+@Module({
+  imports: [CasesModule],
+  controllers: [IncidentReportedHandler, ListQueueController],
+  providers: [ListQueueService],
+})
 export class TriageModule {}
