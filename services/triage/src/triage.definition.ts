@@ -8,6 +8,7 @@ import { TriageTenancy1732700000210 } from './migrations/1732700000210-triage-te
 import type { ServiceDefinition } from '@cit/service-kit';
 import { TriageIntakeEntity } from './intake-queue/triage-intake.entity';
 import { TriageInitial1732700000200 } from './migrations/1732700000200-triage-initial';
+import { TriageProgramStaff1732700000220 } from './migrations/1732700000220-triage-program-staff';
 import { TriageCases1732700000240 } from './migrations/1732700000240-triage-cases';
 
 /** Behavioral-health triage and care coordination. */
@@ -23,6 +24,7 @@ export const triageService: ServiceDefinition = {
     MessagingTenancy1764806400000,
     TriageInitial1732700000200,
     TriageTenancy1732700000210,
+    TriageProgramStaff1732700000220,
     TriageCases1732700000240,
   ],
 };

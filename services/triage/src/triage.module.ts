@@ -3,9 +3,10 @@ import { CasesModule } from './cases/cases.module';
 import { IncidentReportedHandler } from './intake-queue/incident-reported/incident-reported.handler';
 import { ListQueueController } from './intake-queue/list-queue/list-queue.http.controller';
 import { ListQueueService } from './intake-queue/list-queue/list-queue.service';
+import { ProgramModule } from './program/program.module';
 
 @Module({
-  imports: [CasesModule],
+  imports: [ProgramModule, CasesModule],
   controllers: [IncidentReportedHandler, ListQueueController],
   providers: [ListQueueService],
 })
