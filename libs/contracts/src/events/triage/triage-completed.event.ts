@@ -53,6 +53,10 @@ export const triageCompletedData = z
     consultation: z.strictObject({
       required: z.boolean().describe('An officer or supervisor consultation is required before any referral'),
       reasons: z.array(consultationReasonSchema).max(2).refine(distinct, 'must not repeat a reason'),
+      consultedBy: idSchema
+        .optional()
+        .describe('Supervisor who recorded the consultation; referrals wait for it when required'),
+      consultedAt: timestampSchema.optional(),
     }),
     crisisPlanOnFile: z.boolean().describe('The person has a current crisis response plan'),
     decidedBy: z.enum(['rules', 'supervisor']),
