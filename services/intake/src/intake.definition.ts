@@ -6,6 +6,7 @@ import {
   MessagingTenancy1764806400000,
 } from '@cit/messaging';
 import { IntakeTenancy1732700000130 } from './migrations/1732700000130-intake-tenancy';
+import { IntakePersonIdentifier1732700000140 } from './migrations/1732700000140-intake-person-identifier';
 import type { ServiceDefinition } from '@cit/service-kit';
 import { IdempotencyKeyEntity } from './incidents/idempotency-key.entity';
 import { IncidentChangeEntity } from './incidents/incident-change.entity';
@@ -49,6 +50,7 @@ export const intakeService: ServiceDefinition = {
     IntakeImportScreening1732700000120,
     IntakeTenancy1732700000130,
     AuditLogTables1764979200000,
+    IntakePersonIdentifier1732700000140,
   ],
   // The PHI access audit: the runtime role may read and append, never change or delete.
   appendOnlyTables: ['audit_log'],

@@ -5,12 +5,17 @@ import {
   newPersonId,
   personLockKeys,
   resolveMergedPerson,
+  unknownIndexes,
+  type IdentifierKind,
+  type KnownPersons,
+  type PersonDecision,
   type SubjectIndexes,
 } from './person-matching';
 
 /**
  * Links incident subjects to persons of their department by blind index (name + date of
- * birth, then name + phone), never decrypting. Runs inside the caller's transaction.
+ * birth, then name + phone) through person_identifier, never decrypting. Runs inside the
+ * caller's transaction.
  */
 @Injectable()
 export class PersonMatcher {
@@ -37,7 +42,13 @@ export class PersonMatcher {
 
   /**
    * Like linkSubjects but leaves incident_subject alone, for callers that insert subjects
-   * afterwards with person_id already set (bulk import). New persons are inserted here.
+   * afterwards with person_id already set (bulk import). New persons and the new rows of
+   * person_identifier are inserted here.
+   *
+   * One indexed lookup per identifier in person_identifier, whatever the number of earlier
+   * incidents of the person. Advisory locks only for indexes no person holds yet (someone
+   * may be creating the same person right now): after the locks the lookup is repeated, so
+   * the second of two concurrent first reports finds the first one's person.
    */
   async assignPersons(
     manager: EntityManager,
@@ -49,50 +60,71 @@ export class PersonMatcher {
       throw new Error('PersonMatcher: must run inside a transaction (pass the transaction EntityManager)');
     }
     if (subjects.length === 0) return new Map();
-    // Serializes concurrent creators of the same person: whoever waits sees the other's subjects after the lock.
-    const lockKeys = personLockKeys(departmentId, subjects);
-    if (lockKeys.length > 0)
+    let known = await this.findKnown(manager, departmentId, subjects);
+    const creating = unknownIndexes(subjects, known);
+    if (creating.length > 0) {
+      // Sorted keys: transactions sharing indexes wait for each other instead of deadlocking.
+      const lockKeys = personLockKeys(departmentId, creating);
       await manager.query('SELECT pg_advisory_xact_lock(k) FROM unnest($1::int8[]) AS k', [lockKeys]);
+      known = await this.findKnown(manager, departmentId, creating, known);
+    }
+    const decision = decidePersons(subjects, known, newPersonId);
+    await this.store(manager, departmentId, decision);
+    return decision.personBySubject;
+  }
 
-    const matchIndexes = distinct(subjects.map((s) => s.personMatchIndex));
-    const phoneIndexes = distinct(subjects.map((s) => s.personPhoneIndex));
-    const known =
-      matchIndexes.length + phoneIndexes.length > 0
-        ? await this.findKnown(manager, departmentId, matchIndexes, phoneIndexes)
-        : undefined;
-    const decision = decidePersons(
-      subjects,
-      known ?? { byMatchIndex: new Map(), byPhoneIndex: new Map() },
-      newPersonId,
-    );
+  /** Inserts the decided persons and identifiers (identifiers only under their advisory locks, so no other writer races them). */
+  async store(manager: EntityManager, departmentId: string, decision: PersonDecision): Promise<void> {
     if (decision.newPersonIds.length > 0) {
       await manager.query('INSERT INTO person (id, department_id) SELECT id, $1 FROM unnest($2::text[]) AS id', [
         departmentId,
         decision.newPersonIds,
       ]);
     }
-    return decision.personBySubject;
+    if (decision.newIdentifiers.length > 0) {
+      // DO NOTHING: a merge or an undo may have re-pointed the index meanwhile; the existing holder stays.
+      await manager.query(
+        `INSERT INTO person_identifier (department_id, kind, match_index, person_id)
+         SELECT $1, kind, idx, person_id FROM unnest($2::text[], $3::text[], $4::text[]) AS i(kind, idx, person_id)
+         ON CONFLICT DO NOTHING`,
+        [
+          departmentId,
+          decision.newIdentifiers.map((i) => i.kind),
+          decision.newIdentifiers.map((i) => i.index),
+          decision.newIdentifiers.map((i) => i.personId),
+        ],
+      );
+    }
   }
 
-  private async findKnown(
+  /**
+   * The persons holding the subjects' indexes, resolved through merges: one primary-key probe
+   * of person_identifier per index, joined to the person row. A person merged away while
+   * still holding an index (a report racing the merge) resolves to the survivor.
+   */
+  async findKnown(
     manager: EntityManager,
     departmentId: string,
-    matchIndexes: string[],
-    phoneIndexes: string[],
-  ) {
-    // One person per index; min() keeps the choice deterministic when an undone merge left two.
-    const hits: { kind: 'm' | 'p'; idx: string; person_id: string }[] = await manager.query(
-      `SELECT 'm' AS kind, person_match_index AS idx, min(person_id) AS person_id FROM incident_subject
-        WHERE department_id = $1 AND person_match_index = ANY($2::text[]) AND person_id IS NOT NULL
-        GROUP BY person_match_index
-       UNION ALL
-       SELECT 'p', person_phone_index, min(person_id) FROM incident_subject
-        WHERE department_id = $1 AND person_phone_index = ANY($3::text[]) AND person_id IS NOT NULL
-        GROUP BY person_phone_index`,
-      [departmentId, matchIndexes, phoneIndexes],
-    );
+    subjects: readonly SubjectIndexes[],
+    already?: KnownPersons,
+  ): Promise<KnownPersons> {
+    const byMatchIndex = new Map(already?.byMatchIndex);
+    const byPhoneIndex = new Map(already?.byPhoneIndex);
+    const matchIndexes = distinct(subjects.map((s) => s.personMatchIndex));
+    const phoneIndexes = distinct(subjects.map((s) => s.personPhoneIndex));
+    if (matchIndexes.length + phoneIndexes.length === 0) return { byMatchIndex, byPhoneIndex };
+    const hits: { kind: IdentifierKind; idx: string; person_id: string; merged_into: string | null }[] =
+      await manager.query(
+        `SELECT i.kind, i.match_index AS idx, i.person_id, p.merged_into
+           FROM person_identifier i
+           JOIN person p ON p.department_id = i.department_id AND p.id = i.person_id
+          WHERE i.department_id = $1
+            AND ((i.kind = 'dob' AND i.match_index = ANY($2::text[])) OR (i.kind = 'phone' AND i.match_index = ANY($3::text[])))`,
+        [departmentId, matchIndexes, phoneIndexes],
+      );
     const mergedInto = new Map<string, string>();
-    if (hits.length > 0) {
+    const merged = distinct(hits.map((h) => (h.merged_into ? h.person_id : null)));
+    if (merged.length > 0) {
       const edges: { id: string; merged_into: string }[] = await manager.query(
         `WITH RECURSIVE chain AS (
            SELECT id, merged_into FROM person WHERE department_id = $1 AND id = ANY($2::text[])
@@ -100,14 +132,12 @@ export class PersonMatcher {
            SELECT p.id, p.merged_into FROM person p JOIN chain c ON p.id = c.merged_into WHERE p.department_id = $1
          )
          SELECT id, merged_into FROM chain WHERE merged_into IS NOT NULL`,
-        [departmentId, distinct(hits.map((h) => h.person_id))],
+        [departmentId, merged],
       );
       for (const e of edges) mergedInto.set(e.id, e.merged_into);
     }
-    const byMatchIndex = new Map<string, string>();
-    const byPhoneIndex = new Map<string, string>();
     for (const h of hits)
-      (h.kind === 'm' ? byMatchIndex : byPhoneIndex).set(h.idx, resolveMergedPerson(h.person_id, mergedInto));
+      (h.kind === 'dob' ? byMatchIndex : byPhoneIndex).set(h.idx, resolveMergedPerson(h.person_id, mergedInto));
     return { byMatchIndex, byPhoneIndex };
   }
 }

@@ -1,4 +1,4 @@
-import { decidePersons, personLockKeys, resolveMergedPerson } from './person-matching';
+import { decidePersons, personLockKeys, resolveMergedPerson, unknownIndexes } from './person-matching';
 
 const ids = () => {
   let n = 0;
@@ -57,6 +57,47 @@ describe('decidePersons', () => {
     );
     expect(d.personBySubject.get('s1')).toBe('per_a');
     expect(next.personBySubject.get('s2')).toBe('per_b');
+  });
+});
+
+describe('decidePersons: new identifiers', () => {
+  const known = { byMatchIndex: new Map([['M1', 'per_a']]), byPhoneIndex: new Map([['P1', 'per_b']]) };
+  it.each([
+    ['a known index adds nothing', [s('s1', 'M1', null)], []],
+    ['a known person with a new phone gets that phone', [s('s1', 'M1', 'P9')], [['phone', 'P9', 'per_a']]],
+    ['a phone match with a new dob gets that dob', [s('s1', 'M9', 'P1')], [['dob', 'M9', 'per_b']]],
+    [
+      'a new person gets both of its indexes',
+      [s('s1', 'M8', 'P8')],
+      [
+        ['dob', 'M8', 'per_new1'],
+        ['phone', 'P8', 'per_new1'],
+      ],
+    ],
+    [
+      'the first subject of a batch holding an index keeps it',
+      [s('s1', null, 'P7'), s('s2', 'M7', 'P7'), s('s3', null, 'P7')],
+      [
+        ['phone', 'P7', 'per_new1'],
+        ['dob', 'M7', 'per_new1'],
+      ],
+    ],
+    ['no index, no identifier (but a new person)', [s('s1', null, null)], []],
+  ])('%s', (_name, subjects, expected) => {
+    const d = decidePersons(subjects, known, ids());
+    expect(d.newIdentifiers.map((i) => [i.kind, i.index, i.personId])).toEqual(expected);
+  });
+});
+
+describe('unknownIndexes', () => {
+  const known = { byMatchIndex: new Map([['M1', 'per_a']]), byPhoneIndex: new Map([['P1', 'per_b']]) };
+  it.each([
+    ['a frequent contact under known indexes creates nothing (no lock)', [s('s1', 'M1', 'P1')], []],
+    ['only the unknown index of a subject is kept', [s('s1', 'M1', 'P2')], [s('s1', null, 'P2')]],
+    ['a new identity keeps both', [s('s1', 'M2', 'P2')], [s('s1', 'M2', 'P2')]],
+    ['a subject without indexes needs no lock', [s('s1', null, null)], []],
+  ])('%s', (_name, subjects, expected) => {
+    expect(unknownIndexes(subjects, known)).toEqual(expected);
   });
 });
 

@@ -14,11 +14,23 @@ export interface KnownPersons {
   byPhoneIndex: ReadonlyMap<string, string>;
 }
 
+/** The two kinds of identifier a person is found by (person_identifier.kind). */
+export type IdentifierKind = 'dob' | 'phone';
+
+/** One row of person_identifier: (department, kind, blind index) → person. */
+export interface PersonIdentifier {
+  kind: IdentifierKind;
+  index: string;
+  personId: string;
+}
+
 export interface PersonDecision {
   /** subject id → person id */
   personBySubject: Map<string, string>;
   /** Persons to create, in the order they were first needed. */
   newPersonIds: string[];
+  /** Indexes no person held yet, each with the person it now identifies (first subject wins). */
+  newIdentifiers: PersonIdentifier[];
 }
 
 /** Random person id (never derived from PHI). */
@@ -39,6 +51,7 @@ export function decidePersons(
   const byPhone = new Map(known.byPhoneIndex);
   const personBySubject = new Map<string, string>();
   const newPersonIds: string[] = [];
+  const newIdentifiers: PersonIdentifier[] = [];
   for (const s of subjects) {
     let person =
       (s.personMatchIndex && byMatch.get(s.personMatchIndex)) ||
@@ -49,11 +62,34 @@ export function decidePersons(
       newPersonIds.push(person);
     }
     // First assignment wins: a later subject never re-points an index another person holds.
-    if (s.personMatchIndex && !byMatch.has(s.personMatchIndex)) byMatch.set(s.personMatchIndex, person);
-    if (s.personPhoneIndex && !byPhone.has(s.personPhoneIndex)) byPhone.set(s.personPhoneIndex, person);
+    if (s.personMatchIndex && !byMatch.has(s.personMatchIndex)) {
+      byMatch.set(s.personMatchIndex, person);
+      newIdentifiers.push({ kind: 'dob', index: s.personMatchIndex, personId: person });
+    }
+    if (s.personPhoneIndex && !byPhone.has(s.personPhoneIndex)) {
+      byPhone.set(s.personPhoneIndex, person);
+      newIdentifiers.push({ kind: 'phone', index: s.personPhoneIndex, personId: person });
+    }
     personBySubject.set(s.id, person);
   }
-  return { personBySubject, newPersonIds };
+  return { personBySubject, newPersonIds, newIdentifiers };
+}
+
+/**
+ * What matching the subjects would create: each subject reduced to the indexes no person holds
+ * yet (the rest set to null), subjects with none left dropped. Only these indexes need the
+ * advisory locks (a new person, or a new index of a known person). A report about a known
+ * person under known indexes creates nothing and takes no lock, so such reports never wait
+ * for each other however many incidents the person has.
+ */
+export function unknownIndexes(subjects: readonly SubjectIndexes[], known: KnownPersons): SubjectIndexes[] {
+  const out: SubjectIndexes[] = [];
+  for (const s of subjects) {
+    const m = s.personMatchIndex !== null && !known.byMatchIndex.has(s.personMatchIndex) ? s.personMatchIndex : null;
+    const p = s.personPhoneIndex !== null && !known.byPhoneIndex.has(s.personPhoneIndex) ? s.personPhoneIndex : null;
+    if (m !== null || p !== null) out.push({ id: s.id, personMatchIndex: m, personPhoneIndex: p });
+  }
+  return out;
 }
 
 /** Follows person.merged_into to the person that absorbed it (cycle-safe: stops at a repeat). */

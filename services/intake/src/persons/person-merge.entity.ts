@@ -8,6 +8,8 @@ export class PersonMergeEntity {
   @Column('text', { name: 'source_person_id' }) sourcePersonId!: string;
   @Column('text', { name: 'target_person_id' }) targetPersonId!: string;
   @Column('text', { name: 'moved_subject_ids', array: true }) movedSubjectIds!: string[];
+  /** The person_identifier rows the merge re-pointed to the target; an undo gives back exactly these. */
+  @Column('jsonb', { name: 'moved_identifiers' }) movedIdentifiers!: { kind: 'dob' | 'phone'; index: string }[];
   @Column('text') reason!: string;
   @Column('text', { name: 'merged_by' }) mergedBy!: string;
   @Column('timestamptz', { name: 'merged_at' }) mergedAt!: Date;

@@ -44,6 +44,13 @@ export class MergePersonsService {
         [departmentId, sourceId, req.intoPersonId],
       );
       const movedIds = moved.map((r) => r.id);
+      // The merged person's identifiers now find the survivor; recorded so an undo gives back exactly these.
+      const movedIdentifiers = await updateReturning<{ kind: string; index: string }>(
+        em,
+        `UPDATE person_identifier SET person_id = $3 WHERE department_id = $1 AND person_id = $2
+         RETURNING kind, match_index AS index`,
+        [departmentId, sourceId, req.intoPersonId],
+      );
       await em.query('UPDATE person SET merged_into = $2 WHERE id = $1 AND department_id = $3', [
         sourceId,
         req.intoPersonId,
@@ -51,9 +58,18 @@ export class MergePersonsService {
       ]);
       const mergeId = newId('pmg');
       const [row]: { merged_at: Date }[] = await em.query(
-        `INSERT INTO person_merge (id, department_id, source_person_id, target_person_id, moved_subject_ids, reason, merged_by)
-         VALUES ($1, $2, $3, $4, $5::text[], $6, $7) RETURNING merged_at`,
-        [mergeId, departmentId, sourceId, req.intoPersonId, movedIds, req.reason, principal.subject],
+        `INSERT INTO person_merge (id, department_id, source_person_id, target_person_id, moved_subject_ids, moved_identifiers, reason, merged_by)
+         VALUES ($1, $2, $3, $4, $5::text[], $6::jsonb, $7, $8) RETURNING merged_at`,
+        [
+          mergeId,
+          departmentId,
+          sourceId,
+          req.intoPersonId,
+          movedIds,
+          JSON.stringify(movedIdentifiers),
+          req.reason,
+          principal.subject,
+        ],
       );
       const mergedAt = row!.merged_at.toISOString();
       await this.announce(em, departmentId, {
@@ -93,9 +109,10 @@ export class MergePersonsService {
         source_person_id: string;
         target_person_id: string;
         moved_subject_ids: string[];
+        moved_identifiers: { kind: string; index: string }[];
         undone_at: Date | null;
       }[] = await em.query(
-        'SELECT source_person_id, target_person_id, moved_subject_ids, undone_at FROM person_merge WHERE id = $1 AND department_id = $2 FOR UPDATE',
+        'SELECT source_person_id, target_person_id, moved_subject_ids, moved_identifiers, undone_at FROM person_merge WHERE id = $1 AND department_id = $2 FOR UPDATE',
         [mergeId, departmentId],
       );
       if (!merge) throw new NotFoundException('merge not found');
@@ -112,6 +129,13 @@ export class MergePersonsService {
         em,
         'UPDATE incident_subject SET person_id = $2 WHERE department_id = $1 AND id = ANY($3::text[]) AND person_id = $4 RETURNING id',
         [departmentId, merge.source_person_id, merge.moved_subject_ids, merge.target_person_id],
+      );
+      // Likewise only the identifiers the merge moved, and only where it put them.
+      await em.query(
+        `UPDATE person_identifier i SET person_id = $2
+           FROM jsonb_to_recordset($3::jsonb) AS m(kind text, index text)
+          WHERE i.department_id = $1 AND i.kind = m.kind AND i.match_index = m.index AND i.person_id = $4`,
+        [departmentId, merge.source_person_id, JSON.stringify(merge.moved_identifiers), merge.target_person_id],
       );
       await em.query('UPDATE person SET merged_into = NULL WHERE id = $1 AND department_id = $2', [
         merge.source_person_id,
