@@ -107,11 +107,11 @@ const SECTOR_BY_NEED: [TriageNeed, Sector][] = [
  * - nothing fired: no further action.
  */
 export function evaluate(ruleset: Ruleset, facts: TriageFacts, options: EvaluationOptions): Evaluation {
-  let risk: RiskLevel = 'none';
+  let risk = 'none' as RiskLevel;
   const needs = new Set<TriageNeed>();
   const pathways = new Set<TriagePathway>();
   const consultation = new Set<ConsultationReason>();
-  let sector: Sector | null = null;
+  let sector = null as Sector | null;
   const fired: FiredRule[] = [];
 
   ruleset.rules.some((rule: Rule, i) => {
