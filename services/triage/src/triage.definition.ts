@@ -1,3 +1,4 @@
+import { AuditLogTables1764979200000 } from '@cit/audit';
 import {
   messagingEntities,
   MessagingOutboxStatus1764633600000,
@@ -26,5 +27,8 @@ export const triageService: ServiceDefinition = {
     TriageTenancy1732700000210,
     TriageProgramStaff1732700000220,
     TriageCases1732700000240,
+    AuditLogTables1764979200000,
   ],
+  // The PHI access audit: the runtime role may read and append, never change or delete.
+  appendOnlyTables: ['audit_log'],
 };

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '@cit/audit';
 import { CasesModule } from './cases/cases.module';
 import { IncidentReportedHandler } from './intake-queue/incident-reported/incident-reported.handler';
 import { ListQueueController } from './intake-queue/list-queue/list-queue.http.controller';
@@ -6,7 +7,7 @@ import { ListQueueService } from './intake-queue/list-queue/list-queue.service';
 import { ProgramModule } from './program/program.module';
 
 @Module({
-  imports: [ProgramModule, CasesModule],
+  imports: [AuditModule.forService('triage'), ProgramModule, CasesModule],
   controllers: [IncidentReportedHandler, ListQueueController],
   providers: [ListQueueService],
 })

@@ -1,29 +1,28 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { ProgramSettingsService } from '../program/program-settings.service';
 
 /** What cases take from the department's program settings. */
 export interface CaseSettings {
   /** Follow-up offsets from case opening (ISO 8601 durations); the last repeats until the case closes. */
   cadence: string[];
   /** IANA time zone the department's reminders are counted in. */
-  timeZone?: string;
+  timeZone: string;
   /** Whether the department runs a jail-diversion program (cases then hold diversion plans). */
   diversionProgram: boolean;
 }
 
-/** The platform default (DESIGN: 24 h, 72 h, 7 days, then weekly) for a department that set nothing. */
-export const DEFAULT_CASE_SETTINGS: CaseSettings = {
-  cadence: ['PT24H', 'PT72H', 'P7D'],
-  diversionProgram: false,
-};
-
-/**
- * Reads the case-relevant program settings inside the caller's transaction. Program settings
- * are triage's program area; until a department stored them, the defaults apply.
- */
+/** Reads the case-relevant program settings (defaults until an admin saves them) inside the caller's transaction. */
 @Injectable()
 export class CaseSettingsReader {
-  async get(_manager: EntityManager, _departmentId: string): Promise<CaseSettings> {
-    return DEFAULT_CASE_SETTINGS;
+  constructor(private readonly program: ProgramSettingsService) {}
+
+  async get(manager: EntityManager, departmentId: string): Promise<CaseSettings> {
+    const { settings } = await this.program.get(manager, departmentId);
+    return {
+      cadence: settings.contactCadence,
+      timeZone: settings.timeZone,
+      diversionProgram: settings.diversionProgram,
+    };
   }
 }

@@ -1,14 +1,48 @@
 import { Module } from '@nestjs/common';
 import { ContactPreferenceStore } from '../persons/contact-preferences/contact-preference.store';
+import { ProgramModule } from '../program/program.module';
 import { CaseSettingsReader } from './case-settings';
+import { ChangeStatusController } from './change-status/change-status.http.controller';
+import { ChangeStatusService } from './change-status/change-status.service';
+import { DiversionPlanController } from './diversion-plan/diversion-plan.http.controller';
+import { DiversionPlanService } from './diversion-plan/diversion-plan.service';
+import { GetCaseController } from './get-case/get-case.http.controller';
+import { GetCaseService } from './get-case/get-case.service';
+import { ListCasesController } from './list-cases/list-cases.http.controller';
+import { ListCasesService } from './list-cases/list-cases.service';
+import { LogContactController } from './log-contact/log-contact.http.controller';
+import { LogContactService } from './log-contact/log-contact.service';
 import { OpenCaseForDecisionService } from './open-case/open-case-for-decision.service';
+import { OpenCaseController } from './open-case/open-case.http.controller';
+import { OpenCaseService } from './open-case/open-case.service';
 
 /**
- * Care-coordination cases. Exports OpenCaseForDecisionService for triage decisions (a decision
- * that needs follow-up opens a case or joins the person's active case, in the decision's transaction).
+ * Care-coordination cases: listing, reading, opening by hand, the outreach log, the status
+ * lifecycle and diversion plans. Exports OpenCaseForDecisionService for triage decisions (a
+ * decision that needs follow-up opens a case or joins the person's active case, in the
+ * decision's transaction) and ContactPreferenceStore.
  */
 @Module({
-  providers: [OpenCaseForDecisionService, CaseSettingsReader, ContactPreferenceStore],
-  exports: [OpenCaseForDecisionService],
+  imports: [ProgramModule],
+  controllers: [
+    ListCasesController,
+    OpenCaseController,
+    GetCaseController,
+    LogContactController,
+    ChangeStatusController,
+    DiversionPlanController,
+  ],
+  providers: [
+    OpenCaseForDecisionService,
+    CaseSettingsReader,
+    ContactPreferenceStore,
+    ListCasesService,
+    GetCaseService,
+    OpenCaseService,
+    LogContactService,
+    ChangeStatusService,
+    DiversionPlanService,
+  ],
+  exports: [OpenCaseForDecisionService, ContactPreferenceStore],
 })
 export class CasesModule {}
