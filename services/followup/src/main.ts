@@ -1,5 +1,5 @@
 import { bootstrapService } from '@cit/service-kit';
 import { followupService } from './followup.definition';
-import { FollowupModule } from './followup.module';
+import { FollowupAppModule } from './followup.module';
 
-void bootstrapService(followupService, FollowupModule);
+void bootstrapService(followupService, FollowupAppModule);

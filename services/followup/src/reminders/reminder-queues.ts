@@ -1,0 +1,107 @@
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { SERVICE_ENV, type ServiceEnv } from '@cit/service-kit';
+import { Queue, type JobsOptions } from 'bullmq';
+import type { RedisOptions } from 'ioredis';
+import { FOLLOWUP_OPTIONS, NOTIFICATION_QUEUE, REMINDER_QUEUE, type FollowupOptions } from './followup-options';
+
+/** Job data: ids only, never PHI (BullMQ job data sits in Redis and in Bull Board). */
+export interface ReminderJobData {
+  departmentId: string;
+  reminderId: string;
+}
+export interface NotificationJobData {
+  departmentId: string;
+  notificationId: string;
+}
+
+/** A reminder to put on the delayed queue. */
+export interface ReminderToEnqueue {
+  id: string;
+  departmentId: string;
+  dueAt: Date;
+}
+
+const REMINDER_JOB: JobsOptions = {
+  // Completed jobs leave Redis (PostgreSQL records the firing); the job id is per occurrence,
+  // so no retained job can swallow a later occurrence either way.
+  removeOnComplete: true,
+  removeOnFail: { age: 7 * 24 * 3600 },
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 1000 },
+};
+
+/**
+ * Connection options BullMQ opens (and closes) itself: maxRetriesPerRequest null, so blocking
+ * commands wait out a reconnect instead of failing the worker.
+ */
+export function bullConnection(url: string, name: string): RedisOptions {
+  const u = new URL(url);
+  return {
+    host: u.hostname,
+    port: Number(u.port || 6379),
+    db: Number(u.pathname.replace('/', '') || 0),
+    ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
+    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
+    ...(u.protocol === 'rediss:' ? { tls: {} } : {}),
+    maxRetriesPerRequest: null,
+    enableReadyCheck: false,
+    connectionName: name,
+  };
+}
+
+/** The reminder and notification queues (producers side); workers live in ReminderWorkers. */
+@Injectable()
+export class ReminderQueues implements OnApplicationShutdown {
+  readonly reminders: Queue<ReminderJobData>;
+  readonly notifications: Queue<NotificationJobData>;
+
+  constructor(
+    @Inject(SERVICE_ENV) env: ServiceEnv,
+    @Inject(FOLLOWUP_OPTIONS) readonly options: FollowupOptions,
+  ) {
+    const opts = { connection: bullConnection(env.REDIS_URL, 'cit-followup-queues'), prefix: options.queuePrefix };
+    this.reminders = new Queue<ReminderJobData>(REMINDER_QUEUE, opts);
+    this.notifications = new Queue<NotificationJobData>(NOTIFICATION_QUEUE, opts);
+  }
+
+  /** Adds delayed jobs (delay from the due time; past due = now). An existing job with the same id is left alone. */
+  async enqueueReminders(rows: readonly ReminderToEnqueue[], now = Date.now()): Promise<void> {
+    for (let i = 0; i < rows.length; i += 1000) {
+      await this.reminders.addBulk(
+        rows.slice(i, i + 1000).map((r) => ({
+          name: 'fire',
+          data: { departmentId: r.departmentId, reminderId: r.id },
+          opts: { ...REMINDER_JOB, jobId: r.id, delay: Math.max(0, r.dueAt.getTime() - now) },
+        })),
+      );
+    }
+  }
+
+  /** Removes the jobs of cancelled or superseded reminders (best effort: the worker skips them anyway). */
+  async removeReminderJobs(ids: readonly string[]): Promise<void> {
+    await Promise.all(ids.map((id) => this.reminders.remove(id).catch(() => 0)));
+  }
+
+  async enqueueNotifications(rows: readonly { id: string; departmentId: string }[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.notifications.addBulk(
+      rows.map((n) => ({
+        name: 'deliver',
+        data: { departmentId: n.departmentId, notificationId: n.id },
+        opts: {
+          jobId: n.id,
+          attempts: this.options.notificationAttempts,
+          backoff: { type: 'exponential', delay: this.options.notificationBackoffMs },
+          removeOnComplete: true,
+          // A failed delivery stays in Redis for ops (Bull Board, npm run ops -- jobs failed).
+          removeOnFail: false,
+        },
+      })),
+    );
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.reminders.close();
+    await this.notifications.close();
+  }
+}
