@@ -10,6 +10,7 @@ import type { ServiceDefinition } from '@cit/service-kit';
 import { TriageIntakeEntity } from './intake-queue/triage-intake.entity';
 import { TriageInitial1732700000200 } from './migrations/1732700000200-triage-initial';
 import { TriageProgramStaff1732700000220 } from './migrations/1732700000220-triage-program-staff';
+import { TriageRulesets1732700000221 } from './migrations/1732700000221-triage-rulesets';
 import { TriageCases1732700000240 } from './migrations/1732700000240-triage-cases';
 
 /** Behavioral-health triage and care coordination. */
@@ -26,6 +27,7 @@ export const triageService: ServiceDefinition = {
     TriageInitial1732700000200,
     TriageTenancy1732700000210,
     TriageProgramStaff1732700000220,
+    TriageRulesets1732700000221,
     TriageCases1732700000240,
     AuditLogTables1764979200000,
   ],

@@ -5,9 +5,10 @@ import { IncidentReportedHandler } from './intake-queue/incident-reported/incide
 import { ListQueueController } from './intake-queue/list-queue/list-queue.http.controller';
 import { ListQueueService } from './intake-queue/list-queue/list-queue.service';
 import { ProgramModule } from './program/program.module';
+import { RulesetsModule } from './rulesets/rulesets.module';
 
 @Module({
-  imports: [AuditModule.forService('triage'), ProgramModule, CasesModule],
+  imports: [AuditModule.forService('triage'), ProgramModule, RulesetsModule, CasesModule],
   controllers: [IncidentReportedHandler, ListQueueController],
   providers: [ListQueueService],
 })
