@@ -32,25 +32,53 @@ export class OutboxWriter {
   /** Appends events in the given order (their seq, and so their publish order, follows it). */
   async appendMany(manager: EntityManager, events: readonly CloudEvent[], options: AppendOptions = {}): Promise<void> {
     if (events.length === 0) return;
-    if (!manager.queryRunner?.isTransactionActive) {
-      // Outside a transaction the event could commit without the state change (or vice versa).
-      throw new Error('OutboxWriter: append must run inside a transaction (pass the transaction EntityManager)');
-    }
-    const params: unknown[] = [];
-    const rows: string[] = [];
-    for (const event of events) {
+    assertTransaction(manager);
+    const { sql, params } = this.insertStatement(events, options);
+    await manager.query(sql, params);
+  }
+
+  /**
+   * The validated INSERT of appendMany without running it, for a caller that folds it into
+   * one statement with its own writes (fewer round trips on a hot path). The caller must run
+   * it in the transaction of the state change; events keep the given order.
+   */
+  insertStatement(events: readonly CloudEvent[], options: AppendOptions = {}): { sql: string; params: unknown[] } {
+    if (events.length === 0) throw new Error('OutboxWriter: no events to insert');
+    const n = events.length;
+    const ids = new Array<string>(n);
+    const topics = new Array<string>(n);
+    const keys = new Array<string>(n);
+    const types = new Array<string>(n);
+    const payloads = new Array<string>(n);
+    const departments = new Array<string | undefined>(n);
+    for (let i = 0; i < n; i++) {
+      const event = events[i]!;
       const checked = this.validate(event);
       if (!checked.ok) throw new Error(`OutboxWriter: invalid event ${event.id} (${event.type}): ${checked.error}`);
-      const topic = options.topic ?? this.topicFor(event.type);
-      const base = params.length;
-      params.push(event.id, topic, event.subject, event.type, JSON.stringify(event), event.departmentid);
-      rows.push(`($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}::jsonb, $${base + 6})`);
+      ids[i] = event.id;
+      topics[i] = options.topic ?? this.topicFor(event.type);
+      keys[i] = event.subject;
+      types[i] = event.type;
+      payloads[i] = JSON.stringify(event);
+      departments[i] = event.departmentid;
     }
-    // One multi-row INSERT: identity values are assigned in VALUES order. The row's
-    // department is the event's; row-level security refuses one outside the transaction's tenant.
-    await manager.query(
-      `INSERT INTO outbox (id, topic, message_key, event_type, payload, department_id) VALUES ${rows.join(', ')}`,
-      params,
-    );
+    // Six array parameters whatever the number of events; WITH ORDINALITY keeps the given
+    // order, so identity values (seq) follow it. The row's department is the event's;
+    // row-level security refuses one outside the transaction's tenant.
+    return {
+      sql: `INSERT INTO outbox (id, topic, message_key, event_type, payload, department_id)
+            SELECT id, topic, message_key, event_type, payload::jsonb, department_id
+              FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
+                   WITH ORDINALITY AS e(id, topic, message_key, event_type, payload, department_id, ord)
+             ORDER BY ord`,
+      params: [ids, topics, keys, types, payloads, departments],
+    };
+  }
+}
+
+function assertTransaction(manager: EntityManager): void {
+  if (!manager.queryRunner?.isTransactionActive) {
+    // Outside a transaction the event could commit without the state change (or vice versa).
+    throw new Error('OutboxWriter: append must run inside a transaction (pass the transaction EntityManager)');
   }
 }

@@ -4,7 +4,7 @@ import { createLogger } from '@cit/observability';
 import type { EntityManager } from 'typeorm';
 import { ReviewItemEntity } from './review-item.entity';
 import { coveredCategories, screenIncident, uncoveredReasons, type ScreeningReason } from './screening';
-import { ScreeningRulesStore } from './screening-rules.store';
+import { ScreeningRulesStore, type DepartmentScreeningRules } from './screening-rules.store';
 
 /** What screening needs of an incident. The narrative is plaintext in memory only: never stored or logged here. */
 export interface IncidentToScreen {
@@ -71,7 +71,7 @@ export class ReviewScreener {
       [newId('rvw'), incident.incidentId, incident.departmentId, JSON.stringify(reasons), covered],
     );
     const row = rows[0];
-    this.logger.info(
+    this.logger.debug(
       {
         departmentId: incident.departmentId,
         incidentId: incident.incidentId,
@@ -82,6 +82,53 @@ export class ReviewScreener {
       'incident queued for behavioral-health review',
     );
     return reasons;
+  }
+
+  /**
+   * Screens new incidents (no review item can exist for them yet) and returns the one INSERT
+   * of their review items for the caller to run in the incidents' transaction (the create
+   * path folds it into its own statement), or null when nothing is suggested. Rules are read
+   * once per department of the batch.
+   */
+  async prepareNewIncidents(
+    manager: EntityManager,
+    incidents: readonly IncidentToScreen[],
+  ): Promise<{ sql: string; params: unknown[] } | null> {
+    const rulesByDepartment = new Map<string, DepartmentScreeningRules['rules']>();
+    const ids: string[] = [];
+    const incidentIds: string[] = [];
+    const departments: string[] = [];
+    const reasonLists: string[] = [];
+    for (const incident of incidents) {
+      let rules = rulesByDepartment.get(incident.departmentId);
+      if (!rules) {
+        rules = (await this.rules.rulesFor(manager, incident.departmentId)).rules;
+        rulesByDepartment.set(incident.departmentId, rules);
+      }
+      const reasons = screenIncident(
+        {
+          callType: incident.callType,
+          narrative: incident.narrative,
+          observations: incident.observations,
+          coding: incident.coding,
+        },
+        rules,
+      );
+      if (reasons.length === 0) continue;
+      ids.push(newId('rvw'));
+      incidentIds.push(incident.incidentId);
+      departments.push(incident.departmentId);
+      reasonLists.push(JSON.stringify(reasons));
+    }
+    if (ids.length === 0) return null;
+    if (this.logger.isLevelEnabled('debug'))
+      this.logger.debug({ incidentIds, reviewItemIds: ids }, 'incidents queued for behavioral-health review');
+    return {
+      sql: `INSERT INTO review_item (id, incident_id, department_id, reasons, status)
+            SELECT id, inc, dept, reasons::jsonb, 'pending'
+              FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS r(id, inc, dept, reasons)`,
+      params: [ids, incidentIds, departments, reasonLists],
+    };
   }
 
   /**

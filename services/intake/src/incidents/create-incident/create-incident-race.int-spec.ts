@@ -41,7 +41,7 @@ describe('incident creation under a unique-constraint race (real PostgreSQL)', (
   }
 
   /** Waits until n transactions of the app are blocked inserting an incident (they passed the pre-check). */
-  async function blockedInserts(n: number, statement = 'INSERT INTO incident (%'): Promise<void> {
+  async function blockedInserts(n: number, statement = '%INSERT INTO incident (%'): Promise<void> {
     const deadline = Date.now() + 15_000;
     for (;;) {
       const [{ waiting }] = await t.db.ownerDataSource.query(
@@ -72,7 +72,9 @@ describe('incident creation under a unique-constraint race (real PostgreSQL)', (
       const first = post(body(c)).then((r) => r);
       await blockedInserts(1);
       const second = post(body(c)).then((r) => r);
-      await blockedInserts(2);
+      // Past the pre-check too: it waits on the index or, the subject being the same person,
+      // behind the first request's person locks (persons are matched before the insert).
+      await blockedInserts(2, '%');
       // The other replica gives up: one waiting request wins the index, the other collides with it.
       await other.runner.rollbackTransaction();
       const results = await Promise.all([first, second]);

@@ -8,10 +8,10 @@ import { MicroBatcher, ProblemException, ProblemType, type BatchResult } from '@
 import { tenantTransaction } from '@cit/persistence';
 import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
 import { ReviewScreener } from '../../review-queue/review-screener.service';
-import { IdempotencyKeyEntity } from '../idempotency-key.entity';
 import { IncidentStore } from '../incident-store';
 import { incidentRecordFromRequest, incidentReportedEvent, type IncidentRecord } from '../incident.mapper';
 import { IncidentPhiProtection } from '../phi-protection.service';
+import { combineStatements, type SqlStatement } from '../sql-statement';
 import { requestFingerprint } from './request-fingerprint';
 import { incidentCreatedEntries } from '../../audit/intake-audit';
 
@@ -121,7 +121,7 @@ export class CreateIncidentService {
     const knownCads = await this.findCads(em, cmds);
     const results: BatchResult<CreateIncidentResult>[] = [];
     const created: { cmd: CreateCommand; record: IncidentRecord }[] = [];
-    const newKeys: IdempotencyKeyEntity[] = [];
+    const newKeys: NewIdempotencyKey[] = [];
     const now = new Date();
     // One data key for the batch; the plaintext of each token is kept for the response.
     const { protect, plaintext } = this.phi.session({ keepPlaintext: true });
@@ -168,41 +168,48 @@ export class CreateIncidentService {
       }
     }
 
-    if (created.length) await this.store(em, created);
-    if (newKeys.length) await em.insert(IdempotencyKeyEntity, newKeys);
-    if (created.length) {
-      await this.outbox.appendMany(
-        em,
-        created.map(({ cmd, record }) => incidentReportedEvent(record, cmd)),
+    if (!created.length && !newKeys.length) return results;
+    // Persons are matched first (their locks and lookups); then every row of the batch is
+    // written in one statement: incidents, subjects, review items, idempotency keys and
+    // outbox events (one round trip instead of one per table and per review item).
+    const statements: SqlStatement[] = created.length
+      ? await this.incidents.prepareInsert(
+          em,
+          created.map((c) => c.record),
+        )
+      : [];
+    const review = created.length
+      ? await this.screener.prepareNewIncidents(
+          em,
+          created.map(({ cmd, record }) => ({
+            incidentId: record.id,
+            departmentId: record.departmentId,
+            callType: cmd.req.callType,
+            narrative: cmd.req.narrative,
+            observations: cmd.req.behavioralHealth.observations,
+            coding: cmd.req.behavioralHealth,
+          })),
+        )
+      : null;
+    if (review) statements.push(review);
+    if (newKeys.length) statements.push(idempotencyKeysInsert(newKeys));
+    if (created.length)
+      statements.push(
+        this.outbox.insertStatement(created.map(({ cmd, record }) => incidentReportedEvent(record, cmd))),
       );
-      this.logger.info({ incidentIds: created.map((c) => c.record.id), batch: cmds.length }, 'incidents reported');
-    }
+    const { sql, params } = combineStatements(statements);
+    await em.query(sql, params);
     // PHI access audit of each creation, in this transaction; last, so the department's chain
-    // lock is held only until the commit.
+    // lock is held only until the commit (and never while an insert waits on a unique index).
     await this.audit.appendEach(
       em,
       created.flatMap(({ cmd, record }) =>
         cmd.audit ? [{ context: cmd.audit, entries: incidentCreatedEntries(record) }] : [],
       ),
     );
+    if (created.length && this.logger.isLevelEnabled('debug'))
+      this.logger.debug({ incidentIds: created.map((c) => c.record.id), batch: cmds.length }, 'incidents reported');
     return results;
-  }
-
-  private async store(em: EntityManager, created: { cmd: CreateCommand; record: IncidentRecord }[]): Promise<void> {
-    await this.incidents.insert(
-      em,
-      created.map((c) => c.record),
-    );
-    for (const { cmd, record } of created) {
-      await this.screener.screenIncident(em, {
-        incidentId: record.id,
-        departmentId: record.departmentId,
-        callType: cmd.req.callType,
-        narrative: cmd.req.narrative,
-        observations: cmd.req.behavioralHealth.observations,
-        coding: cmd.req.behavioralHealth,
-      });
-    }
   }
 
   /** Serializes requests carrying the same key (so the second sees the first's row) and returns the keys already used. */
@@ -237,6 +244,28 @@ export class CreateIncidentService {
     for (const r of rows) known.set(keyOf(r.department_id, r.cad_call_number), r.id);
     return known;
   }
+}
+
+interface NewIdempotencyKey {
+  departmentId: string;
+  key: string;
+  requestHash: string;
+  incidentId: string;
+  createdAt: Date;
+}
+
+function idempotencyKeysInsert(keys: readonly NewIdempotencyKey[]): SqlStatement {
+  return {
+    sql: `INSERT INTO idempotency_key (department_id, key, request_hash, incident_id, created_at)
+          SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[])`,
+    params: [
+      keys.map((k) => k.departmentId),
+      keys.map((k) => k.key),
+      keys.map((k) => k.requestHash),
+      keys.map((k) => k.incidentId),
+      keys.map((k) => k.createdAt.toISOString()),
+    ],
+  };
 }
 
 function isUniqueViolation(err: unknown): boolean {
