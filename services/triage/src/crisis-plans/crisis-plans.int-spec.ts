@@ -1,0 +1,114 @@
+import { Module } from '@nestjs/common';
+import { AuditModule } from '@cit/audit';
+import { tenantTransaction } from '@cit/persistence';
+import request from 'supertest';
+import { startTriageTestApp, type TriageTestApp } from '../testing/triage-test-app';
+import { CrisisPlansModule } from './crisis-plans.module';
+import { CrisisPlansService } from './crisis-plans.service';
+
+@Module({ imports: [AuditModule.forService('triage'), CrisisPlansModule] })
+class CrisisPlansFeature {}
+
+// Crisis response plans on the real database (runtime role under RLS), with the PHI access audit.
+describe('crisis response plans', () => {
+  let t: TriageTestApp;
+  const tokens: Record<string, string> = {};
+  const http = () => request(t.url);
+  const as = (who: string) => ({ authorization: `Bearer ${tokens[who]}` });
+  const person = 'per_0000000000000000000000000000d001';
+  const plan = {
+    content: {
+      whoToCall: [{ name: 'Maria Souza', relationship: 'family', phone: '+1 617 555 0142' }],
+      whatHelps: ['Speak slowly'],
+      whatEscalates: ['Raised voices'],
+      safetyNotes: 'Startles at sirens',
+      preferredLanguage: 'pt-BR',
+    },
+    reviewDate: '2099-03-01',
+  };
+
+  beforeAll(async () => {
+    t = await startTriageTestApp('triage_crisis_plans', { feature: CrisisPlansFeature });
+    for (const [who, role, dept] of [
+      ['coordinator', 'coordinator', 'dept-a'],
+      ['clinician', 'clinician', 'dept-a'],
+      ['officer', 'officer', 'dept-a'],
+      ['otherCoordinator', 'coordinator', 'dept-b'],
+    ] as const)
+      tokens[who] = await t.token(role, dept, `${who}-1`);
+  });
+  afterAll(() => t?.close());
+
+  it('a coordinator writes versions (encrypted at rest); the current one is read back; older versions are kept', async () => {
+    const hasPlan = () =>
+      tenantTransaction(t.db.dataSource, 'dept-a', (em) =>
+        t.app.get(CrisisPlansService).hasCurrentPlan(em, 'dept-a', person),
+      );
+    expect(await hasPlan()).toBe(false);
+    const v1 = await http()
+      .put(`/v1/persons/${person}/crisis-plan`)
+      .set(as('coordinator'))
+      .send({ ...plan, expectedVersion: 0 })
+      .expect(200);
+    expect(v1.body).toMatchObject({ personId: person, version: 1, reviewDate: '2099-03-01', reviewDue: false });
+    expect(await hasPlan()).toBe(true);
+    const v2 = await http()
+      .put(`/v1/persons/${person}/crisis-plan`)
+      .set(as('coordinator'))
+      .send({ ...plan, content: { ...plan.content, whatHelps: ['Music'] }, expectedVersion: 1 })
+      .expect(200);
+    expect(v2.body.version).toBe(2);
+    const stale = await http()
+      .put(`/v1/persons/${person}/crisis-plan`)
+      .set(as('coordinator'))
+      .send({ ...plan, expectedVersion: 1 })
+      .expect(409);
+    expect(stale.body.detail).toContain('expectedVersion');
+
+    const read = await http().get(`/v1/persons/${person}/crisis-plan`).set(as('clinician')).expect(200);
+    expect(read.body).toMatchObject({ version: 2, content: { whatHelps: ['Music'], preferredLanguage: 'pt-BR' } });
+
+    const rows = await t.db.ownerDataSource.query(
+      'SELECT version, content_ciphertext, retired_at FROM crisis_plan WHERE person_id = $1 ORDER BY version',
+      [person],
+    );
+    expect(rows.map((r: { version: number; retired_at: Date | null }) => [r.version, r.retired_at === null])).toEqual([
+      [1, false],
+      [2, true],
+    ]);
+    for (const r of rows) {
+      expect(r.content_ciphertext).toMatch(/^enc:v1:/);
+      expect(r.content_ciphertext).not.toMatch(/Maria|sirens|Music/);
+    }
+    const audit = await t.db.ownerDataSource.query(
+      `SELECT action, record_type, actor_subject FROM audit_log WHERE $1 = ANY(person_ids) ORDER BY seq`,
+      [person],
+    );
+    expect(audit).toEqual([
+      { action: 'create', record_type: 'crisis-plan', actor_subject: 'coordinator-1' },
+      { action: 'create', record_type: 'crisis-plan', actor_subject: 'coordinator-1' },
+      { action: 'read', record_type: 'crisis-plan', actor_subject: 'clinician-1' },
+    ]);
+  });
+
+  it('refuses bad input naming the field; other departments and officers do not see plans here', async () => {
+    for (const [body, field] of [
+      [{ ...plan, reviewDate: '2001-01-01' }, 'reviewDate'],
+      [{ ...plan, content: { ...plan.content, preferredLanguage: 'Portuguese!' } }, 'content.preferredLanguage'],
+      [
+        { ...plan, content: { ...plan.content, whoToCall: [{ name: 'X', relationship: 'friend' }] } },
+        'content.whoToCall.0.relationship',
+      ],
+    ] as const) {
+      const res = await http().put(`/v1/persons/${person}/crisis-plan`).set(as('coordinator')).send(body).expect(400);
+      expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+    }
+    await http().get(`/v1/persons/${person}/crisis-plan`).set(as('otherCoordinator')).expect(404);
+    await http().get(`/v1/persons/${person}/crisis-plan`).set(as('officer')).expect(403);
+    const [{ count }] = await t.db.ownerDataSource.query(
+      'SELECT count(*)::int AS count FROM crisis_plan WHERE person_id = $1',
+      [person],
+    );
+    expect(count).toBe(2);
+  });
+});
