@@ -40,12 +40,12 @@ export class ReminderWorkers implements OnApplicationBootstrap, BeforeApplicatio
     };
     const reminders = new Worker<ReminderJobData>(REMINDER_QUEUE, (job, token) => this.fireJob(job, token), {
       ...common,
-      connection: bullConnection(this.env.REDIS_URL, 'cit-followup-reminder-worker'),
+      connection: bullConnection(this.env.REDIS_URL, `${this.options.queuePrefix}-reminder-worker`),
       concurrency: this.options.concurrency,
     });
     const notifications = new Worker<NotificationJobData>(NOTIFICATION_QUEUE, (job) => this.deliverJob(job), {
       ...common,
-      connection: bullConnection(this.env.REDIS_URL, 'cit-followup-notification-worker'),
+      connection: bullConnection(this.env.REDIS_URL, `${this.options.queuePrefix}-notification-worker`),
       concurrency: this.options.concurrency,
     });
     for (const w of [reminders, notifications]) {
