@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { ContactPreferenceStore } from '../persons/contact-preferences/contact-preference.store';
+import { PersonsModule } from '../persons/persons.module';
 import { ProgramModule } from '../program/program.module';
 import { CaseSettingsReader } from './case-settings';
 import { ChangeStatusController } from './change-status/change-status.http.controller';
@@ -20,10 +20,10 @@ import { OpenCaseService } from './open-case/open-case.service';
  * Care-coordination cases: listing, reading, opening by hand, the outreach log, the status
  * lifecycle and diversion plans. Exports OpenCaseForDecisionService for triage decisions (a
  * decision that needs follow-up opens a case or joins the person's active case, in the
- * decision's transaction) and ContactPreferenceStore.
+ * decision's transaction).
  */
 @Module({
-  imports: [ProgramModule],
+  imports: [ProgramModule, PersonsModule],
   controllers: [
     ListCasesController,
     OpenCaseController,
@@ -35,7 +35,6 @@ import { OpenCaseService } from './open-case/open-case.service';
   providers: [
     OpenCaseForDecisionService,
     CaseSettingsReader,
-    ContactPreferenceStore,
     ListCasesService,
     GetCaseService,
     OpenCaseService,
@@ -43,6 +42,6 @@ import { OpenCaseService } from './open-case/open-case.service';
     ChangeStatusService,
     DiversionPlanService,
   ],
-  exports: [OpenCaseForDecisionService, ContactPreferenceStore],
+  exports: [OpenCaseForDecisionService],
 })
 export class CasesModule {}

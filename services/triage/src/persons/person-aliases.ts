@@ -12,3 +12,16 @@ export function personAndAliasesSql(dept: string, person: string): string {
        WHERE m.department_id = ${dept} AND m.record_type = 'person' AND m.undone_at IS NULL)
     SELECT person_id FROM aliases`;
 }
+
+/**
+ * SQL for "this person and every person it is currently merged into" (the chain upwards):
+ * the persons whose effective preference or plan a change to this person's affects.
+ */
+export function personAndSurvivorsSql(dept: string, person: string): string {
+  return `WITH RECURSIVE survivors(person_id) AS (
+      SELECT ${person}::text
+      UNION
+      SELECT m.to_person_id FROM person_move m JOIN survivors s ON m.record_id = s.person_id
+       WHERE m.department_id = ${dept} AND m.record_type = 'person' AND m.undone_at IS NULL)
+    SELECT person_id FROM survivors`;
+}
