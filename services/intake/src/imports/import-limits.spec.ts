@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { importLimitsFromEnv, ImportLimitError, ImportProblem } from './import-limits';
 
 describe('import limits', () => {
@@ -9,7 +10,10 @@ describe('import limits', () => {
       maxRows: 5_000_000,
       maxConcurrentPerDepartment: 2,
       requestTimeoutMs: 7_200_000,
+      workers: Math.max(1, availableParallelism() - 1),
     });
+    expect(importLimitsFromEnv({ INTAKE_IMPORT_WORKERS: '3' }).workers).toBe(3);
+    expect(() => importLimitsFromEnv({ INTAKE_IMPORT_WORKERS: '0' })).toThrow('INTAKE_IMPORT_WORKERS');
   });
 
   it('reads each variable and names a bad one', () => {

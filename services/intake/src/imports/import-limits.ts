@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { HttpStatus } from '@nestjs/common';
 import { problemType } from '@cit/contracts';
 import { ProblemException } from '@cit/service-kit';
@@ -28,6 +29,8 @@ export const importLimitsEnvSchema = z.object({
     .int()
     .min(1000)
     .default(2 * 60 * 60 * 1000),
+  /** Worker threads preparing import rows (validation, encryption, blind indexes); default: one per core but one, at least one. */
+  INTAKE_IMPORT_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
 });
 
 export interface ImportLimits {
@@ -37,6 +40,8 @@ export interface ImportLimits {
   maxRows: number;
   maxConcurrentPerDepartment: number;
   requestTimeoutMs: number;
+  /** Size of the preparation worker pool, shared by the imports of this process. */
+  workers: number;
 }
 
 /** Nest token of the ImportLimits in force. */
@@ -58,6 +63,7 @@ export function importLimitsFromEnv(env: NodeJS.ProcessEnv): ImportLimits {
     maxRows: e.INTAKE_IMPORT_MAX_ROWS,
     maxConcurrentPerDepartment: e.INTAKE_IMPORT_MAX_CONCURRENT,
     requestTimeoutMs: e.INTAKE_IMPORT_TIMEOUT_MS,
+    workers: e.INTAKE_IMPORT_WORKERS ?? Math.max(1, availableParallelism() - 1),
   };
 }
 
@@ -67,7 +73,7 @@ export const ImportProblem = {
   tooManyImports: problemType('too-many-imports'),
 } as const;
 
-export type ImportCap = Exclude<keyof ImportLimits, 'requestTimeoutMs'>;
+export type ImportCap = Exclude<keyof ImportLimits, 'requestTimeoutMs' | 'workers'>;
 
 /** A cap stopped the import. The message names the cap and a line number, never row content. */
 export class ImportLimitError extends Error {

@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import {
   decidePersons,
   newPersonId,
+  personCreationLockKey,
   personLockKeys,
   resolveMergedPerson,
   unknownIndexes,
@@ -63,9 +64,39 @@ export class PersonMatcher {
     let known = await this.findKnown(manager, departmentId, subjects);
     const creating = unknownIndexes(subjects, known);
     if (creating.length > 0) {
-      // Sorted keys: transactions sharing indexes wait for each other instead of deadlocking.
-      const lockKeys = personLockKeys(departmentId, creating);
-      await manager.query('SELECT pg_advisory_xact_lock(k) FROM unnest($1::int8[]) AS k', [lockKeys]);
+      // The department's creation lock shared (bulk imports take it exclusive), then the
+      // indexes' own locks in sorted order: transactions sharing indexes queue, never deadlock.
+      const lockKeys = [personCreationLockKey(departmentId), ...personLockKeys(departmentId, creating)];
+      await manager.query(
+        `SELECT CASE WHEN o = 1 THEN pg_advisory_xact_lock_shared(k) ELSE pg_advisory_xact_lock(k) END
+           FROM unnest($1::int8[]) WITH ORDINALITY AS l(k, o)`,
+        [lockKeys],
+      );
+      known = await this.findKnown(manager, departmentId, creating, known);
+    }
+    const decision = decidePersons(subjects, known, newPersonId);
+    await this.store(manager, departmentId, decision);
+    return decision.personBySubject;
+  }
+
+  /**
+   * assignPersons for a bulk import batch (thousands of subjects): the same lookup and rule,
+   * but a batch that must create persons takes the department's creation lock once,
+   * exclusively, instead of a lock per new index (which could exhaust the lock table).
+   */
+  async assignPersonsInBulk(
+    manager: EntityManager,
+    departmentId: string,
+    subjects: readonly SubjectIndexes[],
+  ): Promise<Map<string, string>> {
+    if (!manager.queryRunner?.isTransactionActive) {
+      throw new Error('PersonMatcher: must run inside a transaction (pass the transaction EntityManager)');
+    }
+    if (subjects.length === 0) return new Map();
+    let known = await this.findKnown(manager, departmentId, subjects);
+    const creating = unknownIndexes(subjects, known);
+    if (creating.length > 0) {
+      await manager.query('SELECT pg_advisory_xact_lock($1::int8)', [personCreationLockKey(departmentId)]);
       known = await this.findKnown(manager, departmentId, creating, known);
     }
     const decision = decidePersons(subjects, known, newPersonId);

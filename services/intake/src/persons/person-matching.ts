@@ -120,3 +120,14 @@ export function personLockKeys(departmentId: string, subjects: readonly SubjectI
   }
   return [...keys].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map(String);
 }
+
+/**
+ * The department's person-creation lock (signed int8 as a decimal string). A bulk import batch
+ * that must create persons takes it exclusively, once, instead of one lock per index; a single
+ * report that must create takes it shared before its per-index locks. So an import batch and
+ * the reports creating persons exclude each other, reports still only wait for reports
+ * creating the same identity, and nobody waits when nothing is created.
+ */
+export function personCreationLockKey(departmentId: string): string {
+  return createHash('sha256').update(`cit.intake.person-create\0${departmentId}`).digest().readBigInt64BE(0).toString();
+}

@@ -1,19 +1,17 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { Injectable } from '@nestjs/common';
 import { AuditTrail, currentAuditContext } from '@cit/audit';
-import { OutboxWriter } from '@cit/messaging';
+import { topicForEventType } from '@cit/contracts';
 import { tenantTransaction } from '@cit/persistence';
-import { DataSource } from 'typeorm';
-import { incidentReportedEvent, type IncidentRecord } from '../../incidents/incident.mapper';
-import { IncidentStore } from '../../incidents/incident-store';
-import { ReviewScreener, type IncidentToScreen } from '../../review-queue/review-screener.service';
+import type { PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { DataSource, type EntityManager } from 'typeorm';
 import { importBatchEntries } from '../../audit/intake-audit';
-
-/** A valid row, already mapped: PHI encrypted, blind indexes computed; what screening needs when the import asks for it. */
-export interface PreparedRow {
-  line: number;
-  record: IncidentRecord;
-  screening?: IncidentToScreen;
-}
+import { PersonMatcher } from '../../persons/person-matcher.service';
+import { ReviewScreener } from '../../review-queue/review-screener.service';
+import { copyField, INCIDENT_COPY_COLUMNS, SUBJECT_COPY_COLUMNS, subjectCopyLine } from './copy-text';
+import { withPersonIds, type PreparedImportRow } from './row-preparation';
 
 /** One stored line of the error report. */
 export interface RowErrorEntry {
@@ -24,7 +22,7 @@ export interface RowErrorEntry {
 
 /** What one transaction commits: the good rows, the error report lines, and the counters since the last batch. */
 export interface PreparedBatch {
-  rows: PreparedRow[];
+  rows: PreparedImportRow[];
   errors: RowErrorEntry[];
   rowsRead: number;
   rowsRejected: number;
@@ -46,18 +44,35 @@ export interface BatchOutcome {
   duplicate: number;
 }
 
+const INCIDENT_COLUMNS = INCIDENT_COPY_COLUMNS.join(', ');
+const SUBJECT_COLUMNS = SUBJECT_COPY_COLUMNS.join(', ');
+const OUTBOX_STAGE_COLUMNS = 'ord, id, topic, message_key, event_type, payload, department_id';
+const INCIDENT_TOPIC = topicForEventType('cit.incident.reported.v1');
+
+// Session-private staging tables without row-level security (COPY FROM refuses tables under
+// RLS): emptied at every commit, created once per pooled connection. The real tables get
+// their rows by INSERT ... SELECT, where the tenant policy checks every row.
+const STAGING_DDL = `DO $$ BEGIN
+  IF to_regclass('pg_temp.import_stage_incident') IS NULL THEN
+    CREATE TEMP TABLE import_stage_incident (LIKE incident INCLUDING DEFAULTS) ON COMMIT DELETE ROWS;
+    CREATE TEMP TABLE import_stage_subject (LIKE incident_subject INCLUDING DEFAULTS) ON COMMIT DELETE ROWS;
+    CREATE TEMP TABLE import_stage_outbox (ord int NOT NULL, id uuid NOT NULL, topic text NOT NULL, message_key text NOT NULL,
+      event_type text NOT NULL, payload text NOT NULL, department_id text NOT NULL) ON COMMIT DELETE ROWS;
+  END IF;
+END $$`;
+
 /**
- * Commits one batch of an import in one transaction with a handful of set-based statements
- * (unnest inserts): incidents (existing CAD/RMS numbers skipped by the unique indexes),
- * persons, subjects, review items and outbox events when asked, the error report and the
- * job counters.
+ * Commits one batch of an import in one transaction: the prepared rows are streamed with COPY
+ * into staging tables and merged set-based — incidents (CAD/RMS numbers the department already
+ * has are skipped by the unique indexes, so a re-run imports nothing twice), persons matched
+ * for the whole batch against person_identifier, subjects, review items and outbox events
+ * when asked — then the error report, the job counters and the audit entry.
  */
 @Injectable()
 export class ImportBatchWriter {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly store: IncidentStore,
-    private readonly outbox: OutboxWriter,
+    private readonly persons: PersonMatcher,
     private readonly screener: ReviewScreener,
     private readonly audit: AuditTrail,
   ) {}
@@ -67,21 +82,9 @@ export class ImportBatchWriter {
     const auditContext = currentAuditContext();
     if (!auditContext) throw new Error('import batches must run within an audited request');
     return tenantTransaction(this.dataSource, target.departmentId, async (em) => {
-      // A re-run skips what an earlier run stored: the department's CAD and RMS numbers are unique.
-      const inserted = await this.store.insert(
-        em,
-        batch.rows.map((r) => r.record),
-        { skipDuplicates: true },
-      );
-      const rows = batch.rows.filter((r) => inserted.has(r.record.id));
+      const rows = batch.rows.length ? await this.storeRows(em, target, batch.rows) : [];
       if (target.screen) {
         for (const r of rows) if (r.screening) await this.screener.screenIncident(em, r.screening);
-      }
-      if (target.emitEvents && rows.length) {
-        await this.outbox.appendMany(
-          em,
-          rows.map((r) => incidentReportedEvent(r.record, target)),
-        );
       }
       if (batch.errors.length) {
         await em.query(
@@ -109,4 +112,100 @@ export class ImportBatchWriter {
       return outcome;
     });
   }
+
+  /** Stages and merges the rows; returns the rows whose incidents were stored (not duplicates). */
+  private async storeRows(
+    em: EntityManager,
+    target: BatchTarget,
+    prepared: readonly PreparedImportRow[],
+  ): Promise<PreparedImportRow[]> {
+    const client = await pgClientOf(em);
+    await em.query(STAGING_DDL);
+    await copyRows(
+      client,
+      `import_stage_incident (${INCIDENT_COLUMNS})`,
+      prepared.map((r) => r.incidentCopy),
+    );
+    // A re-run skips what an earlier run stored: the department's CAD and RMS numbers are unique.
+    const inserted: { id: string }[] = await em.query(
+      `INSERT INTO incident (${INCIDENT_COLUMNS}) SELECT ${INCIDENT_COLUMNS} FROM import_stage_incident
+       ON CONFLICT DO NOTHING RETURNING id`,
+    );
+    const stored = new Set(inserted.map((r) => r.id));
+    const rows = prepared.filter((r) => stored.has(r.incidentId));
+    const subjects = rows.flatMap((r) => r.subjects);
+    if (subjects.length) {
+      const personOf = await this.persons.assignPersonsInBulk(em, target.departmentId, subjects);
+      await copyRows(
+        client,
+        `import_stage_subject (${SUBJECT_COLUMNS})`,
+        subjects.map((s) => subjectCopyLine(s.copyPrefix, personOf.get(s.id) ?? null)),
+      );
+      await em.query(
+        `INSERT INTO incident_subject (${SUBJECT_COLUMNS}) SELECT ${SUBJECT_COLUMNS} FROM import_stage_subject`,
+      );
+      if (target.emitEvents) await this.stageEvents(em, client, target, rows, personOf);
+    } else if (target.emitEvents) {
+      await this.stageEvents(em, client, target, rows, new Map());
+    }
+    return rows;
+  }
+
+  /** cit.incident.reported.v1 of every stored incident, with its persons, into the outbox in batch order. */
+  private async stageEvents(
+    em: EntityManager,
+    client: PoolClient,
+    target: BatchTarget,
+    rows: readonly PreparedImportRow[],
+    personOf: ReadonlyMap<string, string>,
+  ): Promise<void> {
+    const withEvents = rows.filter((r) => r.event);
+    if (!withEvents.length) return;
+    await copyRows(
+      client,
+      `import_stage_outbox (${OUTBOX_STAGE_COLUMNS})`,
+      withEvents.map(
+        (r, ord) =>
+          [
+            String(ord),
+            r.event!.id,
+            copyField(INCIDENT_TOPIC),
+            copyField(r.incidentId),
+            'cit.incident.reported.v1',
+            copyField(withPersonIds(r.event!.json, (s) => personOf.get(s))),
+            copyField(target.departmentId),
+          ].join('\t') + '\n',
+      ),
+    );
+    // The relay publishes in seq order: ord keeps the batch's line order.
+    await em.query(
+      `INSERT INTO outbox (id, topic, message_key, event_type, payload, department_id)
+       SELECT id, topic, message_key, event_type, payload::jsonb, department_id FROM import_stage_outbox ORDER BY ord`,
+    );
+  }
+}
+
+/** The pg connection under a TypeORM transaction (COPY needs the driver's client). */
+async function pgClientOf(em: EntityManager): Promise<PoolClient> {
+  const runner = em.queryRunner as unknown as { connect(): Promise<PoolClient> } | undefined;
+  if (!runner) throw new Error('import batch: no query runner');
+  return runner.connect();
+}
+
+/** Streams COPY text lines into `target` in chunks of about 256 KiB. */
+async function copyRows(client: PoolClient, target: string, lines: readonly string[]): Promise<void> {
+  const sink = client.query(copyFrom(`COPY ${target} FROM STDIN`));
+  await pipeline(Readable.from(chunks(lines)), sink);
+}
+
+function* chunks(lines: readonly string[]): Generator<string> {
+  let buf = '';
+  for (const line of lines) {
+    buf += line;
+    if (buf.length >= 256 * 1024) {
+      yield buf;
+      buf = '';
+    }
+  }
+  if (buf) yield buf;
 }

@@ -6,7 +6,7 @@ import { createLogger, currentContext } from '@cit/observability';
 import { findTextDefects, ProblemException, ProblemType, RequestValidationError } from '@cit/service-kit';
 import { tenantTransaction } from '@cit/persistence';
 import { DataSource } from 'typeorm';
-import { incidentRecordFromRequest, type PhiProtection } from '../../incidents/incident.mapper';
+import type { PhiProtection } from '../../incidents/incident.mapper';
 import { IncidentPhiProtection } from '../../incidents/phi-protection.service';
 import { CsvLimitError, CsvParser } from '../csv-parser';
 import { IMPORT_LIMITS, ImportLimitError, type ImportLimits } from '../import-limits';
@@ -17,15 +17,21 @@ import {
   csvRowToRequestInput,
   groupIssues,
   normalizeCsvHeader,
-  validateImportRow,
   type RowIssue,
 } from '../import-row';
 import { NdjsonLineSplitter } from '../ndjson-lines';
 import { ImportBatchWriter, type BatchTarget, type PreparedBatch } from './import-batch.writer';
+import { ImportWorkers } from './import-workers';
+import type { PrepareResult, PrepareTask } from './prepare-rows.worker';
+import { prepareImportRow, type PrepareContext, type RawRow, type RowOutcome } from './row-preparation';
+import type { WorkerPool } from './worker-pool';
 import type { RunImportQuery } from './run-import.query';
 
 /** Rows per transaction: large enough to amortize round trips, small enough to keep memory and lock time flat. */
 export const IMPORT_BATCH_ROWS = 1000;
+
+/** Rows per worker task: amortizes the message round trip, small enough to keep every worker busy. */
+export const IMPORT_TASK_ROWS = 250;
 
 /** Why a running import stopped; the message is stored on the job, so it never carries row content. */
 export class ImportAbortedError extends Error {
@@ -52,12 +58,15 @@ export interface ImportSummary {
   finishedAt?: string;
 }
 
-type Row = { line: number; value: unknown; fieldOf?: (path: string) => string } | { line: number; issues: RowIssue[] };
+/** A row as read from the body: raw for the workers, or already refused. */
+type Row = RawRow | { line: number; issues: RowIssue[] };
 
 /**
- * Streams an RMS export into incidents: rows are validated one by one, bad ones go to the
- * error report, good ones are encrypted and committed in batches while the next batch is
- * parsed. Reading pauses while two batches are pending, so memory stays flat for any size.
+ * Streams an RMS export into incidents. The request stream is split into rows here; a pool of
+ * worker threads validates, encrypts and blind-indexes them (tasks of IMPORT_TASK_ROWS rows,
+ * at most two per worker in flight per import); bad rows go to the error report, good ones
+ * are committed in batches with COPY while the next batch is prepared. Reading pauses while
+ * the workers or the database are behind, so memory stays flat for any size.
  * Caps (ImportLimits) stop an import as a whole with a problem naming the cap; batches
  * committed before a cap was hit stay (a re-run skips them as duplicates).
  */
@@ -69,6 +78,7 @@ export class RunImportService {
     private readonly dataSource: DataSource,
     private readonly writer: ImportBatchWriter,
     private readonly phi: IncidentPhiProtection,
+    private readonly workers: ImportWorkers,
     @Inject(IMPORT_LIMITS) readonly limits: ImportLimits,
   ) {}
 
@@ -147,10 +157,21 @@ export class RunImportService {
       causationId: ctx?.requestId,
     };
     const limits = this.limits;
-    const pipeline = new BatchPipeline(this.writer, target, limits.maxRows);
-    // Imports never answer with the values, so no plaintext is kept.
+    const batches = new BatchPipeline(this.writer, target);
+    const context: PrepareContext = {
+      departmentId: target.departmentId,
+      createdBy: target.createdBy,
+      emitEvents: target.emitEvents,
+      screen: target.screen,
+      correlationId: target.correlationId,
+      causationId: target.causationId,
+    };
+    // Rows the workers hand back (text that may not be storable) are prepared here, with the chassis' guard.
     const { protect } = this.phi.session();
-    const add = async (row: Row) => pipeline.add(this.prepare(row, principal, protect, query.screen));
+    const pipeline = new PreparePipeline(this.workers.get(), context, batches, limits.maxRows, (raw) =>
+      recheckRow(raw, context, protect),
+    );
+    const add = (row: Row) => pipeline.add(row);
     try {
       const rows = query.format === 'csv' ? new CsvRows(limits) : new NdjsonRows();
       const decoder = new StringDecoder('utf8');
@@ -199,45 +220,6 @@ export class RunImportService {
     );
     return summaryOf(job);
   }
-
-  /** Validates and maps one row: CPU work done before the batch transaction, so transactions stay short. */
-  private prepare(row: Row, principal: Principal, protect: PhiProtection, screen: boolean): PreparedOrRejected {
-    if ('issues' in row) return { line: row.line, issues: row.issues };
-    // Lines do not pass the chassis' JSON body guard: text PostgreSQL cannot store is refused here.
-    const textIssues = findTextDefects(row.value).map((d) => ({
-      field: (row.fieldOf ?? String)(d.field === '(body)' ? '(row)' : d.field),
-      reason: d.detail,
-    }));
-    const checked = textIssues.length
-      ? { ok: false as const, issues: textIssues }
-      : validateImportRow(row.value, row.fieldOf);
-    if (!checked.ok) return { line: row.line, issues: checked.issues };
-    const req = checked.request;
-    const incidentId = newId('inc');
-    const record = incidentRecordFromRequest(
-      req,
-      {
-        incidentId,
-        departmentId: principal.departmentId,
-        createdBy: principal.subject,
-        now: new Date(),
-        source: 'import',
-      },
-      protect,
-    );
-    // The plaintext narrative is kept only for screening, only when asked, and only until the batch commits.
-    const screening = screen
-      ? {
-          incidentId,
-          departmentId: principal.departmentId,
-          callType: req.callType,
-          narrative: req.narrative,
-          observations: req.behavioralHealth.observations,
-          coding: req.behavioralHealth,
-        }
-      : undefined;
-    return { line: row.line, row: { line: row.line, record, screening } };
-  }
 }
 
 export function summaryOf(job: ImportJobEntity): ImportSummary {
@@ -283,23 +265,94 @@ function failureReason(err: unknown): string {
   return typeof code === 'string' ? `internal error (${code})` : 'internal error';
 }
 
+/** A prepared row or a refused one, in line order. */
 type PreparedOrRejected = { line: number; row: PreparedBatch['rows'][number] } | { line: number; issues: RowIssue[] };
 
-/** Collects rows into batches and keeps at most one batch committing while the next fills. */
+/**
+ * Hands rows to the worker pool in tasks and takes the outcomes back in line order. At most
+ * two tasks per worker are in flight for this import: the caller (and so the request
+ * stream) waits for the oldest when the workers are behind, and for the batch commit when
+ * the database is.
+ */
+class PreparePipeline {
+  private task: Row[] = [];
+  private readonly inFlight: { rows: Row[]; done: Promise<PrepareResult> }[] = [];
+  private rowsRead = 0;
+  private readonly maxInFlight: number;
+
+  constructor(
+    private readonly pool: WorkerPool<PrepareTask, PrepareResult>,
+    private readonly context: PrepareContext,
+    private readonly batches: BatchPipeline,
+    private readonly maxRows: number,
+    private readonly recheck: (raw: RawRow) => RowOutcome,
+  ) {
+    this.maxInFlight = pool.size * 2;
+  }
+
+  async add(row: Row): Promise<void> {
+    if (++this.rowsRead > this.maxRows)
+      throw new ImportLimitError('maxRows', this.maxRows, `the body has more rows (line ${row.line})`);
+    this.task.push(row);
+    if (this.task.length >= IMPORT_TASK_ROWS) await this.dispatch();
+  }
+
+  async finish(): Promise<void> {
+    await this.dispatch();
+    while (this.inFlight.length) await this.drainOne();
+    await this.batches.finish();
+  }
+
+  /** Lets in-flight work settle (its outcome no longer matters) so the job update comes last. */
+  async abandon(): Promise<void> {
+    await Promise.allSettled(this.inFlight.splice(0).map((t) => t.done));
+    await this.batches.abandon();
+  }
+
+  private async dispatch(): Promise<void> {
+    if (!this.task.length) return;
+    const rows = this.task;
+    this.task = [];
+    const raw = rows.filter((r): r is RawRow => !('issues' in r));
+    const done = raw.length
+      ? this.pool.run({ ctx: this.context, now: Date.now(), rows: raw })
+      : Promise.resolve<PrepareResult>([]);
+    done.catch(() => undefined); // surfaced when drained, not as an unhandled rejection
+    this.inFlight.push({ rows, done });
+    if (this.inFlight.length >= this.maxInFlight) await this.drainOne();
+  }
+
+  private async drainOne(): Promise<void> {
+    const { rows, done } = this.inFlight.shift()!;
+    const outcomes = await done;
+    let next = 0;
+    for (const row of rows) {
+      if ('issues' in row) {
+        await this.batches.add(row);
+        continue;
+      }
+      const outcome = outcomes[next++]!;
+      await this.batches.add('recheck' in outcome ? this.toBatchItem(this.recheck(row)) : this.toBatchItem(outcome));
+    }
+  }
+
+  private toBatchItem(outcome: RowOutcome): PreparedOrRejected {
+    if ('recheck' in outcome) throw new Error('import: a row needs a recheck twice');
+    return outcome;
+  }
+}
+
+/** Collects prepared rows into batches and keeps at most one batch committing while the next fills. */
 class BatchPipeline {
   private batch = emptyBatch();
   private inFlight: Promise<unknown> | undefined;
-  private rowsRead = 0;
 
   constructor(
     private readonly writer: ImportBatchWriter,
     private readonly target: BatchTarget,
-    private readonly maxRows: number,
   ) {}
 
   async add(item: PreparedOrRejected): Promise<void> {
-    if (++this.rowsRead > this.maxRows)
-      throw new ImportLimitError('maxRows', this.maxRows, `the body has more rows (line ${item.line})`);
     this.batch.rowsRead++;
     if ('row' in item) this.batch.rows.push(item.row);
     else {
@@ -332,6 +385,13 @@ class BatchPipeline {
   }
 }
 
+/** Prepares on the main thread a row whose text may hold characters PostgreSQL cannot store, with the chassis' guard. */
+function recheckRow(raw: RawRow, context: PrepareContext, protect: PhiProtection): RowOutcome {
+  return prepareImportRow(raw, context, protect, new Date(), (value) =>
+    findTextDefects(value).map((d) => ({ field: d.field === '(body)' ? '(row)' : d.field, reason: d.detail })),
+  );
+}
+
 function emptyBatch(): PreparedBatch {
   return { rows: [], errors: [], rowsRead: 0, rowsRejected: 0 };
 }
@@ -351,12 +411,7 @@ class NdjsonRows {
 
 function toRow(l: { line: number; text: string; tooLong?: boolean }): Row {
   if (l.tooLong) return { line: l.line, issues: [{ field: '(row)', reason: 'line too long' }] };
-  try {
-    return { line: l.line, value: JSON.parse(l.text) };
-  } catch {
-    // JSON.parse's message quotes the input: say only that the line is not JSON.
-    return { line: l.line, issues: [{ field: '(row)', reason: 'not valid JSON' }] };
-  }
+  return { line: l.line, text: l.text };
 }
 
 /** CSV body → rows: the first record is the header; each later record is mapped to a request. */
@@ -399,7 +454,10 @@ class CsvRows {
           issues: [{ field: '(row)', reason: `has ${r.fields.length} fields, the header has ${this.header.length}` }],
         });
       } else {
-        rows.push({ line: r.line, value: csvRowToRequestInput(this.header, r.fields), fieldOf: csvFieldOf });
+        const value = csvRowToRequestInput(this.header, r.fields);
+        // CSV cells reach no JSON guard: text PostgreSQL cannot store is refused here, named by column.
+        const defects = findTextDefects(value).map((d) => ({ field: csvFieldOf(d.field), reason: d.detail }));
+        rows.push(defects.length ? { line: r.line, issues: defects } : { line: r.line, value, csv: true });
       }
     }
     return rows;

@@ -1,0 +1,57 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { SERVICE_ENV, type ServiceEnv } from '@cit/service-kit';
+import { IMPORT_LIMITS, type ImportLimits } from '../import-limits';
+import type { PrepareResult, PrepareTask, PrepareWorkerData } from './prepare-rows.worker';
+import { WorkerPool } from './worker-pool';
+
+/** Heap cap of one preparation worker: a task is a few hundred rows, so this only stops a runaway. */
+const WORKER_HEAP_MB = 96;
+
+/**
+ * The pool of preparation workers of this process (INTAKE_IMPORT_WORKERS threads, shared by
+ * every running import), started on the first import and stopped with the service.
+ */
+@Injectable()
+export class ImportWorkers implements OnApplicationShutdown {
+  private pool: WorkerPool<PrepareTask, PrepareResult> | undefined;
+
+  constructor(
+    @Inject(SERVICE_ENV) private readonly env: ServiceEnv,
+    @Inject(IMPORT_LIMITS) private readonly limits: ImportLimits,
+  ) {}
+
+  get(): WorkerPool<PrepareTask, PrepareResult> {
+    if (!this.pool) {
+      const data: PrepareWorkerData = {
+        phiKeys: [...this.env.PHI_KEYS].map(([kid, key]) => [kid, new Uint8Array(key.reveal())]),
+        activeKeyId: this.env.PHI_ACTIVE_KEY_ID,
+        blindIndexKey: new Uint8Array(this.env.BLIND_INDEX_KEY.reveal()),
+      };
+      this.pool = new WorkerPool<PrepareTask, PrepareResult>({
+        size: this.limits.workers,
+        spawn: () => spawnPrepareWorker(data),
+      });
+    }
+    return this.pool;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.pool?.close();
+    this.pool = undefined;
+  }
+}
+
+function spawnPrepareWorker(workerData: PrepareWorkerData): Worker {
+  const options = { workerData, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } };
+  const built = join(__dirname, 'prepare-rows.worker.js');
+  if (existsSync(built)) return new Worker(built, options);
+  // Running from TypeScript sources (tests, tsx): the worker compiles its module with tsx.
+  const source = join(__dirname, 'prepare-rows.worker.ts');
+  return new Worker(`require('tsx/cjs/api').register(); require(${JSON.stringify(source)});`, {
+    ...options,
+    eval: true,
+  });
+}
