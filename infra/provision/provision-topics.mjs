@@ -8,10 +8,16 @@
 //
 //   node infra/provision/provision-topics.mjs --brokers kafka:29092 \
 //        [--agencies a,b | --agencies-file infra/local/demo/department.json] \
+//        [--directory-file hsds-export.json | --directory-url http://referral:3003/v1/directory/hsds] \
 //        [--replication-factor N (default min(3, brokers))] [--min-insync-replicas 2] [--grow-partitions] [--dry-run]
 //
+// --directory-file / --directory-url take the partner agencies from the referral service's HSDS 3.1
+// directory export (GET /v1/directory/hsds: organizations carry their agency id as an
+// organization_identifiers entry of scheme cit-agency-id); the URL is read with the bearer token
+// in CIT_TOKEN.
+//
 // Environment: KAFKA_BROKERS (default for --brokers), KAFKA_SSL=true, KAFKA_SASL_MECHANISM
-// (plain|scram-sha-256|scram-sha-512), KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD.
+// (plain|scram-sha-256|scram-sha-512), KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD, CIT_TOKEN.
 //
 // Not for the local mock broker: it has no controller; infra/local/cit.mjs pre-creates topics there.
 import fs from 'node:fs';
@@ -29,6 +35,7 @@ function parseArgs(argv) {
     brokers: process.env.KAFKA_BROKERS || '',
     manifest: path.join(ROOT, 'libs/contracts/src/topics.manifest.json'),
     agencies: [],
+    directoryUrls: [],
     replicationFactor: undefined,
     minInsyncReplicas: undefined,
     growPartitions: false,
@@ -54,6 +61,12 @@ function parseArgs(argv) {
       case '--agencies-file':
         opts.agencies.push(...agencyIdsFrom(fs.readFileSync(next(), 'utf8')));
         break;
+      case '--directory-file':
+        opts.agencies.push(...agencyIdsFromDirectory(JSON.parse(fs.readFileSync(next(), 'utf8'))));
+        break;
+      case '--directory-url':
+        opts.directoryUrls.push(next());
+        break;
       case '--replication-factor':
         opts.replicationFactor = Number(next());
         break;
@@ -75,7 +88,7 @@ function parseArgs(argv) {
           fs
             .readFileSync(fileURLToPath(import.meta.url), 'utf8')
             .split('\n')
-            .slice(1, 15)
+            .slice(1, 22)
             .map((l) => l.replace(/^\/\/ ?/, ''))
             .join('\n'),
         );
@@ -87,6 +100,28 @@ function parseArgs(argv) {
   }
   opts.agencies = [...new Set(opts.agencies)];
   return opts;
+}
+
+/** Agency ids of an HSDS directory export ({ organizations: [{ organization_identifiers: [...] }] }). */
+function agencyIdsFromDirectory(doc) {
+  const orgs = Array.isArray(doc?.organizations) ? doc.organizations : [];
+  return orgs.flatMap((o) =>
+    (Array.isArray(o?.organization_identifiers) ? o.organization_identifiers : [])
+      .filter((i) => i?.identifier_scheme === 'cit-agency-id' && typeof i.identifier === 'string')
+      .map((i) => i.identifier),
+  );
+}
+
+async function agenciesFromUrls(urls) {
+  const ids = [];
+  for (const url of urls) {
+    const res = await fetch(url, {
+      headers: process.env.CIT_TOKEN ? { authorization: `Bearer ${process.env.CIT_TOKEN}` } : {},
+    });
+    if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+    ids.push(...agencyIdsFromDirectory(await res.json()));
+  }
+  return ids;
 }
 
 function kafkaConfig(brokers) {
@@ -124,6 +159,8 @@ async function connectWithRetry(admin, timeoutS) {
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
+  if (opts.directoryUrls.length)
+    opts.agencies = [...new Set([...opts.agencies, ...(await agenciesFromUrls(opts.directoryUrls))])];
   const manifest = JSON.parse(fs.readFileSync(opts.manifest, 'utf8'));
   const wanted = expandTopics(manifest, opts.agencies);
   console.log(`manifest: ${wanted.length} topics (${opts.agencies.length} partner agencies)`);

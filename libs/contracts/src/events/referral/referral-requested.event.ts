@@ -25,6 +25,12 @@ export const referralRequestedData = z.strictObject({
       fields: z.array(z.string().min(1).max(64)).min(1),
       values: z.record(z.string(), encryptedValueSchema),
       part2Notice: z.boolean().describe('42 CFR Part 2 redisclosure notice applies'),
+      redisclosureNotice: z
+        .string()
+        .min(1)
+        .max(4000)
+        .optional()
+        .describe('the 42 CFR 2.32 notice text, present whenever part2Notice is true'),
     })
     .optional()
     .describe('only on the agency topic and webhooks, never on cit.referral.v1'),
