@@ -1,213 +1,266 @@
 #!/usr/bin/env node
 /*
- * POST /v1/incidents sustained rate and latency, with the whole stack on this machine:
- * the built intake service (its own fresh database), PostgreSQL, Redis, the Kafka-protocol
- * broker and this load generator. Prints figures; asserts nothing.
- *   BENCH_SECONDS (default 30)  measured duration after a 5 s warm-up
- *   BENCH_CONCURRENCY (default 48)  requests in flight (closed loop: the most the service sustains)
- *   BENCH_RATE  requests per second instead (open loop: latency at that arrival rate,
- *               measured from each request's scheduled time, so queueing is not hidden)
+ * POST /v1/incidents against the ceilings measured in the same run, so the ratios hold on
+ * any machine: a raw `pg` transaction writing one incident row and one outbox row (no
+ * service, same database shape, the service's runtime role under row-level security) and
+ * the same intake process's trivial authenticated route (GET /v1/whoami). Then latency in
+ * open loop, and reports about frequent persons (seeded set-based with thousands of earlier
+ * incidents each) beside reports about new persons. Prints figures; asserts nothing.
+ *   BENCH_QUICK=1 (or --quick)  short phases
+ *   BENCH_SECONDS               every measured phase this long instead
+ *   BENCH_CONCURRENCY (48)      requests in flight in closed loop
+ *   BENCH_RATE (1000)           arrival rate of the open-loop phase
+ *   BENCH_FREQUENT_PERSONS (5), BENCH_FREQUENT_INCIDENTS (3000 per person; quick 1000)
+ *   HTTP_WORKERS (1), BENCH_NODE_ARGS (e.g. --cpu-prof)
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import http from 'node:http';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import pg from 'pg';
+import {
+  QUICK,
+  ROOT,
+  cpuSeconds,
+  devToken,
+  dropDatabase,
+  fmt,
+  latencyLine,
+  load,
+  loadLocalEnv,
+  machineLine,
+  migrate,
+  otherStatuses,
+  ownerUrl,
+  pct,
+  phaseSeconds,
+  psql,
+  rawRequest,
+  ratio,
+  rssMb,
+  runId,
+  startService,
+} from '../../../bench/lib/bench-kit.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-process.loadEnvFile(join(root, '.local', 'env'));
-const seconds = Number(process.env.BENCH_SECONDS ?? 30);
-const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 48);
-const warmupMs = 5000;
-const port = 3901;
-const run = randomBytes(3).toString('hex');
+loadLocalEnv();
+const run = runId();
 const database = `cit_bench_${run}`;
-const env = {
-  ...process.env,
-  DATABASE_NAME: database,
-  PORT: String(port),
-  LOG_LEVEL: 'warn',
-  DATABASE_POOL_SIZE: '20',
-  HTTP_WORKERS: process.env.HTTP_WORKERS ?? '1',
-};
-
-function sh(cmd, args, extra = {}) {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', env: { ...env, ...extra } });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
-  return r.stdout.trim();
-}
-
-const token = sh(process.execPath, [
-  '--import',
-  'tsx',
-  join(root, 'libs/auth/src/dev-issuer/token.cli.ts'),
-  '--role',
-  'officer',
-  '--department',
-  'bench',
-]);
-sh(process.execPath, [join(root, 'services/intake/dist/migrate.js')]);
-const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-const service = spawn(process.execPath, [...nodeArgs, join(root, 'services/intake/dist/main.js')], {
-  env,
-  stdio: ['ignore', 'ignore', 'inherit'],
-});
-
-const agent = new http.Agent({
-  keepAlive: true,
-  maxSockets: Number(process.env.BENCH_RATE ?? 0) > 0 ? 256 : concurrency,
-});
-function post(body) {
-  return new Promise((resolve, reject) => {
-    const data = JSON.stringify(body);
-    const req = http.request(
-      {
-        host: '127.0.0.1',
-        port,
-        path: '/v1/incidents',
-        method: 'POST',
-        agent,
-        headers: {
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(data),
-          authorization: `Bearer ${token}`,
-        },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode));
-      },
-    );
-    req.on('error', reject);
-    req.end(data);
-  });
-}
-
-async function waitReady() {
-  for (let i = 0; i < 240; i++) {
-    const ok = await new Promise((r) =>
-      http
-        .get({ host: '127.0.0.1', port, path: '/health/ready' }, (res) => {
-          res.resume();
-          r(res.statusCode === 200);
-        })
-        .on('error', () => r(false)),
-    );
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error('intake did not become ready');
-}
+const rawDatabase = `cit_bench_${run}_raw`;
+const port = 3901;
+const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 48);
+const openRate = Number(process.env.BENCH_RATE ?? 1000);
+const frequentPersons = Number(process.env.BENCH_FREQUENT_PERSONS ?? 5);
+const frequentIncidents = Number(process.env.BENCH_FREQUENT_INCIDENTS ?? (QUICK ? 1000 : 3000));
+const department = 'bench';
 
 const example = JSON.parse(
-  readFileSync(join(root, 'libs/contracts/src/requests/create-incident.example.json'), 'utf8'),
+  readFileSync(join(ROOT, 'libs/contracts/src/requests/create-incident.example.json'), 'utf8'),
 );
 const firstNames = ['Jordan', 'Avery', 'Riley', 'Casey', 'Morgan', 'Quinn', 'Rowan', 'Sasha'];
 let seq = 0;
-function nextBody() {
+const subjectOf = (n) => ({
+  name: `${firstNames[n % 8]} Bench${run}x${n}`,
+  dateOfBirth: `19${50 + (n % 50)}-0${1 + (n % 9)}-1${n % 10}`,
+  phone: '617-555-0142',
+  flags: {},
+});
+function incidentBody(subject) {
   seq++;
-  const person = seq % 5000;
   return {
     ...example,
     externalIds: { cadCallNumber: `BENCH-${run}-${seq}` },
     occurredAt: new Date(Date.now() - (seq % 86400) * 1000).toISOString(),
-    subjects: [
-      {
-        name: `${firstNames[person % 8]} Bench${person}`,
-        dateOfBirth: `19${50 + (person % 50)}-0${1 + (person % 9)}-1${person % 10}`,
-        phone: '617-555-0142',
-        flags: {},
-      },
-    ],
+    subjects: [subject],
   };
 }
 
-function rssMb(pid) {
-  try {
-    const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) / 1024 : 0;
-  } catch {
-    return 0;
-  }
+/** The ceiling: BEGIN, tenant, one incident row, one outbox row, COMMIT; as the service's runtime role. */
+async function rawPgPhase(seconds) {
+  migrate('intake', rawDatabase);
+  const url = new URL(ownerUrl(rawDatabase));
+  url.username = process.env.DATABASE_USER ?? 'cit_intake';
+  const pool = new pg.Pool({ connectionString: url.toString(), max: 20 });
+  const narrative = Buffer.alloc(150, 7).toString('base64');
+  const payload = JSON.stringify({
+    ...example,
+    narrative,
+    subjects: [{ ...subjectOf(0), name: narrative.slice(0, 60) }],
+  });
+  let n = 0;
+  const latencies = [];
+  const measureFrom = Date.now() + 2000;
+  const until = measureFrom + seconds * 1000;
+  let ok = 0;
+  await Promise.all(
+    Array.from({ length: 20 }, async () => {
+      const client = await pool.connect();
+      try {
+        while (Date.now() < until) {
+          const id = `inc_raw_${run}_${++n}`;
+          const t0 = process.hrtime.bigint();
+          await client.query('BEGIN');
+          await client.query(`SELECT set_config('app.department_id', $1, true)`, [department]);
+          await client.query(
+            `INSERT INTO incident (id, department_id, cad_call_number, occurred_at, received_at, call_type, disposition, encounter,
+                                   district, location_address, latitude, longitude, bh_related_to, bh_observations, bh_suspected_using,
+                                   narrative, reporting_officer_id, source, version, created_by, created_at, updated_at)
+             VALUES ($1, $2, $3, now(), now(), 'welfare-check', 'transported-voluntary', 'non-criminal', 'sector-3', $4, 42.36, -71.05,
+                     'mental-health', '{suicidal-statements}', '{N}', $5, 'officer-4471', 'api', 1, 'officer', now(), now())`,
+            [id, department, `RAW-${run}-${n}`, narrative.slice(0, 80), narrative],
+          );
+          await client.query(
+            `INSERT INTO outbox (id, topic, message_key, event_type, payload, department_id)
+             VALUES (gen_random_uuid(), 'cit.incident.v1', $1, 'cit.incident.reported.v1', $2::jsonb, $3)`,
+            [id, payload, department],
+          );
+          await client.query('COMMIT');
+          const now = Date.now();
+          if (now >= measureFrom && now <= until) {
+            ok++;
+            latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+          }
+        }
+      } finally {
+        client.release();
+      }
+    }),
+  );
+  await pool.end();
+  latencies.sort((a, b) => a - b);
+  return { rate: ok / seconds, latencies };
+}
+
+async function post(body, token) {
+  const res = await fetch(`http://127.0.0.1:${port}/v1/incidents`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify(body),
+  });
+  if (res.status !== 201) throw new Error(`seeding POST answered ${res.status}`);
+  return (await res.json()).id;
+}
+
+/** K persons, each reported once through the API, then given N earlier incidents by copying rows in SQL. */
+async function seedFrequentPersons(token) {
+  const persons = Array.from({ length: frequentPersons }, (_, i) => subjectOf(1_000_000 + i));
+  const templates = [];
+  for (const p of persons) templates.push(await post(incidentBody(p), token));
+  const ids = `ARRAY[${templates.map((t) => `'${t}'`).join(',')}]`;
+  const t0 = Date.now();
+  psql(
+    `BEGIN;
+     INSERT INTO incident
+       SELECT (jsonb_populate_record(NULL::incident, to_jsonb(i) || jsonb_build_object(
+                 'id', i.id || '_s' || g, 'cad_call_number', NULL, 'rms_incident_number', NULL,
+                 'occurred_at', i.occurred_at - g * interval '1 hour'))).*
+         FROM incident i, generate_series(1, ${frequentIncidents}) g WHERE i.id = ANY(${ids});
+     INSERT INTO incident_subject
+       SELECT (jsonb_populate_record(NULL::incident_subject, to_jsonb(s) || jsonb_build_object(
+                 'id', s.id || '_s' || g, 'incident_id', s.incident_id || '_s' || g))).*
+         FROM incident_subject s, generate_series(1, ${frequentIncidents}) g WHERE s.incident_id = ANY(${ids});
+     COMMIT; ANALYZE incident; ANALYZE incident_subject;`,
+    database,
+  );
+  return { persons, seedSeconds: (Date.now() - t0) / 1000 };
 }
 
 async function main() {
-  await waitReady();
-  const latencies = [];
-  const statuses = new Map();
-  let measuring = false;
+  console.log(`bench create-incidents (run ${run}): ${machineLine()}`);
+  const token = devToken('officer', department);
+  const auth = { authorization: `Bearer ${token}` };
+
+  const rawSeconds = phaseSeconds(15);
+  const raw = await rawPgPhase(rawSeconds);
+  console.log(
+    `  raw pg transaction, incident + outbox row, 20 connections, no service: ${fmt(raw.rate)} tx/s  ${latencyLine(raw.latencies)}`,
+  );
+  dropDatabase(rawDatabase);
+
+  migrate('intake', database);
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const service = await startService('intake', {
+    port,
+    database,
+    nodeArgs,
+    env: { DATABASE_POOL_SIZE: '20', HTTP_WORKERS: process.env.HTTP_WORKERS ?? '1' },
+  });
   let peakRss = 0;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMb(service.pid))), 200);
-  const started = Date.now();
-  const measureFrom = started + warmupMs;
-  const until = measureFrom + seconds * 1000;
-  setTimeout(() => (measuring = true), warmupMs);
-  async function worker() {
-    while (Date.now() < until) {
-      const t0 = process.hrtime.bigint();
-      const status = await post(nextBody()).catch(() => 0);
-      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-      if (measuring && Date.now() <= until) {
-        latencies.push(ms);
-        statuses.set(status, (statuses.get(status) ?? 0) + 1);
-      }
-    }
-  }
-  const rate = Number(process.env.BENCH_RATE ?? 0);
-  if (rate > 0) {
-    // Open loop: request i is due at started + i/rate whether or not earlier ones returned.
-    const inFlight = new Set();
-    for (let i = 0; ; i++) {
-      const due = started + (i * 1000) / rate;
-      if (due > until) break;
-      const wait = due - Date.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      const p = post(nextBody())
-        .catch(() => 0)
-        .then((status) => {
-          const ms = Date.now() - due;
-          if (due >= measureFrom) {
-            latencies.push(ms);
-            statuses.set(status, (statuses.get(status) ?? 0) + 1);
+  try {
+    const whoami = rawRequest('GET', '/v1/whoami', { headers: auth });
+    const trivial = await load({
+      port,
+      next: () => whoami,
+      connections: concurrency,
+      seconds: phaseSeconds(10),
+      okStatus: 200,
+    });
+    console.log(
+      `  GET /v1/whoami (same intake process, ${concurrency} in flight): ${fmt(trivial.rate)} req/s  ${latencyLine(trivial.latencies)}${otherStatuses(trivial, 200)}`,
+    );
+
+    let fresh = 0;
+    const newPerson = () =>
+      rawRequest('POST', '/v1/incidents', { headers: auth, body: incidentBody(subjectOf(++fresh)) });
+    const cpu0 = cpuSeconds(service.pid);
+    const closed = await load({ port, next: newPerson, connections: concurrency, seconds: phaseSeconds(30) });
+    const cpuPerIncident = ((cpuSeconds(service.pid) - cpu0) * 1000) / Math.max(1, closed.done);
+    console.log(
+      `  POST /v1/incidents closed loop, ${concurrency} in flight, a new person each: ${fmt(closed.rate)} incidents/s  ${latencyLine(closed.latencies)}${otherStatuses(closed)}`,
+    );
+    console.log(
+      `    = ${ratio(closed.rate, raw.rate)} of the raw pg transaction (target >= 60 %), ${ratio(closed.rate, trivial.rate)} of the trivial route; intake CPU ${cpuPerIncident.toFixed(2)} ms per request (warm-up included); target >= 1,500/s`,
+    );
+
+    const open = await load({ port, next: newPerson, rate: openRate, seconds: phaseSeconds(15, 5) });
+    console.log(
+      `  POST open loop at ${fmt(openRate)}/s: ${fmt(open.rate)} created/s  ${latencyLine(open.latencies)} (target p99 < 50 ms)${otherStatuses(open)}`,
+    );
+
+    const { persons, seedSeconds } = await seedFrequentPersons(token);
+    console.log(
+      `  seeded ${frequentPersons} frequent persons with ${fmt(frequentIncidents)} earlier incidents each (set-based, ${seedSeconds.toFixed(1)} s)`,
+    );
+    let k = 0;
+    const mixed = () =>
+      ++k % 2 === 0
+        ? {
+            request: rawRequest('POST', '/v1/incidents', {
+              headers: auth,
+              body: incidentBody(persons[k % persons.length]),
+            }),
+            tag: 'frequent',
           }
-          inFlight.delete(p);
-        });
-      inFlight.add(p);
+        : { request: newPerson(), tag: 'new' };
+    const mix = await load({ port, next: mixed, connections: concurrency, seconds: phaseSeconds(20) });
+    for (const tag of ['new', 'frequent']) {
+      const t = mix.byTag.get(tag) ?? { latencies: [], ok: 0 };
+      console.log(
+        `  POST mix, half about the ${frequentPersons} frequent persons: ${tag.padEnd(8)} ${fmt(t.ok / mix.seconds)} incidents/s  ${latencyLine(t.latencies)}`,
+      );
     }
-    await Promise.all(inFlight);
-  } else {
-    await Promise.all(Array.from({ length: concurrency }, worker));
+    const newP50 = pct(mix.byTag.get('new')?.latencies ?? [], 50);
+    const freqP50 = pct(mix.byTag.get('frequent')?.latencies ?? [], 50);
+    console.log(
+      `    frequent/new p50 latency: ${(freqP50 / newP50).toFixed(2)} (target: no more than new)${otherStatuses(mix)}`,
+    );
+
+    const one = () => rawRequest('POST', '/v1/incidents', { headers: auth, body: incidentBody(persons[0]) });
+    const single = await load({ port, next: one, connections: concurrency, seconds: phaseSeconds(10) });
+    console.log(
+      `  POST all about one frequent person, ${concurrency} in flight: ${fmt(single.rate)} incidents/s  ${latencyLine(single.latencies)}${otherStatuses(single)}`,
+    );
+    console.log(`  intake peak RSS ${peakRss.toFixed(0)} MB`);
+  } finally {
+    clearInterval(sampler);
+    await service.stop();
   }
-  clearInterval(sampler);
-  latencies.sort((a, b) => a - b);
-  const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]?.toFixed(1);
-  const ok = statuses.get(201) ?? 0;
-  const mode =
-    Number(process.env.BENCH_RATE ?? 0) > 0
-      ? `open loop at ${process.env.BENCH_RATE}/s`
-      : `closed loop, concurrency ${concurrency}`;
-  console.log(`bench create-incidents: ${seconds}s measured, ${mode}`);
-  console.log(
-    `  requests ${latencies.length}, created ${ok}, other statuses ${JSON.stringify(Object.fromEntries([...statuses].filter(([s]) => s !== 201)))}`,
-  );
-  console.log(`  rate ${(ok / seconds).toFixed(0)} incidents/s (target >= 1500)`);
-  console.log(
-    `  latency ms p50 ${pct(50)} p95 ${pct(95)} p99 ${pct(99)} max ${latencies.at(-1)?.toFixed(1)} (target p99 < 50)`,
-  );
-  console.log(`  intake peak RSS ${peakRss.toFixed(0)} MB`);
 }
 
 main()
   .catch((err) => {
-    console.error(`bench create-incidents failed: ${err.message}`);
+    console.error(`bench create-incidents failed: ${err.stack ?? err.message}`);
     process.exitCode = 1;
   })
-  .finally(async () => {
-    service.kill('SIGTERM');
-    await new Promise((r) => service.once('exit', r));
-    spawnSync('psql', [process.env.DATABASE_URL, '-qc', `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`], {
-      stdio: 'ignore',
-    });
-    agent.destroy();
+  .finally(() => {
+    dropDatabase(database);
+    dropDatabase(rawDatabase);
   });

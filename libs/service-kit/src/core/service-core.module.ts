@@ -7,6 +7,7 @@ import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { runtimeDatabaseUrl, type ServiceEnv } from '../config/service-config';
 import { HealthController } from './health.controller';
+import { WhoamiController } from './whoami.controller';
 import { MessagingRuntime } from './messaging-runtime';
 import { serviceDatabaseName, type ServiceDefinition } from './service-definition';
 import { KAFKA, METRICS_REGISTRY, REDIS, SERVICE_DEFINITION, SERVICE_ENV } from './tokens';
@@ -24,7 +25,7 @@ export class ServiceCoreModule {
       imports: [
         AuthModule.forRoot({ jwksUrl: env.AUTH_JWKS_URL, issuer: env.AUTH_ISSUER, audience: env.AUTH_AUDIENCE }),
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, WhoamiController],
       providers: [
         { provide: SERVICE_ENV, useValue: env },
         { provide: SERVICE_DEFINITION, useValue: def },
