@@ -51,3 +51,13 @@ export { deadLetterHeaders, eventHeaders, headerString, DLQ_ERROR_MAX, type Dead
 export { backoffDelay, sleep, type BackoffOptions } from './backoff';
 export type { EventValidator, EventValidation } from './event-validator';
 export type { MessagingLogger } from './logger';
+export {
+  readDeadLetters,
+  redactDeadLetter,
+  replayDeadLetter,
+  isDeadLetterTopic,
+  deadLetterTopicOf,
+  type DeadLetter,
+  type RedactedDeadLetter,
+  type ReadDeadLettersOptions,
+} from './dead-letters/dead-letters';
