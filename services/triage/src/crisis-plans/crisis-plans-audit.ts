@@ -17,12 +17,11 @@ export function crisisPlanRead(plan: { id: string; personId: string; writtenForP
   return [{ action: 'read', recordType: 'crisis-plan', recordId: plan.id, personIds, fields: PLAN_FIELDS }];
 }
 
-/** GET /v1/incidents/{incidentId}/crisis-plan: one entry per plan shown. */
-export function incidentCrisisPlansRead(answer: {
-  incidentId: string;
-  plans: { id: string; personId: string; writtenForPersonId?: string }[];
+/** GET /v1/incidents/{incidentId}/crisis-plan: the plan shown from the incident. */
+export function incidentCrisisPlanRead(answer: {
+  plan: { id: string; personId: string; writtenForPersonId?: string };
 }): AuditEntryInput[] {
-  return answer.plans.flatMap(crisisPlanRead);
+  return crisisPlanRead(answer.plan);
 }
 
 /** A refused read from an incident (caller not CJIS-cleared): recorded as denied. */

@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
+import { ProgramModule } from '../program/program.module';
 import { CrisisPlanStore } from './crisis-plan.store';
 import { CrisisPlansService } from './crisis-plans.service';
+import { IncidentCrisisPlanController } from './incident-plan/incident-plan.http.controller';
+import { IncidentCrisisPlanService } from './incident-plan/incident-plan.service';
 import { ReadCrisisPlanController } from './read-plan/read-plan.http.controller';
 import { ReadCrisisPlanService } from './read-plan/read-plan.service';
 import { WriteCrisisPlanController } from './write-plan/write-plan.http.controller';
@@ -12,8 +15,15 @@ import { WriteCrisisPlanService } from './write-plan/write-plan.service';
  * (hasCurrentPlan) for triage decisions.
  */
 @Module({
-  controllers: [WriteCrisisPlanController, ReadCrisisPlanController],
-  providers: [CrisisPlanStore, CrisisPlansService, WriteCrisisPlanService, ReadCrisisPlanService],
+  imports: [ProgramModule],
+  controllers: [WriteCrisisPlanController, ReadCrisisPlanController, IncidentCrisisPlanController],
+  providers: [
+    CrisisPlanStore,
+    CrisisPlansService,
+    WriteCrisisPlanService,
+    ReadCrisisPlanService,
+    IncidentCrisisPlanService,
+  ],
   exports: [CrisisPlansService],
 })
 export class CrisisPlansModule {}
