@@ -230,11 +230,21 @@ describe('cases API', () => {
       .send({ status: 'in-contact', transferredToAgencyId: 'agency-1' })
       .expect(400);
     expect(res.body.errors.map((e: { field: string }) => e.field)).toContain('transferredToAgencyId');
+    for (const notes of ['before\u0000after', 'before\uD800after']) {
+      const nul = await http()
+        .post(`/v1/cases/${c.id}/contacts`)
+        .set(as('coordinator'))
+        .send({ outcome: 'made', channel: 'phone', notes })
+        .expect(400);
+      expect(nul.headers['content-type']).toContain('application/problem+json');
+      expect(nul.body.errors.map((e: { field: string }) => e.field)).toContain('notes');
+    }
     const [{ count }] = await t.db.ownerDataSource.query(
       'SELECT count(*)::int AS count FROM case_contact WHERE case_id = $1',
       [c.id],
     );
     expect(count).toBe(0);
+    expect((await http().get(`/v1/cases/${c.id}`).set(as('coordinator'))).body).toMatchObject({ version: 1 });
     await http().get('/v1/cases/case_nothex').set(as('coordinator')).expect(404);
   });
 
@@ -290,6 +300,20 @@ describe('cases API', () => {
     expect(new Set(seen).size).toBe(count);
     const bad = await http().get('/v1/cases').query({ cursor: 'nope' }).set(as('coordinator')).expect(400);
     expect(bad.body.errors[0].field).toBe('cursor');
+  });
+
+  it('documents every case route in the OpenAPI document', async () => {
+    const doc = await http().get('/docs-json').expect(200);
+    const paths = Object.keys(doc.body.paths);
+    for (const p of [
+      '/v1/cases',
+      '/v1/cases/{id}',
+      '/v1/cases/{id}/contacts',
+      '/v1/cases/{id}/status',
+      '/v1/cases/{id}/diversion-plan',
+    ])
+      expect(paths).toContain(p);
+    expect(Object.keys(doc.body.paths['/v1/cases/{id}/diversion-plan'])).toEqual(['get', 'put']);
   });
 
   describe('diversion plans', () => {
