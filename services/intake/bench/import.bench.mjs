@@ -1,10 +1,14 @@
 // Bulk import benchmark: streams generated NDJSON rows to POST /v1/imports of a freshly built
-// intake service on its own database, samples the service's RSS, prints rows/s and peak RSS.
+// intake service on its own database, samples the service's RSS, prints rows/s and peak RSS;
+// then, in the same run and database, COPYs the same rows (incident and subject shaped, PHI as
+// ciphertext-sized text, no service) into tables of the same shape (same columns and indexes,
+// no row-level security or foreign keys) and prints that ceiling and the service's share of it.
 // Figures are printed, not asserted (shared machines vary). Run: npm run bench
-//   BENCH_IMPORT_ROWS=50000 node services/intake/bench/import.bench.mjs   (quick check)
+//   node services/intake/bench/import.bench.mjs 50000                     (quick check; or BENCH_IMPORT_ROWS)
 //   BENCH_IMPORT_EMIT_EVENTS=true ...                                      (with outbox events)
+//   INTAKE_IMPORT_WORKERS=2 ...                                            (preparation worker threads)
 import { spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
@@ -13,9 +17,10 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 1_000_000);
+const ROWS = Number(process.argv[2] ?? process.env.BENCH_IMPORT_ROWS ?? 1_000_000);
 const EMIT = process.env.BENCH_IMPORT_EMIT_EVENTS === 'true';
 const RUN = randomBytes(4).toString('hex');
 const DB = `cit_bench_${RUN}`;
@@ -55,15 +60,29 @@ const CALL_TYPES = ['welfare-check', 'disturbance', 'suicide-threat', 'overdose'
 const RELATED = ['mental-health', 'narcotics', 'both', 'neither'];
 const pad = (n, w) => String(n).padStart(w, '0');
 
-/** One RMS row: location, narrative and one subject; ~10% with a date of birth, ~10% with a phone. Identities repeat so matching links. */
+/** Frequent contacts: 1 % of the rows are about 10 persons (10,000 incidents each at 1,000,000 rows). */
+const FREQUENT = 10;
+const isFrequent = (i) => i % 100 === 7;
+
+/** One RMS row: location, narrative and one subject; ~10% with a date of birth, ~10% with a phone, 1% about a frequent person. Identities repeat so matching links. */
 function rowOf(i) {
+  if (isFrequent(i)) return JSON.stringify(rowValue(i, { frequent: (i / 100) % FREQUENT | 0 }));
+  return JSON.stringify(rowValue(i, {}));
+}
+
+function rowValue(i, { frequent }) {
   const person = i % 40_000;
   const day = new Date(Date.UTC(2015, 0, 1) + (i % 3650) * 86_400_000 + (i % 86_400) * 1000).toISOString();
   const subject = { name: `Bench Person ${person}`, flags: { veteran: person % 17 === 0 } };
   if (i % 10 === 0)
     subject.dateOfBirth = `19${pad(50 + (person % 50), 2)}-${pad(1 + (person % 12), 2)}-${pad(1 + (person % 28), 2)}`;
   if (i % 10 === 5) subject.phone = `617-555-${pad(person % 10_000, 4)}`;
-  return JSON.stringify({
+  if (frequent !== undefined) {
+    subject.name = `Frequent Contact ${frequent}`;
+    subject.dateOfBirth = `1970-01-${pad(1 + frequent, 2)}`;
+    delete subject.phone;
+  }
+  return {
     externalIds: { cadCallNumber: `B-${RUN}-${i}`, rmsIncidentNumber: `R-${RUN}-${i}` },
     occurredAt: day,
     location: {
@@ -82,7 +101,7 @@ function rowOf(i) {
       suspectedUsing: ['N'],
     },
     subjects: [subject],
-  });
+  };
 }
 
 function* ndjson() {
@@ -92,6 +111,87 @@ function* ndjson() {
     for (let j = i; j < Math.min(ROWS, i + perChunk); j++) chunk += rowOf(j) + '\n';
     yield chunk;
   }
+}
+
+// --- the ceiling: raw COPY of the same rows into tables of the same shape, no service -------------
+
+/** Ciphertext-sized stand-in for a PHI token (the service's are enc:v1:<kid>:<wrapped key>:<iv>:<tag>:<ct>). */
+const tokenLike = (plain) =>
+  `enc:v1:k1:${'A'.repeat(80)}:${'B'.repeat(16)}:${'C'.repeat(22)}:${Buffer.from(plain).toString('base64url')}`;
+const hex = (s) => createHash('sha256').update(s).digest('hex');
+const NOW = new Date().toISOString();
+
+function* rawLines(kind) {
+  const perChunk = 500;
+  for (let i = 0; i < ROWS; i += perChunk) {
+    let chunk = '';
+    for (let j = i; j < Math.min(ROWS, i + perChunk); j++) {
+      const v = rowValue(j, isFrequent(j) ? { frequent: (j / 100) % FREQUENT | 0 } : {});
+      const id = `inc_raw${j}`;
+      if (kind === 'incident') {
+        chunk +=
+          [
+            id,
+            DEPARTMENT,
+            v.externalIds.cadCallNumber,
+            v.externalIds.rmsIncidentNumber,
+            v.occurredAt,
+            v.occurredAt,
+            v.callType,
+            '\\N',
+            v.encounter,
+            v.location.district,
+            tokenLike(v.location.address),
+            v.location.latitude,
+            v.location.longitude,
+            v.behavioralHealth.relatedTo,
+            `{${v.behavioralHealth.observations.join(',')}}`,
+            `{${v.behavioralHealth.suspectedUsing.join(',')}}`,
+            tokenLike(v.narrative),
+            v.reportingOfficerId,
+            'import',
+            1,
+            'bench',
+            NOW,
+            NOW,
+          ].join('\t') + '\n';
+      } else {
+        const s = v.subjects[0];
+        chunk +=
+          [
+            `sub_raw${j}`,
+            id,
+            DEPARTMENT,
+            0,
+            tokenLike(s.name),
+            s.dateOfBirth ? tokenLike(s.dateOfBirth) : '\\N',
+            s.phone ? tokenLike(s.phone) : '\\N',
+            '\\N',
+            '\\N',
+            'f',
+            'f',
+            s.flags.veteran ? 't' : 'f',
+            'f',
+            s.dateOfBirth ? hex(`${s.name}|${s.dateOfBirth}`) : '\\N',
+            s.phone ? hex(`${s.name}|${s.phone}`) : '\\N',
+            `per_raw${j % 40_000}`,
+          ].join('\t') + '\n';
+      }
+    }
+    yield chunk;
+  }
+}
+
+/** COPY of the rows into raw_incident and raw_subject (LIKE ... INCLUDING ALL: columns, defaults, indexes) in one transaction. */
+async function rawCopy(client) {
+  await client.query('CREATE TABLE raw_incident (LIKE incident INCLUDING ALL)');
+  await client.query('CREATE TABLE raw_subject (LIKE incident_subject INCLUDING ALL)');
+  const started = process.hrtime.bigint();
+  await client.query('BEGIN');
+  await pipeline(Readable.from(rawLines('incident')), client.query(copyFrom('COPY raw_incident FROM STDIN')));
+  await pipeline(Readable.from(rawLines('subject')), client.query(copyFrom('COPY raw_subject FROM STDIN')));
+  await client.query('COMMIT');
+  return Number(process.hrtime.bigint() - started) / 1e9;
 }
 
 async function waitForLive(url, child) {
@@ -171,12 +271,19 @@ async function main() {
                 (SELECT count(*) FROM incident_subject WHERE person_id IS NULL)::int AS unlinked, (SELECT count(*) FROM outbox)::int AS events`,
       )
     ).rows[0];
+    const rawSeconds = await rawCopy(client);
     await client.end();
     log(
       `summary ${JSON.stringify({ status: summary.status, rowsRead: summary.rowsRead, rowsImported: summary.rowsImported, rowsRejected: summary.rowsRejected })}`,
     );
     log(`stored ${JSON.stringify(counts)}`);
-    log(`${ROWS} rows in ${seconds.toFixed(1)} s = ${Math.round(ROWS / seconds)} rows/s (target >= 20000)`);
+    const rate = ROWS / seconds;
+    const rawRate = ROWS / rawSeconds;
+    log(`import: ${ROWS} rows in ${seconds.toFixed(1)} s = ${Math.round(rate)} rows/s (target >= 20000)`);
+    log(
+      `raw COPY of the same rows (incident + subject, same shape, no service): ${rawSeconds.toFixed(1)} s = ${Math.round(rawRate)} rows/s`,
+    );
+    log(`import / raw COPY = ${((100 * rate) / rawRate).toFixed(1)} % (target >= 15 %)`);
     log(`intake RSS: idle ${idle.toFixed(0)} MB, peak ${peak.toFixed(0)} MB (target < 300)`);
   } finally {
     clearInterval(sampler);
