@@ -142,6 +142,19 @@ export function decideDisclosure(input: DisclosureInput): DisclosureDecision {
     minimumNecessary.push({ category, allowed: ok, why });
     if (ok) allowed.push(category);
   }
+  // Indicators (risk level, age range, language, area) without any identity are de-identified:
+  // the MOU alone lets them go when nothing else gives a basis.
+  const indicators = minimumNecessary.find((m) => m.category === 'indicators')!;
+  const indicatorTerm = input.terms.categories.indicators;
+  if (!indicators.allowed && !allowed.includes('identity') && indicatorTerm.shared && !indicatorTerm.consentRequired) {
+    indicators.allowed = true;
+    indicators.why = 'de-identified (no identity shared), under the MOU';
+    allowed.splice(
+      DISCLOSURE_CATEGORIES.filter((c) => allowed.includes(c) || c === 'indicators').indexOf('indicators'),
+      0,
+      'indicators',
+    );
+  }
   const part2Notice = allowed.includes('substance-use');
   return {
     legalBasis: allowed.length === 0 ? 'none' : legalBasis,
