@@ -56,6 +56,11 @@ export class WorkerPool<I, O> {
     return this.restarts;
   }
 
+  /** The threads and whether each is running a task (metrics, tests). */
+  threads(): { worker: Worker; busy: boolean }[] {
+    return this.slots.map((s) => ({ worker: s.worker, busy: s.task !== undefined }));
+  }
+
   run(input: I): Promise<O> {
     if (this.closed) return Promise.reject(new WorkerTaskError('worker pool closed'));
     if (this.broken) return Promise.reject(new WorkerTaskError(this.broken));
