@@ -11,6 +11,7 @@ import { newId } from '@cit/contracts';
 import { FieldCipher } from '@cit/persistence';
 import { waitFor } from '@cit/testing';
 import Ajv from 'ajv';
+import draft06MetaSchema from 'ajv/dist/refs/json-schema-draft-06.json';
 import { Webhook } from 'standardwebhooks';
 import { stableUuid } from '../directory/hsds-mapping';
 import { SlaSweepService } from '../sla/sla-sweep/sla-sweep.service';
@@ -386,7 +387,7 @@ describe('referral loop', () => {
       ),
     ) as Record<string, unknown>;
     const ajv = new Ajv({ strict: false, allErrors: true });
-    ajv.addMetaSchema(require('ajv/dist/refs/json-schema-draft-06.json'));
+    ajv.addMetaSchema(draft06MetaSchema);
     const { id, ...draft6 } = schema; // draft-06 names the schema with `id`, which ajv 8 wants as `$id`
     // The published file refers to two definitions it does not contain; give them their FHIR meaning.
     const definitions = {
