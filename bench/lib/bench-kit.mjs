@@ -224,8 +224,9 @@ export const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor(
 /**
  * Drives `port` with requests from next() (a Buffer from rawRequest, or { request, tag }):
  * closed loop with `connections` in flight, or open loop at `rate` per second (latency from
- * each request's scheduled time, so queueing shows). Counts only what completes in the
- * measured window after warm-up. Returns { seconds, done, ok, rate, statuses, latencies, byTag }.
+ * each request's scheduled time, so queueing shows). Closed loop counts what completes in the
+ * measured window after warm-up; open loop every request due in it (unfinished after a 10 s
+ * drain: status 0). Returns { seconds, done, ok, rate, statuses, latencies, byTag, unfinished }.
  */
 export async function load({ port, next, connections = 48, rate = 0, seconds, warmupSeconds = 2, okStatus = 201 }) {
   const pool = Array.from({ length: rate > 0 ? Math.max(connections, 256) : connections }, () => new Connection(port));
@@ -235,9 +236,12 @@ export async function load({ port, next, connections = 48, rate = 0, seconds, wa
   const latencies = [];
   const statuses = new Map();
   const byTag = new Map();
+  let cutoff = Infinity;
   const record = (due, t0, status, tag) => {
     const now = Date.now();
-    if (due < measureFrom || now > until) return;
+    // Closed loop counts what completes in the window; open loop every request due in it,
+    // however late it completes (until the drain cutoff below).
+    if (due < measureFrom || (rate > 0 ? now > cutoff : now > until)) return;
     const ms = rate > 0 ? now - due : Number(process.hrtime.bigint() - t0) / 1e6;
     latencies.push(ms);
     statuses.set(status, (statuses.get(status) ?? 0) + 1);
@@ -248,11 +252,12 @@ export async function load({ port, next, connections = 48, rate = 0, seconds, wa
       if (status === okStatus) t.ok++;
     }
   };
+  let unfinished = 0;
   const unwrap = (r) => (Buffer.isBuffer(r) ? { request: r, tag: undefined } : r);
   if (rate > 0) {
     const idle = [...pool];
     const waiting = [];
-    const inFlight = new Set();
+    const inFlight = new Map(); // promise -> due time
     const run = (due) => {
       const conn = idle.pop();
       if (!conn) return waiting.push(due);
@@ -264,7 +269,7 @@ export async function load({ port, next, connections = 48, rate = 0, seconds, wa
         idle.push(conn);
         if (waiting.length) run(waiting.shift());
       });
-      inFlight.add(p);
+      inFlight.set(p, due);
     };
     for (let i = 0; ; i++) {
       const due = start + (i * 1000) / rate;
@@ -273,7 +278,16 @@ export async function load({ port, next, connections = 48, rate = 0, seconds, wa
       if (wait > 1) await new Promise((r) => setTimeout(r, wait));
       run(due);
     }
-    while (inFlight.size || waiting.length) await Promise.race([...inFlight, new Promise((r) => setTimeout(r, 50))]);
+    // An overloaded service would take long to drain: after 10 s, what is still queued or in
+    // flight counts as unfinished (status 0) with the latency it has so far (a lower bound).
+    const drainUntil = Date.now() + 10_000;
+    while ((inFlight.size || waiting.length) && Date.now() < drainUntil)
+      await Promise.race([...inFlight.keys(), new Promise((r) => setTimeout(r, 50))]);
+    const late = [...waiting, ...inFlight.values()];
+    waiting.length = 0;
+    for (const due of late) record(due, 0n, 0, undefined);
+    unfinished = late.filter((due) => due >= measureFrom).length;
+    cutoff = Date.now();
   } else {
     await Promise.all(
       pool.map(async (conn) => {
@@ -291,7 +305,7 @@ export async function load({ port, next, connections = 48, rate = 0, seconds, wa
   latencies.sort((a, b) => a - b);
   for (const t of byTag.values()) t.latencies.sort((a, b) => a - b);
   const ok = statuses.get(okStatus) ?? 0;
-  return { seconds, done: latencies.length, ok, rate: ok / seconds, statuses, latencies, byTag };
+  return { seconds, done: latencies.length, ok, rate: ok / seconds, statuses, latencies, byTag, unfinished };
 }
 
 /** "p50 12.3 p95 20.1 p99 31.0 ms" of sorted latencies. */

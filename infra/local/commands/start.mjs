@@ -1,5 +1,4 @@
 // `start`: up, build, migrate and seed, then supervise the five services until Ctrl-C.
-import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { seedDemoIncidents } from '../lib/demo.mjs';
@@ -8,31 +7,10 @@ import { readText } from '../lib/files.mjs';
 import { stopKafka } from '../lib/kafka-mock.mjs';
 import { c, fail, info, warn } from '../lib/log.mjs';
 import { httpOk } from '../lib/net.mjs';
-import { DIR, FILES, ROOT, SERVICES } from '../lib/paths.mjs';
-import { pipeLines } from '../lib/pretty-log.mjs';
+import { FILES, ROOT } from '../lib/paths.mjs';
+import { launchServices, migrateAndSeed, platformServices } from '../lib/platform.mjs';
 import { buildAll, childEnv, signalGroup, sleep } from '../lib/process.mjs';
 import { up } from './up.mjs';
-
-const SVC_COLOR = ['35', '34', '36', '33', '32'];
-
-function runNodeScript(file, env, label) {
-  info(`${label}: node ${path.relative(ROOT, file)}`);
-  const r = spawnSync(process.execPath, [file], { cwd: ROOT, env, stdio: 'inherit' });
-  if (r.status !== 0) fail(`${label} failed (exit ${r.status ?? r.signal})`);
-}
-
-function migrateAndSeed(services, env) {
-  for (const s of services) {
-    const dist = path.join(ROOT, 'services', s.name, 'dist');
-    if (!fs.existsSync(path.join(dist, 'main.js'))) fail(`services/${s.name}/dist/main.js not found after the build`);
-    const svcEnv = { ...env, PORT: String(s.port) };
-    const migrate = path.join(dist, 'migrate.js');
-    if (fs.existsSync(migrate)) runNodeScript(migrate, svcEnv, `${s.name} migrate`);
-    else warn(`services/${s.name}/dist/migrate.js not found: migrations skipped`);
-    const seed = path.join(dist, 'seed.js');
-    if (fs.existsSync(seed)) runNodeScript(seed, { ...svcEnv, SEED_DEPARTMENT: 'demo' }, `${s.name} seed`);
-  }
-}
 
 function printWelcome(services, token) {
   console.log('');
@@ -81,35 +59,15 @@ export async function start() {
   const b = await buildAll(env);
   if (b.code !== 0) fail('build failed: fix the errors above and rerun npm start');
 
-  const services = SERVICES.map(([name, port], idx) => ({
-    name,
-    port: Number(process.env[`${name.toUpperCase()}_PORT`] || port),
-    color: SVC_COLOR[idx % SVC_COLOR.length],
-  }));
+  const services = platformServices();
   migrateAndSeed(services, env);
 
   let stopping = false;
-  const children = new Map();
-  for (const s of services) {
-    const logStream = fs.createWriteStream(path.join(DIR.logs, `${s.name}.log`), { flags: 'a' });
-    const child = spawn(process.execPath, [path.join('services', s.name, 'dist', 'main.js')], {
-      cwd: ROOT,
-      env: { ...env, PORT: String(s.port) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true, // own process group: Ctrl-C reaches only this script, which stops services in order
-    });
-    const prefix = c(s.color, s.name.padEnd(10));
-    pipeLines(child.stdout, prefix, logStream);
-    pipeLines(child.stderr, prefix, logStream);
-    s.exited = null;
-    // 'close' (not 'exit'): fires once the output pipes are drained, so no last log line is lost.
-    child.once('close', (code, sig) => {
-      s.exited = sig || `code ${code}`;
-      children.delete(s.name);
+  const children = launchServices(services, env, {
+    onExit: (s) => {
       if (!stopping) console.log(c('31', `[cit] ${s.name} exited (${s.exited})`));
-    });
-    children.set(s.name, child);
-  }
+    },
+  });
 
   const shutdown = async (why, code = 0) => {
     if (stopping) return;

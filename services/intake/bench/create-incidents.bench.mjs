@@ -78,6 +78,7 @@ async function rawPgPhase(seconds) {
   const url = new URL(ownerUrl(rawDatabase));
   url.username = process.env.DATABASE_USER ?? 'cit_intake';
   const pool = new pg.Pool({ connectionString: url.toString(), max: 20 });
+  pool.on('error', () => {});
   const narrative = Buffer.alloc(150, 7).toString('base64');
   const payload = JSON.stringify({
     ...example,
@@ -94,7 +95,8 @@ async function rawPgPhase(seconds) {
       const client = await pool.connect();
       try {
         while (Date.now() < until) {
-          const id = `inc_raw_${run}_${++n}`;
+          const i = ++n;
+          const id = `inc_raw_${run}_${i}`;
           const t0 = process.hrtime.bigint();
           await client.query('BEGIN');
           await client.query(`SELECT set_config('app.department_id', $1, true)`, [department]);
@@ -104,7 +106,7 @@ async function rawPgPhase(seconds) {
                                    narrative, reporting_officer_id, source, version, created_by, created_at, updated_at)
              VALUES ($1, $2, $3, now(), now(), 'welfare-check', 'transported-voluntary', 'non-criminal', 'sector-3', $4, 42.36, -71.05,
                      'mental-health', '{suicidal-statements}', '{N}', $5, 'officer-4471', 'api', 1, 'officer', now(), now())`,
-            [id, department, `RAW-${run}-${n}`, narrative.slice(0, 80), narrative],
+            [id, department, `RAW-${run}-${i}`, narrative.slice(0, 80), narrative],
           );
           await client.query(
             `INSERT INTO outbox (id, topic, message_key, event_type, payload, department_id)
@@ -212,7 +214,7 @@ async function main() {
 
     const open = await load({ port, next: newPerson, rate: openRate, seconds: phaseSeconds(15, 5) });
     console.log(
-      `  POST open loop at ${fmt(openRate)}/s: ${fmt(open.rate)} created/s  ${latencyLine(open.latencies)} (target p99 < 50 ms)${otherStatuses(open)}`,
+      `  POST open loop at ${fmt(openRate)}/s: ${fmt(open.rate)} created/s  ${latencyLine(open.latencies)} (target p99 < 50 ms)${otherStatuses(open)}${open.unfinished ? ` (${fmt(open.unfinished)} unfinished 10 s after the last send: overloaded)` : ''}`,
     );
 
     const { persons, seedSeconds } = await seedFrequentPersons(token);
@@ -241,6 +243,14 @@ async function main() {
     const freqP50 = pct(mix.byTag.get('frequent')?.latencies ?? [], 50);
     console.log(
       `    frequent/new p50 latency: ${(freqP50 / newP50).toFixed(2)} (target: no more than new)${otherStatuses(mix)}`,
+    );
+
+    // One request at a time: the latency is the request's own cost, without queueing.
+    const serial = await load({ port, next: mixed, connections: 1, seconds: phaseSeconds(10) });
+    const sNew = serial.byTag.get('new')?.latencies ?? [];
+    const sFreq = serial.byTag.get('frequent')?.latencies ?? [];
+    console.log(
+      `  POST one at a time, alternating: new person p50 ${pct(sNew, 50).toFixed(1)} ms, frequent person p50 ${pct(sFreq, 50).toFixed(1)} ms (ratio ${(pct(sFreq, 50) / pct(sNew, 50)).toFixed(2)}); p99 ${pct(sNew, 99).toFixed(1)} / ${pct(sFreq, 99).toFixed(1)} ms`,
     );
 
     const one = () => rawRequest('POST', '/v1/incidents', { headers: auth, body: incidentBody(persons[0]) });
