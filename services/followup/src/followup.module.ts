@@ -17,6 +17,9 @@ import { NotificationEndpointsService } from './notifications/endpoints/notifica
 import { FeedController } from './notifications/feed/feed.http.controller';
 import { FeedService } from './notifications/feed/feed.service';
 import { FollowupMetrics } from './ops/followup-metrics';
+import { BullBoardInstaller } from './ops/bull-board';
+import { OpsController } from './ops/ops.http.controller';
+import { OpsService } from './ops/ops.service';
 import { FollowupSettingsController } from './settings/followup-settings/followup-settings.http.controller';
 import { FollowupSettingsService } from './settings/followup-settings/followup-settings.service';
 
@@ -36,6 +39,7 @@ export class FollowupModule {
         NotificationEndpointsController,
         FeedController,
         GetReminderController,
+        OpsController,
       ],
       providers: [
         { provide: FOLLOWUP_OPTIONS, useValue: { ...DEFAULT_FOLLOWUP_OPTIONS, ...options } },
@@ -53,6 +57,8 @@ export class FollowupModule {
         NotificationEndpointsService,
         FeedService,
         GetReminderService,
+        OpsService,
+        BullBoardInstaller,
       ],
       exports: [ReminderQueues, ReconcilerService, FireReminderService, FOLLOWUP_OPTIONS],
     };

@@ -80,18 +80,26 @@ export class DeliverNotificationService {
     }
     const outcome = error ? (last ? 'failed' : 'retry') : 'delivered';
     await tenantTransaction(this.dataSource, departmentId, async (em) => {
-      await em.query(
-        `INSERT INTO notification_attempt (department_id, notification_id, attempt, outcome, error, duration_ms)
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
-        [departmentId, notificationId, attempt, error ? 'failed' : 'delivered', error ?? null, Date.now() - started],
-      );
-      await em.query(
+      // Attempts are numbered by the notification's own count (a job retried by ops starts its count again).
+      const [updated]: [Array<{ attempts: number }>, number] = await em.query(
         `UPDATE notification SET attempts = attempts + 1, last_error = $3,
            state = CASE WHEN $4 = 'delivered' THEN 'delivered' WHEN $4 = 'failed' THEN 'failed' ELSE state END,
            delivered_at = CASE WHEN $4 = 'delivered' THEN now() ELSE delivered_at END,
            failed_at = CASE WHEN $4 = 'failed' THEN now() ELSE failed_at END
-         WHERE department_id = $1 AND id = $2`,
+         WHERE department_id = $1 AND id = $2 RETURNING attempts`,
         [departmentId, notificationId, error ?? null, outcome],
+      );
+      await em.query(
+        `INSERT INTO notification_attempt (department_id, notification_id, attempt, outcome, error, duration_ms)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
+        [
+          departmentId,
+          notificationId,
+          updated[0]?.attempts ?? attempt,
+          error ? 'failed' : 'delivered',
+          error ?? null,
+          Date.now() - started,
+        ],
       );
     });
     this.metrics.deliveries.inc({ channel: row.channel, outcome });

@@ -1,8 +1,10 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { SERVICE_ENV, type ServiceEnv } from '@cit/service-kit';
 import { Queue, type JobsOptions } from 'bullmq';
-import type { RedisOptions } from 'ioredis';
 import { FOLLOWUP_OPTIONS, NOTIFICATION_QUEUE, REMINDER_QUEUE, type FollowupOptions } from './followup-options';
+import { bullConnection } from './redis-connection';
+
+export { bullConnection };
 
 /** Job data: ids only, never PHI (BullMQ job data sits in Redis and in Bull Board). */
 export interface ReminderJobData {
@@ -29,25 +31,6 @@ const REMINDER_JOB: JobsOptions = {
   attempts: 8,
   backoff: { type: 'exponential', delay: 1000 },
 };
-
-/**
- * Connection options BullMQ opens (and closes) itself: maxRetriesPerRequest null, so blocking
- * commands wait out a reconnect instead of failing the worker.
- */
-export function bullConnection(url: string, name: string): RedisOptions {
-  const u = new URL(url);
-  return {
-    host: u.hostname,
-    port: Number(u.port || 6379),
-    db: Number(u.pathname.replace('/', '') || 0),
-    ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
-    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
-    ...(u.protocol === 'rediss:' ? { tls: {} } : {}),
-    maxRetriesPerRequest: null,
-    enableReadyCheck: false,
-    connectionName: name,
-  };
-}
 
 /** The reminder and notification queues (producers side); workers live in ReminderWorkers. */
 @Injectable()

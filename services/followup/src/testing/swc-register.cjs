@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-require-imports -- a CommonJS require hook */
 // Test-only require hook: runs the service's TypeScript in a child process with decorator
 // metadata (Nest's constructor injection needs it; tsx/esbuild does not emit it), @cit/* mapped
 // to libs/*/src as in jest. Used by the worker-crash test to SIGKILL a real worker process.
