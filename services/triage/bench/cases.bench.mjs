@@ -20,7 +20,6 @@ const dist = (p) => require(`${ROOT}/services/triage/dist/${p}`);
 const { triageService } = dist('triage.definition');
 const { OpenCaseForDecisionService } = dist('cases/open-case/open-case-for-decision.service');
 const { CaseSettingsReader } = dist('cases/case-settings');
-const { ContactPreferenceStore } = dist('persons/contact-preferences/contact-preference.store');
 const { ProgramSettingsService } = dist('program/program-settings.service');
 
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
@@ -76,7 +75,6 @@ try {
   const service = new OpenCaseForDecisionService(
     new OutboxWriter(),
     new CaseSettingsReader(new ProgramSettingsService()),
-    new ContactPreferenceStore(),
   );
   await phase('spread', service, db.dataSource, total, (i) => `per_${hex(i % 4 === 3 ? i - 3 : i)}`);
   await phase('hot', service, db.dataSource, Math.round(total / 4), (i) => `per_f${hex(i % 8).slice(1)}`);

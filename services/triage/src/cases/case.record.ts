@@ -75,6 +75,18 @@ export function caseFromRow(r: CaseRow): CaseRecord {
   };
 }
 
+/** Maps a care_case row read as JSON (to_jsonb: timestamps as text) to a CaseRecord. */
+export function caseFromJson(j: Record<string, unknown>): CaseRecord {
+  const date = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string));
+  return caseFromRow({
+    ...(j as unknown as CaseRow),
+    opened_at: date(j.opened_at)!,
+    updated_at: date(j.updated_at)!,
+    last_contact_at: date(j.last_contact_at),
+    closed_at: date(j.closed_at),
+  });
+}
+
 /** The case, locked for the rest of the transaction; 404 when it is not the department's. */
 export async function lockCase(em: EntityManager, departmentId: string, caseId: string): Promise<CaseRecord> {
   const rows: CaseRow[] = await em.query(

@@ -48,7 +48,12 @@ export class CrisisPlanStore {
   }
 
   async hasCurrent(em: EntityManager, departmentId: string, personId: string): Promise<boolean> {
-    return (await this.current(em, departmentId, personId)) !== undefined;
+    const [row]: { found: boolean }[] = await em.query(
+      `SELECT EXISTS (SELECT 1 FROM crisis_plan
+         WHERE department_id = $1 AND retired_at IS NULL AND person_id IN (${personAndAliasesSql('$1', '$2')})) AS found`,
+      [departmentId, personId],
+    );
+    return row!.found;
   }
 
   view(row: PlanRow, personId: string, today = new Date().toISOString().slice(0, 10)): CrisisPlanView {

@@ -1,6 +1,5 @@
 import { OutboxWriter } from '@cit/messaging';
 import { createTestDatabase, runtimeRoleName, tenantTransaction, type TestDatabase } from '@cit/persistence';
-import { ContactPreferenceStore } from '../../persons/contact-preferences/contact-preference.store';
 import { triageService } from '../../triage.definition';
 import { ProgramSettingsService } from '../../program/program-settings.service';
 import { CaseSettingsReader } from '../case-settings';
@@ -35,11 +34,7 @@ describe('OpenCaseForDecisionService.openOrJoin', () => {
       runtimeRole: runtimeRoleName(triageService.name),
       appendOnlyTables: triageService.appendOnlyTables,
     });
-    service = new OpenCaseForDecisionService(
-      new OutboxWriter(),
-      new CaseSettingsReader(new ProgramSettingsService()),
-      new ContactPreferenceStore(),
-    );
+    service = new OpenCaseForDecisionService(new OutboxWriter(), new CaseSettingsReader(new ProgramSettingsService()));
   });
   afterAll(() => db?.drop());
 
@@ -150,5 +145,31 @@ describe('OpenCaseForDecisionService.openOrJoin', () => {
     await expect(tenantTransaction(db.dataSource, 'dept-a', (em) => service.openOrJoin(em, d))).rejects.toThrow();
     const rows = await db.ownerDataSource.query('SELECT 1 FROM care_case WHERE person_id = $1', [d.personId]);
     expect(rows).toHaveLength(0);
+  });
+
+  it('carries the contact preference that applies (own, or of a person merged in) in the case events', async () => {
+    const survivor = 'per_00000000000000000000000000000a07';
+    const mergedIn = 'per_00000000000000000000000000000a08';
+    await db.ownerDataSource.query(
+      `INSERT INTO contact_preference (department_id, person_id, do_not_contact, allowed_channels, updated_by)
+       VALUES ('dept-a', $1, false, '{phone,home-visit}', 'c-1'), ('dept-a', $2, false, '{phone}', 'c-1')`,
+      [survivor, mergedIn],
+    );
+    await db.ownerDataSource.query(
+      `INSERT INTO person_move (department_id, merge_id, record_type, record_id, from_person_id, to_person_id)
+       VALUES ('dept-a', 'pmg_1', 'person', $2, $2, $1)`,
+      [survivor, mergedIn],
+    );
+    const opened = await tenantTransaction(db.dataSource, 'dept-a', (em) =>
+      service.openOrJoin(em, decision('dept-a', survivor)),
+    );
+    const joined = await tenantTransaction(db.dataSource, 'dept-a', (em) =>
+      service.openOrJoin(em, decision('dept-a', survivor)),
+    );
+    expect(joined.caseId).toBe(opened.caseId);
+    const events = await outboxOf(opened.caseId);
+    for (const e of events)
+      expect(e.data.contactPreference).toEqual({ doNotContact: false, allowedChannels: ['phone'] });
+    expect(events).toHaveLength(2);
   });
 });

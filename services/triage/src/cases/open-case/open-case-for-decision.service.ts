@@ -1,20 +1,20 @@
 import { Injectable } from '@nestjs/common';
-import { newId, riskLevelSchema } from '@cit/contracts';
+import { newId, riskLevelSchema, type OutreachChannel } from '@cit/contracts';
 import { OutboxWriter } from '@cit/messaging';
 import { createLogger } from '@cit/observability';
 import type { EntityManager } from 'typeorm';
-import { ContactPreferenceStore } from '../../persons/contact-preferences/contact-preference.store';
+import { strictestPreference } from '../../persons/contact-preferences/contact-preference';
+import { personAndAliasesSql } from '../../persons/person-aliases';
 import { caseOpenedEvent, caseUpdatedEvent, type CaseEventMeta } from '../case-events';
 import { ACTIVE_CASE_STATUSES } from '../case-status.machine';
 import { CaseSettingsReader } from '../case-settings';
 import {
+  CASE_COLUMNS,
+  caseFromJson,
+  caseFromRow,
   lockPerson,
-  selectCases,
-  updateReturning,
   type CaseRecord,
   type RiskLevel,
-  CASE_COLUMNS,
-  caseFromRow,
 } from '../case.record';
 import { joinDecision } from './case-join';
 
@@ -46,7 +46,6 @@ export class OpenCaseForDecisionService {
   constructor(
     private readonly outbox: OutboxWriter,
     private readonly settings: CaseSettingsReader,
-    private readonly preferences: ContactPreferenceStore,
   ) {}
 
   async openOrJoin(
@@ -58,59 +57,91 @@ export class OpenCaseForDecisionService {
     const meta: CaseEventMeta = { departmentId, correlationId: input.correlationId, causationId: input.causationId };
     await lockPerson(manager, departmentId, personId);
 
-    const [already]: { case_id: string }[] = await manager.query(
-      'SELECT case_id FROM case_incident WHERE department_id = $1 AND decision_id = $2',
-      [departmentId, input.decisionId],
+    // One read under the person's lock: the decision's case if it has one, the person's active
+    // case, and the contact preferences that apply (own and merged-in persons').
+    const [state]: {
+      linked_case_id: string | null;
+      active: Record<string, unknown> | null;
+      preferences: { doNotContact: boolean; allowedChannels: OutreachChannel[] | null }[];
+    }[] = await manager.query(
+      `SELECT
+         (SELECT case_id FROM case_incident WHERE department_id = $1 AND decision_id = $3) AS linked_case_id,
+         (SELECT to_jsonb(c) FROM (SELECT ${CASE_COLUMNS} FROM care_case
+            WHERE department_id = $1 AND person_id = $2 AND status = ANY($4::text[])
+            ORDER BY opened_at, id LIMIT 1) c) AS active,
+         (SELECT COALESCE(jsonb_agg(jsonb_build_object('doNotContact', do_not_contact, 'allowedChannels', allowed_channels)), '[]')
+            FROM contact_preference WHERE department_id = $1 AND person_id IN (${personAndAliasesSql('$1', '$2')})) AS preferences`,
+      [departmentId, personId, input.decisionId, ACTIVE_CASE_STATUSES],
     );
-    if (already) return { caseId: already.case_id, opened: false };
+    if (state!.linked_case_id) return { caseId: state!.linked_case_id, opened: false };
+    const contactPreference = strictestPreference(
+      state!.preferences.map((p) => ({
+        doNotContact: p.doNotContact,
+        allowedChannels: p.allowedChannels ?? undefined,
+      })),
+    );
 
-    const [active] = await selectCases(
-      manager,
-      'department_id = $1 AND person_id = $2 AND status = ANY($3::text[])',
-      [departmentId, personId, ACTIVE_CASE_STATUSES],
-      'ORDER BY opened_at, id LIMIT 1 FOR UPDATE',
-    );
-    const contactPreference = await this.preferences.effective(manager, departmentId, personId);
-    if (active) {
+    if (state!.active) {
+      const active = caseFromJson(state!.active);
       const change = joinDecision(active, { riskLevel, needs: input.needs });
-      const [row] = await updateReturning<Parameters<typeof caseFromRow>[0]>(
-        manager,
-        `UPDATE care_case SET risk_level = $3, needs = $4::text[], updated_at = now(), version = version + 1
-          WHERE department_id = $1 AND id = $2 RETURNING ${CASE_COLUMNS}`,
-        [departmentId, active.id, change.riskLevel, change.needs],
+      // Still active when updated: a status change committed since the read (it locks the case,
+      // not the person) leaves no row here, and the decision opens a new case instead.
+      // A WITH … SELECT answers its rows (unlike a bare UPDATE … RETURNING through TypeORM).
+      const [row]: Parameters<typeof caseFromRow>[0][] = await manager.query(
+        `WITH u AS (
+           UPDATE care_case SET risk_level = $3, needs = $4::text[], updated_at = now(), version = version + 1
+            WHERE department_id = $1 AND id = $2 AND status = ANY($7::text[]) RETURNING ${CASE_COLUMNS}),
+         l AS (
+           INSERT INTO case_incident (department_id, case_id, incident_id, decision_id)
+           SELECT department_id, id, $5, $6 FROM u
+           ON CONFLICT (department_id, case_id, incident_id) DO UPDATE SET decision_id = EXCLUDED.decision_id)
+         SELECT * FROM u`,
+        [
+          departmentId,
+          active.id,
+          change.riskLevel,
+          change.needs,
+          input.incidentId,
+          input.decisionId,
+          ACTIVE_CASE_STATUSES,
+        ],
       );
-      const updated = caseFromRow(row!);
-      await this.link(manager, updated.id, input);
-      await this.outbox.append(
-        manager,
-        caseUpdatedEvent(
-          updated,
-          {
-            previousStatus: active.status,
-            changedFields: ['incidents', ...change.changedFields],
-            updatedBy: 'triage',
-            contactPreference,
-            incidentJoined: input.incidentId,
-          },
-          meta,
-        ),
-      );
-      this.logger.debug({ departmentId, caseId: updated.id, incidentId: input.incidentId }, 'decision joined case');
-      return { caseId: updated.id, opened: false };
+      if (row) {
+        const updated = caseFromRow(row);
+        await this.outbox.append(
+          manager,
+          caseUpdatedEvent(
+            updated,
+            {
+              previousStatus: active.status,
+              changedFields: ['incidents', ...change.changedFields],
+              updatedBy: 'triage',
+              contactPreference,
+              incidentJoined: input.incidentId,
+            },
+            meta,
+          ),
+        );
+        this.logger.debug({ departmentId, caseId: updated.id, incidentId: input.incidentId }, 'decision joined case');
+        return { caseId: updated.id, opened: false };
+      }
     }
 
     const settings = await this.settings.get(manager, departmentId);
-    const created = await this.insertCase(manager, {
-      departmentId,
-      personId,
-      source: input.source,
-      riskLevel,
-      needs: [...new Set(input.needs)].sort(),
-      pathway: input.pathway,
-      cadence: settings.cadence,
-      openedBy: 'triage',
-    });
-    await this.link(manager, created.id, input);
+    const created = await this.insertCase(
+      manager,
+      {
+        departmentId,
+        personId,
+        source: input.source,
+        riskLevel,
+        needs: [...new Set(input.needs)].sort(),
+        pathway: input.pathway,
+        cadence: settings.cadence,
+        openedBy: 'triage',
+      },
+      { incidentId: input.incidentId, decisionId: input.decisionId },
+    );
     await this.outbox.append(
       manager,
       caseOpenedEvent(
@@ -123,20 +154,28 @@ export class OpenCaseForDecisionService {
     return { caseId: created.id, opened: true };
   }
 
-  /** Stores a new open case and its first status (shared with cases opened by hand). */
+  /** Stores a new open case, its first status and, when given, the incident that led to it, in one statement (shared with cases opened by hand). */
   async insertCase(
     manager: EntityManager,
     c: Pick<CaseRecord, 'departmentId' | 'personId' | 'source' | 'needs' | 'pathway' | 'cadence' | 'openedBy'> & {
       riskLevel: RiskLevel;
       assignedTo?: string | null;
     },
+    link?: { incidentId: string; decisionId: string | null },
   ): Promise<CaseRecord> {
-    const id = newId('case');
     const [row]: Parameters<typeof caseFromRow>[0][] = await manager.query(
-      `INSERT INTO care_case (id, department_id, person_id, status, source, risk_level, needs, pathway, assigned_to, cadence, opened_by)
-       VALUES ($1, $2, $3, 'open', $4, $5, $6::text[], $7, $8, $9::text[], $10) RETURNING ${CASE_COLUMNS}`,
+      `WITH c AS (
+         INSERT INTO care_case (id, department_id, person_id, status, source, risk_level, needs, pathway, assigned_to, cadence, opened_by)
+         VALUES ($1, $2, $3, 'open', $4, $5, $6::text[], $7, $8, $9::text[], $10) RETURNING ${CASE_COLUMNS}),
+       s AS (
+         INSERT INTO case_status_change (department_id, case_id, from_status, to_status, changed_by)
+         SELECT department_id, id, NULL, 'open', opened_by FROM c),
+       l AS (
+         INSERT INTO case_incident (department_id, case_id, incident_id, decision_id)
+         SELECT department_id, id, $11, $12 FROM c WHERE $11::text IS NOT NULL)
+       SELECT * FROM c`,
       [
-        id,
+        newId('case'),
         c.departmentId,
         c.personId,
         c.source,
@@ -146,20 +185,10 @@ export class OpenCaseForDecisionService {
         c.assignedTo ?? null,
         c.cadence,
         c.openedBy,
+        link?.incidentId ?? null,
+        link?.decisionId ?? null,
       ],
     );
-    await manager.query(
-      `INSERT INTO case_status_change (department_id, case_id, from_status, to_status, changed_by) VALUES ($1, $2, NULL, 'open', $3)`,
-      [c.departmentId, id, c.openedBy],
-    );
     return caseFromRow(row!);
-  }
-
-  private async link(manager: EntityManager, caseId: string, input: OpenCaseForDecisionInput): Promise<void> {
-    await manager.query(
-      `INSERT INTO case_incident (department_id, case_id, incident_id, decision_id) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (department_id, case_id, incident_id) DO UPDATE SET decision_id = EXCLUDED.decision_id`,
-      [input.departmentId, caseId, input.incidentId, input.decisionId],
-    );
   }
 }
