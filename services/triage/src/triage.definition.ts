@@ -11,6 +11,7 @@ import { TriageIntakeEntity } from './intake-queue/triage-intake.entity';
 import { TriageInitial1732700000200 } from './migrations/1732700000200-triage-initial';
 import { TriageProgramStaff1732700000220 } from './migrations/1732700000220-triage-program-staff';
 import { TriageRulesets1732700000221 } from './migrations/1732700000221-triage-rulesets';
+import { TriageDecisions1732700000222 } from './migrations/1732700000222-triage-decisions';
 import { TriageCases1732700000240 } from './migrations/1732700000240-triage-cases';
 
 /** Behavioral-health triage and care coordination. */
@@ -28,6 +29,7 @@ export const triageService: ServiceDefinition = {
     TriageTenancy1732700000210,
     TriageProgramStaff1732700000220,
     TriageRulesets1732700000221,
+    TriageDecisions1732700000222,
     TriageCases1732700000240,
     AuditLogTables1764979200000,
   ],

@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-/** An incident waiting for triage in its department. */
+/** An incident triage received in its department (codes only; see triage-incident.store.ts for the rest). */
 @Entity({ name: 'triage_intake' })
 export class TriageIntakeEntity {
   @PrimaryColumn('text', { name: 'incident_id' }) incidentId!: string;
@@ -14,4 +14,6 @@ export class TriageIntakeEntity {
   @Column('timestamptz', { name: 'occurred_at' }) occurredAt!: Date;
   @Column('text') status!: string;
   @Column('timestamptz', { name: 'received_at' }) receivedAt!: Date;
+  @Column('text', { name: 'person_id', nullable: true }) personId!: string | null;
+  @Column('boolean', { name: 'has_crisis_plan' }) hasCrisisPlan!: boolean;
 }

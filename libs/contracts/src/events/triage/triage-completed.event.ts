@@ -61,7 +61,13 @@ export const triageCompletedData = z
     crisisPlanOnFile: z.boolean().describe('The person has a current crisis response plan'),
     decidedBy: z.enum(['rules', 'supervisor']),
     deciderId: idSchema.optional().describe('Supervisor who confirmed or overrode the decision'),
-    rulesetVersion: z.number().int().positive(),
+    rulesetVersion: z
+      .number()
+      .int()
+      .nonnegative()
+      .describe(
+        'Department ruleset version the decision was made with; 0 = the default ruleset shipped with the product',
+      ),
     supersedes: idSchema.optional().describe('triageId of the earlier decision this one replaces'),
     supersedeReason: z.enum(['reclassification', 'override']).optional(),
     decidedAt: timestampSchema,
@@ -78,11 +84,12 @@ export const triageCompletedData = z
 export const triageCompleted = defineEvent({
   type: 'cit.triage.completed.v1',
   topic: 'cit.triage.v1',
-  aggregate: 'triage',
+  aggregate: 'incident',
   producer: 'triage',
   summary:
     'A triage decision was made for an incident, by the department ruleset or a supervisor; a later decision ' +
-    '(reclassification or supervisor override) supersedes the earlier one. Carries no PHI.',
+    '(reclassification or supervisor override) supersedes the earlier one. Keyed by incident, so the decisions ' +
+    'of one incident arrive in order. Carries no PHI.',
   data: triageCompletedData,
   example: {
     triageId: 'tri_01JD8Z7A1B2C3D4E5F6G7H8J9K',

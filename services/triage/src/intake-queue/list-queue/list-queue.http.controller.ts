@@ -9,7 +9,7 @@ import { ListQueueService } from './list-queue.service';
 export class ListQueueController {
   constructor(private readonly queue: ListQueueService) {}
 
-  /** Incidents of the caller's department awaiting triage, oldest first. */
+  /** Incidents triage received for the caller's department, newest first, with their triage status. */
   @Get()
   @Roles('clinician', 'coordinator', 'supervisor', 'admin')
   list(@CurrentPrincipal() principal: Principal) {

@@ -4,7 +4,10 @@ import { tenantTransaction } from '@cit/persistence';
 import { DataSource } from 'typeorm';
 import { TriageIntakeEntity } from '../triage-intake.entity';
 
-/** The caller's department's incidents awaiting triage, oldest first (read under the department's tenant). */
+/**
+ * The incidents triage received for the caller's department, newest first, with where triage
+ * stands on each (triaged, or in-review while a supervisor has the decision).
+ */
 @Injectable()
 export class ListQueueService {
   constructor(private readonly dataSource: DataSource) {}
@@ -12,17 +15,19 @@ export class ListQueueService {
   async list(principal: Principal) {
     const items = await tenantTransaction(this.dataSource, principal.departmentId, (em) =>
       em.getRepository(TriageIntakeEntity).find({
-        where: { departmentId: principal.departmentId, status: 'awaiting-triage' },
-        order: { occurredAt: 'ASC' },
+        where: { departmentId: principal.departmentId },
+        order: { receivedAt: 'DESC' },
         take: 200,
       }),
     );
     return {
       items: items.map((i) => ({
         incidentId: i.incidentId,
+        status: i.status,
         callType: i.callType,
         behavioralHealth: { relatedTo: i.bhRelatedTo, observations: i.bhObservations },
         subjectCount: i.subjectCount,
+        hasCrisisPlan: i.hasCrisisPlan,
         occurredAt: i.occurredAt.toISOString(),
         receivedAt: i.receivedAt.toISOString(),
         sourceEventId: i.sourceEventId,
