@@ -82,6 +82,11 @@ export class ImportBatchWriter {
     const auditContext = currentAuditContext();
     if (!auditContext) throw new Error('import batches must run within an audited request');
     return tenantTransaction(this.dataSource, target.departmentId, async (em) => {
+      // Without events, no WAL flush per batch: the job's completion (or failure) commit, and
+      // any later commit that depends on the rows, flushes the batch's WAL first. A crash before
+      // that loses whole batches with their job counters, never half of one; a re-run stores
+      // what is missing. With events, the relay could publish before the flush: flushed as usual.
+      if (!target.emitEvents) await em.query(`SET LOCAL synchronous_commit = off`);
       const rows = batch.rows.length ? await this.storeRows(em, target, batch.rows) : [];
       if (target.screen) {
         for (const r of rows) if (r.screening) await this.screener.screenIncident(em, r.screening);
