@@ -13,6 +13,7 @@ import { TriageProgramStaff1732700000220 } from './migrations/1732700000220-tria
 import { TriageRulesets1732700000221 } from './migrations/1732700000221-triage-rulesets';
 import { TriageDecisions1732700000222 } from './migrations/1732700000222-triage-decisions';
 import { TriageCases1732700000240 } from './migrations/1732700000240-triage-cases';
+import { TriagePersonMoveIndexes1732700000241 } from './migrations/1732700000241-triage-person-move-indexes';
 
 /** Behavioral-health triage and care coordination. */
 export const triageService: ServiceDefinition = {
@@ -31,6 +32,7 @@ export const triageService: ServiceDefinition = {
     TriageRulesets1732700000221,
     TriageDecisions1732700000222,
     TriageCases1732700000240,
+    TriagePersonMoveIndexes1732700000241,
     AuditLogTables1764979200000,
   ],
   // The PHI access audit: the runtime role may read and append, never change or delete.

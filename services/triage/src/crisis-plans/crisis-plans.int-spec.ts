@@ -33,6 +33,9 @@ describe('crisis response plans', () => {
       ['coordinator', 'coordinator', 'dept-a'],
       ['clinician', 'clinician', 'dept-a'],
       ['officer', 'officer', 'dept-a'],
+      ['clearedOfficer', 'officer', 'dept-a'],
+      ['expiredOfficer', 'officer', 'dept-a'],
+      ['otherOfficer', 'officer', 'dept-b'],
       ['otherCoordinator', 'coordinator', 'dept-b'],
     ] as const)
       tokens[who] = await t.token(role, dept, `${who}-1`);
@@ -110,5 +113,83 @@ describe('crisis response plans', () => {
       [person],
     );
     expect(count).toBe(2);
+  });
+
+  describe('from an incident (GET /v1/incidents/{incidentId}/crisis-plan)', () => {
+    const incident = 'inc_0000000000000000000000000000e001';
+    const bare = 'inc_0000000000000000000000000000e002';
+
+    beforeAll(async () => {
+      // Triage's record of the incidents (normally from cit.incident.reported.v1) and the staff directory.
+      for (const [id, dept, personId] of [
+        [incident, 'dept-a', person],
+        [bare, 'dept-a', 'per_0000000000000000000000000000d0ff'],
+        ['inc_0000000000000000000000000000e003', 'dept-b', person],
+      ] as const)
+        await t.db.ownerDataSource.query(
+          `INSERT INTO triage_intake (incident_id, department_id, source_event_id, correlation_id, call_type, bh_related_to,
+             subject_count, occurred_at, person_id)
+           VALUES ($1, $2, gen_random_uuid(), 'cor-1', 'welfare-check', 'mental-health', 1, now(), $3)`,
+          [id, dept, personId],
+        );
+      for (const [id, dept, subject, cleared, expires] of [
+        ['stf_1', 'dept-a', 'clearedOfficer-1', true, null],
+        ['stf_2', 'dept-a', 'officer-1', false, null],
+        ['stf_3', 'dept-a', 'expiredOfficer-1', true, '2001-01-01'],
+        ['stf_4', 'dept-b', 'otherOfficer-1', true, null],
+      ] as const)
+        await t.db.ownerDataSource.query(
+          `INSERT INTO staff_members (department_id, id, subject, display_name, roles, cjis_cleared, cjis_expires_on)
+           VALUES ($1, $2, $3, 'x', '{officer}', $4, $5::date)`,
+          [dept, id, subject, cleared, expires],
+        );
+    });
+
+    const auditOf = (recordId: string) =>
+      t.db.ownerDataSource.query(
+        'SELECT action, record_type, actor_subject, outcome FROM audit_log WHERE record_id = $1 ORDER BY seq',
+        [recordId],
+      );
+
+    it('a CJIS-cleared officer reads the plan of the person on the incident; the read is audited', async () => {
+      const res = await http().get(`/v1/incidents/${incident}/crisis-plan`).set(as('clearedOfficer')).expect(200);
+      expect(res.body).toMatchObject({
+        incidentId: incident,
+        plan: { personId: person, version: 2, content: { whatHelps: ['Music'], preferredLanguage: 'pt-BR' } },
+      });
+      expect((await auditOf(res.body.plan.id)).at(-1)).toEqual({
+        action: 'read',
+        record_type: 'crisis-plan',
+        actor_subject: 'clearedOfficer-1',
+        outcome: 'success',
+      });
+    });
+
+    it('not cleared (or clearance expired) → 403, the refusal audited, nothing disclosed', async () => {
+      for (const who of ['officer', 'expiredOfficer']) {
+        const res = await http().get(`/v1/incidents/${incident}/crisis-plan`).set(as(who)).expect(403);
+        expect(res.headers['content-type']).toContain('application/problem+json');
+        expect(res.body.type).toContain('cjis-clearance-required');
+        expect(JSON.stringify(res.body)).not.toMatch(/Music|Maria/);
+      }
+      expect(await auditOf(incident)).toEqual([
+        { action: 'read', record_type: 'incident-crisis-plan', actor_subject: 'officer-1', outcome: 'denied' },
+        { action: 'read', record_type: 'incident-crisis-plan', actor_subject: 'expiredOfficer-1', outcome: 'denied' },
+      ]);
+      await http().get(`/v1/incidents/${incident}/crisis-plan`).set(as('clinician')).expect(403);
+    });
+
+    it('404 for an incident without a plan, an unknown incident, or another department’s incident', async () => {
+      await http().get(`/v1/incidents/${bare}/crisis-plan`).set(as('clearedOfficer')).expect(404);
+      await http()
+        .get('/v1/incidents/inc_0000000000000000000000000000e0ff/crisis-plan')
+        .set(as('clearedOfficer'))
+        .expect(404);
+      await http().get(`/v1/incidents/${incident}/crisis-plan`).set(as('otherOfficer')).expect(404);
+      await http()
+        .get('/v1/incidents/inc_0000000000000000000000000000e003/crisis-plan')
+        .set(as('otherOfficer'))
+        .expect(404);
+    });
   });
 });
