@@ -8,7 +8,9 @@ import { Module } from '@nestjs/common';
 import { issueDevToken } from '@cit/auth';
 import { createIncidentExample } from '@cit/contracts';
 import { AuditModule } from '@cit/audit';
+import { BlindIndex, tenantTransaction } from '@cit/persistence';
 import type { DataSource } from 'typeorm';
+import { PersonMatcher } from '../persons/person-matcher.service';
 import { startIntakeTestApp, type IntakeTestApp } from '../testing/intake-test-app';
 import { ImportsModule } from './imports.module';
 import { ImportWorkers } from './run-import/import-workers';
@@ -140,6 +142,72 @@ describe('import worker pool (integration)', () => {
       [DEPT],
     );
     expect(after).toBe(identifiers);
+  });
+
+  it('an import batch creating a person waits for a report creating the same person, and joins it', async () => {
+    const prefix = `C-${run}`;
+    const identity = { name: 'Concurrent Newcomer', dob: '1991-01-19' };
+    const index = BlindIndex.fromEnv().personMatch(identity.name, identity.dob);
+    const matcher = testApp.app.get(PersonMatcher);
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let created!: (personId: string) => void;
+    const reportPerson = new Promise<string>((r) => (created = r));
+    // A single report of a new person, its transaction (and so its creation lock) held open.
+    const report = tenantTransaction(testApp.db.dataSource, DEPT, async (em) => {
+      const incidentId = `inc_${randomUUID().replace(/-/g, '')}`;
+      await em.query(
+        `INSERT INTO incident (id, department_id, occurred_at, received_at, call_type, encounter, bh_related_to, reporting_officer_id, created_by)
+         VALUES ($1, $2, now(), now(), 'welfare-check', 'non-criminal', 'mental-health', 'officer-1', 'test')`,
+        [incidentId, DEPT],
+      );
+      await em.query(
+        `INSERT INTO incident_subject (id, incident_id, department_id, ordinal, name, person_match_index) VALUES ($1, $2, $3, 0, 'enc:v1:x', $4)`,
+        [`sub_${incidentId}`, incidentId, DEPT, index],
+      );
+      const links = await matcher.linkSubjects(em, DEPT, [
+        { id: `sub_${incidentId}`, personMatchIndex: index, personPhoneIndex: null },
+      ]);
+      created(links.get(`sub_${incidentId}`)!);
+      await held;
+    });
+    const personId = await reportPerson;
+    const body =
+      JSON.stringify({
+        ...createIncidentExample,
+        externalIds: { cadCallNumber: `${prefix}-0` },
+        subjects: [{ name: identity.name, dateOfBirth: identity.dob, flags: {} }],
+      }) + '\n';
+    const [{ since }] = await ds.query('SELECT now() AS since');
+    const pending = post(body);
+    let waited = false;
+    try {
+      // The batch needs a new person for this identity: it must wait for the report's creation lock.
+      const deadline = Date.now() + 30_000;
+      while (!waited && Date.now() < deadline) {
+        const [{ n }] = await ds.query(
+          `SELECT count(*)::int AS n FROM pg_stat_activity
+            WHERE datname = current_database() AND wait_event_type = 'Lock' AND wait_event = 'advisory'`,
+        );
+        waited = n > 0;
+        const [job] = await ds.query(`SELECT status FROM import_job WHERE department_id = $1 AND started_at >= $2`, [
+          DEPT,
+          since,
+        ]);
+        if (!waited && job && job.status !== 'running') break;
+        if (!waited) await new Promise((r) => setTimeout(r, 20));
+      }
+    } finally {
+      release();
+    }
+    expect(waited).toBe(true);
+    await report;
+    expect(((await (await pending).json()) as Summary).rowsImported).toBe(1);
+    const [row] = await ds.query(
+      `SELECT s.person_id FROM incident_subject s JOIN incident i ON i.id = s.incident_id WHERE i.cad_call_number = $1`,
+      [`${prefix}-0`],
+    );
+    expect(row.person_id).toBe(personId);
   });
 
   it('rows with escaped NUL or surrogates are judged by the text guard on the main thread', async () => {
