@@ -16,7 +16,7 @@ import {
 import { modelEffects } from '../program/program-settings';
 import { ProgramSettingsService, type DepartmentProgram } from '../program/program-settings.service';
 import { RepeatContactsService } from '../repeat-contacts/repeat-contacts.service';
-import { RulesetStore } from '../rulesets/ruleset-store.service';
+import { DEFAULT_RULESET_VERSION, RulesetStore } from '../rulesets/ruleset-store.service';
 import { decide, type DecisionOutcome } from './domain/decide';
 import {
   DECISION_COLUMNS,
@@ -68,7 +68,7 @@ export class TriageDecider {
     });
     if (!inserted) return null;
     const incident = storedIncidentFromEvent(data);
-    const program = await this.program.get(manager, departmentId);
+    const { program, version, ruleset } = await this.departmentContext(manager, departmentId);
 
     let repeat: Awaited<ReturnType<RepeatContactsService['record']>> | null = null;
     if (incident.personId) {
@@ -89,7 +89,6 @@ export class TriageDecider {
         await markIncidentContext(manager, departmentId, incident.incidentId, incident);
     }
 
-    const { version, ruleset } = await this.rulesets.active(manager, departmentId);
     const outcome = decide({
       incident,
       settings: program.settings,
@@ -153,8 +152,7 @@ export class TriageDecider {
       codingVersion: data.version,
     };
     const current = await this.current(manager, departmentId, data.incidentId);
-    const program = await this.program.get(manager, departmentId);
-    const { version, ruleset } = await this.rulesets.active(manager, departmentId);
+    const { program, version, ruleset } = await this.departmentContext(manager, departmentId);
     const digest = this.digest(incident, program, version);
     if (current && current.rulesetVersion === version && current.inputDigest === digest) return null;
     const outcome = decide({
@@ -271,6 +269,24 @@ export class TriageDecider {
       manager,
       buildEvent('cit.triage.completed.v1', d.incidentId, triageCompletedData(d), this.context(meta)),
     );
+  }
+
+  /**
+   * The department's program settings and the ruleset in force, in one round trip (the hot
+   * path of every decision); the settings become this transaction's for the other areas.
+   */
+  private async departmentContext(manager: EntityManager, departmentId: string) {
+    const [row] = (await manager.query(
+      `SELECT p.version, p.settings, p.updated_by, p.updated_at,
+              (SELECT version FROM ruleset_active WHERE department_id = $1) AS ruleset_version
+         FROM (SELECT 1) one LEFT JOIN program_settings p ON p.department_id = $1`,
+      [departmentId],
+    )) as (Parameters<ProgramSettingsService['remember']>[2] & { ruleset_version: number | null })[];
+    const program = this.program.remember(manager, departmentId, row);
+    const version = row?.ruleset_version ?? DEFAULT_RULESET_VERSION;
+    const ruleset = await this.rulesets.find(manager, departmentId, version);
+    if (!ruleset) throw new Error(`ruleset ${version} in force for the department is missing`);
+    return { program, version, ruleset };
   }
 
   private async setIncidentStatus(manager: EntityManager, d: DecisionRecord) {

@@ -4,7 +4,7 @@ import { recordIncident, type RepeatContactRule, type WindowResult } from './rep
 
 /**
  * Keeps each person's repeat-contact window (one row per person, at most N incident times) in
- * the caller's transaction. Three indexed statements whatever the person's history.
+ * the caller's transaction. Two indexed statements at most, whatever the person's history.
  */
 @Injectable()
 export class RepeatContactsService {
@@ -15,15 +15,13 @@ export class RepeatContactsService {
     incident: { incidentId: string; at: Date },
     rule: RepeatContactRule,
   ): Promise<WindowResult> {
-    // The row exists before it is locked, so concurrent incidents of one person serialize on it.
-    await manager.query(
-      `INSERT INTO repeat_contact_window (department_id, person_id, recent_at, recent_incident_ids)
-       VALUES ($1, $2, '{}', '{}') ON CONFLICT (department_id, person_id) DO NOTHING`,
-      [departmentId, personId],
-    );
+    // One statement creates the row or locks the existing one (a no-op update) and answers its state,
+    // so concurrent incidents of one person serialize on it.
     const [row] = (await manager.query(
-      `SELECT recent_at, recent_incident_ids, nominated_until FROM repeat_contact_window
-        WHERE department_id = $1 AND person_id = $2 FOR UPDATE`,
+      `INSERT INTO repeat_contact_window (department_id, person_id, recent_at, recent_incident_ids)
+       VALUES ($1, $2, '{}', '{}')
+       ON CONFLICT (department_id, person_id) DO UPDATE SET updated_at = repeat_contact_window.updated_at
+       RETURNING recent_at, recent_incident_ids, nominated_until`,
       [departmentId, personId],
     )) as { recent_at: Date[]; recent_incident_ids: string[]; nominated_until: Date | null }[];
     const result = recordIncident(
