@@ -30,6 +30,12 @@ import type { RunImportQuery } from './run-import.query';
 /** Rows per transaction: large enough to amortize round trips, small enough to keep memory and lock time flat. */
 export const IMPORT_BATCH_ROWS = 1000;
 
+/**
+ * Batches committing at once, each in its own transaction on its own connection: their inserts
+ * run in parallel; the job counters and the audit chain serialize only their last statements.
+ */
+export const IMPORT_COMMITS_IN_FLIGHT = 2;
+
 /** Rows per worker task: amortizes the message round trip, small enough to keep every worker busy. */
 export const IMPORT_TASK_ROWS = 250;
 
@@ -342,10 +348,10 @@ class PreparePipeline {
   }
 }
 
-/** Collects prepared rows into batches and keeps at most one batch committing while the next fills. */
+/** Collects prepared rows into batches; up to IMPORT_COMMITS_IN_FLIGHT batches commit (each on its own connection) while the next fills. */
 class BatchPipeline {
   private batch = emptyBatch();
-  private inFlight: Promise<unknown> | undefined;
+  private readonly inFlight: Promise<unknown>[] = [];
 
   constructor(
     private readonly writer: ImportBatchWriter,
@@ -365,23 +371,23 @@ class BatchPipeline {
 
   async finish(): Promise<void> {
     await this.flush();
-    await this.inFlight;
+    while (this.inFlight.length) await this.inFlight.shift();
   }
 
-  /** Waits for the batch being committed (its outcome no longer matters) so the job update comes last. */
+  /** Waits for the batches being committed (their outcome no longer matters) so the job update comes last. */
   async abandon(): Promise<void> {
-    await this.inFlight?.catch(() => undefined);
+    await Promise.allSettled(this.inFlight.splice(0));
   }
 
   private async flush(): Promise<void> {
-    // Backpressure: the caller (and so the body stream) waits here while the previous batch commits.
-    await this.inFlight;
+    // Backpressure: the caller (and so the body stream) waits here while the database is behind.
+    while (this.inFlight.length >= IMPORT_COMMITS_IN_FLIGHT) await this.inFlight.shift();
     if (this.batch.rowsRead === 0) return;
     const batch = this.batch;
     this.batch = emptyBatch();
     const commit = this.writer.commit(this.target, batch);
-    commit.catch(() => undefined); // surfaced by the next await of inFlight, not as an unhandled rejection
-    this.inFlight = commit;
+    commit.catch(() => undefined); // surfaced when awaited in turn, not as an unhandled rejection
+    this.inFlight.push(commit);
   }
 }
 
