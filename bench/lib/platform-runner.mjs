@@ -18,10 +18,7 @@ const envFor = (s) => ({
   CONSUMER_FROM_BEGINNING: 'false',
 });
 const env = { ...process.env };
-migrateAndSeed(services, env, { department: 'bench', envFor });
-const children = launchServices(services, env, { envFor, logDir });
-process.send?.({ ready: services.map((s) => ({ name: s.name, port: s.port, pid: s.pid })) });
-
+let children = new Map();
 let stopping = false;
 async function stop() {
   if (stopping) return;
@@ -34,4 +31,10 @@ async function stop() {
 }
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
+// The bench went away (even while the migrations below block this process): stop the services too.
 process.on('disconnect', stop);
+
+migrateAndSeed(services, env, { department: 'bench', envFor });
+children = launchServices(services, env, { envFor, logDir });
+if (!process.connected) await stop();
+process.send({ ready: services.map((s) => ({ name: s.name, port: s.port, pid: s.pid })) }, (err) => err && stop());
