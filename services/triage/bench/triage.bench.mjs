@@ -79,7 +79,8 @@ async function createTopic(kafka, name, count) {
       buf += c;
       if (!buf.includes('\n')) return;
       socket.end();
-      buf.startsWith('ok') ? resolve() : reject(new Error(`kafka mock control: ${buf.trim()}`));
+      if (buf.startsWith('ok')) resolve();
+      else reject(new Error(`kafka mock control: ${buf.trim()}`));
     });
     socket.on('error', reject);
   });
