@@ -11,7 +11,7 @@ import {
   type AuditRecord,
 } from './audit-entry';
 import { AUDIT_COLUMNS, auditRowValues } from './audit-rows';
-import { ensureTransactionTenant } from './tenant-setting';
+import { lockForTransactionTenant } from './tenant-setting';
 
 // First key of pg_advisory_xact_lock(int, int): its own lock space, apart from the outbox
 // relay's single-bigint leader lock. The second key is the department.
@@ -72,8 +72,9 @@ export class AuditTrail {
     if (parsed.some((p) => p.ctx.breakGlassReason !== undefined) && !this.options.cipher)
       throw new Error('AuditTrail: a break-glass reason needs a cipher');
 
-    await ensureTransactionTenant(manager, departmentId);
-    await manager.query(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, [AUDIT_LOCK_CLASS, departmentId]);
+    // The tenant check and the chain lock in one round trip; the head is read in a statement
+    // of its own, after the lock is held (its snapshot must see the previous holder's commit).
+    await lockForTransactionTenant(manager, departmentId, [AUDIT_LOCK_CLASS, departmentId]);
     const [head] = (await manager.query(
       `SELECT seq, hash FROM audit_log WHERE department_id = $1 ORDER BY seq DESC LIMIT 1`,
       [departmentId],
