@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '@cit/audit';
-import { buildEvent, newId, topicForEventType, type EventData, type EventType } from '@cit/contracts';
+import { buildEvent, newId, topicForEventType, topicManifest, type EventData, type EventType } from '@cit/contracts';
 import { createKafka } from '@cit/messaging';
 import { waitFor } from '@cit/testing';
 import type { Producer } from 'kafkajs';
@@ -40,10 +40,11 @@ describe('persons: contact preferences and merges', () => {
     return event;
   };
   const processed = (eventId: string) =>
-    waitFor(`event ${eventId} to be processed`, async () => {
-      const rows = await sql('SELECT 1 FROM inbox WHERE event_id = $1', [eventId]);
-      return rows.length > 0;
-    });
+    waitFor(
+      `event ${eventId} to be processed`,
+      async () => (await sql('SELECT 1 FROM inbox WHERE event_id = $1', [eventId])).length > 0,
+      { timeoutMs: 90_000 },
+    );
 
   beforeAll(async () => {
     t = await startTriageTestApp('triage_persons', { feature: PersonsFeature, consume: true });
@@ -59,9 +60,37 @@ describe('persons: contact preferences and merges', () => {
       brokers: (process.env.KAFKA_BROKERS ?? '').split(','),
     }).producer();
     await producer.connect();
-    // The consumer's new group starts at the end of the topics: let it join before anything is produced.
-    await new Promise((r) => setTimeout(r, 4000));
-  }, 120000);
+    await waitFor('triage ready', async () => (await fetch(`${t.url}/health/ready`)).status === 200, {
+      timeoutMs: 90_000,
+    });
+    // The consumer's new group starts at the end of the topic: until every partition has delivered
+    // one event, a partition's start offset may still be unresolved. One throwaway merge per partition.
+    const partitions = topicManifest.topics.find((x) => x.name === 'cit.incident.v1')!.partitions;
+    for (;;) {
+      const warmups = Array.from({ length: partitions }, () => {
+        const [to, from] = [newId('per'), newId('per')];
+        return buildEvent(
+          'cit.person.merged.v1',
+          to,
+          { survivingPersonId: to, mergedPersonId: from, mergeId: newId('pmg'), mergedAt: new Date().toISOString() },
+          { departmentId: 'warmup-persons', correlationId: 'warmup' },
+        );
+      });
+      await producer.send({
+        topic: 'cit.incident.v1',
+        acks: -1,
+        messages: warmups.map((e, partition) => ({ key: e.subject, value: JSON.stringify(e), partition })),
+      });
+      const seen = await waitFor(
+        'the warm-up merges',
+        async () =>
+          (await sql('SELECT 1 FROM inbox WHERE event_id::text = ANY($1::text[])', [warmups.map((e) => e.id)]))
+            .length === warmups.length,
+        { timeoutMs: 15_000 },
+      ).catch(() => false);
+      if (seen) break;
+    }
+  }, 180000);
   afterAll(async () => {
     await producer?.disconnect().catch(() => undefined);
     await t?.close();
