@@ -18,6 +18,7 @@
  *   BENCH_BACKLOG (100000)         catch-up backlog size
  *   BENCH_RATE (200)               latency phase incidents per second
  *   BENCH_PARTITIONS_CONCURRENT    partitions consumed concurrently (default 1, as the service runs)
+ *   BENCH_MAX_WAIT_MS              consumer fetch wait (default: EventConsumer's 1,000 ms, as the service runs)
  */
 import { createRequire } from 'node:module';
 import { randomUUID } from 'node:crypto';
@@ -187,6 +188,7 @@ try {
     topics: [topic],
     fromBeginning: true,
     partitionsConsumedConcurrently: concurrentPartitions,
+    ...(process.env.BENCH_MAX_WAIT_MS ? { maxWaitTimeMs: Number(process.env.BENCH_MAX_WAIT_MS) } : {}),
     handlers: {
       'cit.incident.reported.v1': (event, ctx) =>
         decider.onReported(
@@ -233,17 +235,17 @@ try {
   // ---- latency: publish at a steady rate; arrival = the outbox commit (NOTIFY 'outbox' fires at commit).
   const sentAt = new Map();
   const latencies = [];
-  let lastSeq = Number((await db.ownerDataSource.query(`SELECT COALESCE(max(seq), 0)::bigint AS s FROM outbox`))[0].s);
   await listener.connect();
   let draining = Promise.resolve();
+  // By incident id, not by outbox seq: with partitions consumed concurrently, rows commit out of seq order.
   const drain = async () => {
+    if (sentAt.size === 0) return;
     const rows = await db.ownerDataSource.query(
-      `SELECT seq, message_key FROM outbox WHERE seq > $1 AND event_type = 'cit.triage.completed.v1' ORDER BY seq`,
-      [lastSeq],
+      `SELECT message_key FROM outbox WHERE event_type = 'cit.triage.completed.v1' AND message_key = ANY($1::text[])`,
+      [[...sentAt.keys()]],
     );
     const now = performance.now();
     for (const r of rows) {
-      lastSeq = Math.max(lastSeq, Number(r.seq));
       const t = sentAt.get(r.message_key);
       if (t !== undefined) {
         latencies.push(now - t);
