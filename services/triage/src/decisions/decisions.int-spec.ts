@@ -72,6 +72,7 @@ describe('triage decisions (real broker and PostgreSQL)', () => {
       ['admin', 'admin', dept],
       ['supervisor', 'supervisor', dept],
       ['clinician', 'clinician', dept],
+      ['coordinator', 'coordinator', dept],
       ['otherAdmin', 'admin', other],
       ['otherSupervisor', 'supervisor', other],
     ] as const)
@@ -352,6 +353,39 @@ describe('triage decisions (real broker and PostgreSQL)', () => {
       reasons: ['court-involved', 'open-investigation'],
       consultedBy: 'sergeant-0042',
     });
+  });
+
+  it('records on the incident that the person has a crisis response plan, and the decision says so', async () => {
+    const personId = `per_${randomUUID().replace(/-/g, '')}`;
+    await http()
+      .put(`/v1/persons/${personId}/crisis-plan`)
+      .set(as('coordinator'))
+      .send({
+        content: { whoToCall: [], whatHelps: ['Speak slowly'], whatEscalates: ['Sirens'] },
+        reviewDate: '2099-01-01',
+        expectedVersion: 0,
+      })
+      .expect(200);
+    const withPlan = reportedData({
+      personId,
+      behavioralHealth: { relatedTo: 'mental-health', observations: [], suspectedUsing: ['N'] },
+    });
+    const withoutPlan = reportedData({
+      behavioralHealth: { relatedTo: 'mental-health', observations: [], suspectedUsing: ['N'] },
+    });
+    await publisher.publish([reportedEvent(dept, withPlan), reportedEvent(dept, withoutPlan)]);
+    const events = await waitFor('both decisions', async () => {
+      const [a, b] = [await completed(withPlan.incidentId), await completed(withoutPlan.incidentId)];
+      return a.length === 1 && b.length === 1 ? [a[0], b[0]] : undefined;
+    });
+    expect(events.map((e) => e.crisisPlanOnFile)).toEqual([true, false]);
+    const rows = await owner().query(
+      `SELECT incident_id, has_crisis_plan FROM triage_intake WHERE incident_id = ANY($1) ORDER BY incident_id = $2 DESC`,
+      [[withPlan.incidentId, withoutPlan.incidentId], withPlan.incidentId],
+    );
+    expect(rows.map((r: { has_crisis_plan: boolean }) => r.has_crisis_plan)).toEqual([true, false]);
+    const [decision] = await decisions(withPlan.incidentId);
+    expect(decision.fired.map((f: { ruleId: string }) => f.ruleId)).toContain('crisis-plan-on-file');
   });
 
   it('nominates a person for a case conference once per window when the repeat-contact rule is met', async () => {
