@@ -1,6 +1,7 @@
 import { newId } from '@cit/contracts';
 import type { CloudEvent } from '@cit/contracts';
 import type { EntityManager } from 'typeorm';
+import type { Statement } from '../referrals/folded-statement';
 
 export interface EndpointRow {
   agency_id: string;
@@ -34,14 +35,19 @@ export const DeliveryStore = {
    * after commit.
    */
   async create(em: EntityManager, departmentId: string, agencyId: string, referralId: string, event: CloudEvent) {
-    const id = newId('whd');
-    const rows = (await em.query(
-      `INSERT INTO webhook_delivery (department_id, id, agency_id, referral_id, event_type, body)
-       SELECT $1, $2, $3, $4, $5, $6 FROM webhook_endpoint
-        WHERE department_id = $1 AND agency_id = $3 AND enabled
-       RETURNING id`,
-      [departmentId, id, agencyId, referralId, event.type, JSON.stringify(event)],
-    )) as { id: string }[];
+    const st = DeliveryStore.createStatement(departmentId, agencyId, referralId, event);
+    const rows = (await em.query(st.sql, st.params)) as { id: string }[];
     return rows[0]?.id;
+  },
+
+  /** The conditional INSERT of create, RETURNING id (none when the agency has no enabled endpoint). */
+  createStatement(departmentId: string, agencyId: string, referralId: string, event: CloudEvent): Statement {
+    return {
+      sql: `INSERT INTO webhook_delivery (department_id, id, agency_id, referral_id, event_type, body)
+            SELECT $1, $2, $3, $4, $5, $6 FROM webhook_endpoint
+             WHERE department_id = $1 AND agency_id = $3 AND enabled
+            RETURNING id`,
+      params: [departmentId, newId('whd'), agencyId, referralId, event.type, JSON.stringify(event)],
+    };
   },
 };

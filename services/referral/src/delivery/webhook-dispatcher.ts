@@ -1,8 +1,8 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { newId } from '@cit/contracts';
 import { createLogger } from '@cit/observability';
-import { FieldCipher, setTenant } from '@cit/persistence';
-import { SERVICE_ENV, type ServiceEnv } from '@cit/service-kit';
+import { FieldCipher, tenantTransaction } from '@cit/persistence';
+import { MicroBatcher, SERVICE_ENV, type BatchResult, type ServiceEnv } from '@cit/service-kit';
 import { Queue, Worker, type Job } from 'bullmq';
 import type { RedisOptions } from 'ioredis';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -49,6 +49,13 @@ interface Attempt {
 
 type Outcome = { ok: true } | { ok: false; statusCode: number | null; error: string };
 
+interface AttemptRecord {
+  departmentId: string;
+  deliveryId: string;
+  agencyId: string;
+  outcome: Outcome | 'abandoned';
+}
+
 /**
  * Webhook delivery on BullMQ: one job per delivery row (job id = delivery id), exponential
  * backoff capped at webhookBackoffCapMs. The row in PostgreSQL is the truth (attempts, last
@@ -61,6 +68,19 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   readonly queueName: string;
   private queue?: Queue<WebhookJobData>;
   private worker?: Worker<WebhookJobData>;
+  // Group commit: concurrent jobs share one load query and one recording transaction.
+  private readonly loads = new MicroBatcher(
+    (items: { departmentId: string; deliveryId: string }[]) => this.loadBatch(items),
+    {
+      maxBatch: 200,
+      maxConcurrent: 2,
+    },
+  );
+  private readonly records = new MicroBatcher((items: AttemptRecord[]) => this.recordBatch(items), {
+    maxBatch: 200,
+    maxConcurrent: 2,
+  });
+  private readonly secretCache = new Map<string, string>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -73,9 +93,19 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   }
 
   onApplicationBootstrap(): void {
-    this.queue = new Queue<WebhookJobData>(this.queueName, {
+    this.openQueue();
+    this.startWorker();
+  }
+
+  /** The producer side only (enqueue); the service opens it with the worker. */
+  openQueue(): void {
+    this.queue ??= new Queue<WebhookJobData>(this.queueName, {
       connection: redisOptions(this.env.REDIS_URL, 'cit-referral-webhooks'),
     });
+  }
+
+  startWorker(): void {
+    if (this.worker) return;
     const { webhookBackoffBaseMs: base, webhookBackoffCapMs: cap } = this.options;
     this.worker = new Worker<WebhookJobData>(this.queueName, (job) => this.process(job), {
       connection: redisOptions(this.env.REDIS_URL, 'cit-referral-webhook-worker'),
@@ -111,68 +141,117 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
 
   private async process(job: Job<WebhookJobData>): Promise<void> {
     const { departmentId, deliveryId } = job.data;
-    const failure = await this.dataSource.transaction(async (em) => {
-      await setTenant(em, departmentId);
-      const rows = (await em.query(
-        `SELECT d.id, d.agency_id, d.body, d.status, e.url, e.secret_ciphertext, e.previous_secret_ciphertext,
-                e.previous_valid_until, e.enabled, e.failing_since
-           FROM webhook_delivery d
-           JOIN webhook_endpoint e ON e.department_id = d.department_id AND e.agency_id = d.agency_id
-          WHERE d.department_id = $1 AND d.id = $2
-          FOR UPDATE OF d`,
-        [departmentId, deliveryId],
-      )) as Attempt[];
-      const d = rows[0];
-      // Enqueued from inside a transaction that has not committed yet: try again shortly.
-      if (!d && job.attemptsMade < 3)
-        return { ok: false as const, statusCode: null, error: 'delivery not committed yet' };
-      if (!d || d.status !== 'pending') return undefined;
-      if (!d.enabled) {
-        await em.query(`UPDATE webhook_delivery SET status = 'abandoned' WHERE department_id = $1 AND id = $2`, [
-          departmentId,
-          d.id,
-        ]);
-        return undefined;
+    const d = await this.loads.submit({ departmentId, deliveryId });
+    // Enqueued from inside a transaction that has not committed yet: try again shortly.
+    if (!d && job.attemptsMade < 3) throw new Error('webhook delivery not committed yet');
+    if (!d || d.status !== 'pending') return;
+    if (!d.enabled) {
+      await this.records.submit({ departmentId, deliveryId, agencyId: d.agency_id, outcome: 'abandoned' });
+      return;
+    }
+    const now = new Date();
+    const outcome = await this.post(d.url, d.id, d.body, this.secrets(departmentId, d, now), now);
+    const disabled = await this.records.submit({ departmentId, deliveryId, agencyId: d.agency_id, outcome });
+    // Thrown after the attempt is recorded, so BullMQ retries with backoff.
+    if (!outcome.ok && !disabled) throw new Error(`webhook delivery failed: ${outcome.error}`);
+  }
+
+  /** The signing secrets valid now (both during a rotation), decrypted once per stored value. */
+  private secrets(departmentId: string, d: Attempt, now: Date): string[] {
+    const decrypt = (token: string, column: 'current' | 'previous') => {
+      let plain = this.secretCache.get(token);
+      if (plain === undefined) {
+        plain = this.cipher.decrypt(token, secretAad(departmentId, d.agency_id, column));
+        if (this.secretCache.size > 10_000) this.secretCache.clear();
+        this.secretCache.set(token, plain);
       }
-      const now = new Date();
-      const secrets = [this.cipher.decrypt(d.secret_ciphertext, secretAad(departmentId, d.agency_id, 'current'))];
-      if (d.previous_secret_ciphertext && d.previous_valid_until && d.previous_valid_until > now)
-        secrets.push(
-          this.cipher.decrypt(d.previous_secret_ciphertext, secretAad(departmentId, d.agency_id, 'previous')),
-        );
-      const outcome = await this.post(d.url, d.id, d.body, secrets, now);
-      if (outcome.ok) {
-        await em.query(
-          `UPDATE webhook_delivery SET status = 'delivered', attempts = attempts + 1, last_status_code = 200,
-                  last_error = NULL, last_attempt_at = now(), delivered_at = now() WHERE department_id = $1 AND id = $2`,
-          [departmentId, d.id],
-        );
-        if (d.failing_since)
-          await em.query(
-            'UPDATE webhook_endpoint SET failing_since = NULL WHERE department_id = $1 AND agency_id = $2',
-            [departmentId, d.agency_id],
-          );
-        return undefined;
-      }
-      await em.query(
-        `UPDATE webhook_delivery SET attempts = attempts + 1, last_status_code = $3, last_error = $4, last_attempt_at = now()
-          WHERE department_id = $1 AND id = $2`,
-        [departmentId, d.id, outcome.statusCode, outcome.error],
+      return plain;
+    };
+    const out = [decrypt(d.secret_ciphertext, 'current')];
+    if (d.previous_secret_ciphertext && d.previous_valid_until && d.previous_valid_until > now)
+      out.push(decrypt(d.previous_secret_ciphertext, 'previous'));
+    return out;
+  }
+
+  /** One query per department for a batch of deliveries about to be attempted. */
+  private async loadBatch(
+    items: { departmentId: string; deliveryId: string }[],
+  ): Promise<BatchResult<Attempt | undefined>[]> {
+    const found = new Map<string, Attempt>();
+    for (const dept of new Set(items.map((i) => i.departmentId))) {
+      const ids = items.filter((i) => i.departmentId === dept).map((i) => i.deliveryId);
+      const rows = await tenantTransaction(this.dataSource, dept, (em) =>
+        em.query(
+          `SELECT d.id, d.agency_id, d.body, d.status, e.url, e.secret_ciphertext, e.previous_secret_ciphertext,
+                  e.previous_valid_until, e.enabled, e.failing_since
+             FROM webhook_delivery d
+             JOIN webhook_endpoint e ON e.department_id = d.department_id AND e.agency_id = d.agency_id
+            WHERE d.department_id = $1 AND d.id = ANY($2::text[])`,
+          [dept, ids],
+        ),
       );
-      const since = d.failing_since ?? now;
-      if (!d.failing_since)
-        await em.query(
-          'UPDATE webhook_endpoint SET failing_since = now() WHERE department_id = $1 AND agency_id = $2 AND failing_since IS NULL',
-          [departmentId, d.agency_id],
+      for (const r of rows as Attempt[]) found.set(`${dept}\u0000${r.id}`, r);
+    }
+    return items.map((i) => ({ ok: true, value: found.get(`${i.departmentId}\u0000${i.deliveryId}`) }));
+  }
+
+  /**
+   * Records a batch of attempts, one transaction per department: each delivery's row, then the
+   * endpoints (a success clears failing_since; a failure starts it, and an endpoint failing for
+   * webhookDisableAfterMs is disabled). Resolves true for an item whose endpoint got disabled.
+   */
+  private async recordBatch(items: AttemptRecord[]): Promise<BatchResult<boolean>[]> {
+    const disabledAgencies = new Set<string>();
+    for (const dept of new Set(items.map((i) => i.departmentId))) {
+      const mine = items.filter((i) => i.departmentId === dept);
+      await tenantTransaction(this.dataSource, dept, async (em) => {
+        const status = mine.map((i) =>
+          i.outcome === 'abandoned' ? 'abandoned' : i.outcome.ok ? 'delivered' : 'pending',
         );
-      if (now.getTime() - since.getTime() >= this.options.webhookDisableAfterMs) {
-        await this.disable(em, departmentId, d.agency_id);
-        return undefined;
-      }
-      return outcome;
-    });
-    // Thrown after commit, so the attempt is recorded and BullMQ retries with backoff.
-    if (failure && !failure.ok) throw new Error(`webhook delivery failed: ${failure.error}`);
+        await em.query(
+          `UPDATE webhook_delivery d
+              SET status = u.status,
+                  attempts = d.attempts + CASE WHEN u.status = 'abandoned' THEN 0 ELSE 1 END,
+                  last_status_code = CASE WHEN u.status = 'abandoned' THEN d.last_status_code ELSE u.code END,
+                  last_error = CASE WHEN u.status = 'abandoned' THEN d.last_error ELSE u.error END,
+                  last_attempt_at = CASE WHEN u.status = 'abandoned' THEN d.last_attempt_at ELSE now() END,
+                  delivered_at = CASE WHEN u.status = 'delivered' THEN now() END
+             FROM unnest($2::text[], $3::text[], $4::int[], $5::text[]) AS u(id, status, code, error)
+            WHERE d.department_id = $1 AND d.id = u.id AND d.status = 'pending'`,
+          [
+            dept,
+            mine.map((i) => i.deliveryId),
+            status,
+            mine.map((i) => (i.outcome === 'abandoned' ? null : i.outcome.ok ? 200 : i.outcome.statusCode)),
+            mine.map((i) => (i.outcome === 'abandoned' || i.outcome.ok ? null : i.outcome.error)),
+          ],
+        );
+        const ok = [...new Set(mine.filter((i) => i.outcome !== 'abandoned' && i.outcome.ok).map((i) => i.agencyId))];
+        const failed = [
+          ...new Set(mine.filter((i) => i.outcome !== 'abandoned' && !i.outcome.ok).map((i) => i.agencyId)),
+        ].filter((a) => !ok.includes(a));
+        if (ok.length)
+          await em.query(
+            `UPDATE webhook_endpoint SET failing_since = NULL
+              WHERE department_id = $1 AND agency_id = ANY($2::text[]) AND failing_since IS NOT NULL`,
+            [dept, ok],
+          );
+        if (failed.length) {
+          const rows = (await em.query(
+            `UPDATE webhook_endpoint SET failing_since = COALESCE(failing_since, now())
+              WHERE department_id = $1 AND agency_id = ANY($2::text[]) AND enabled
+              RETURNING agency_id, failing_since`,
+            [dept, failed],
+          )) as [{ agency_id: string; failing_since: Date }[], number];
+          for (const r of rows[0])
+            if (Date.now() - r.failing_since.getTime() >= this.options.webhookDisableAfterMs) {
+              await this.disable(em, dept, r.agency_id);
+              disabledAgencies.add(`${dept}\u0000${r.agency_id}`);
+            }
+        }
+      });
+    }
+    return items.map((i) => ({ ok: true, value: disabledAgencies.has(`${i.departmentId}\u0000${i.agencyId}`) }));
   }
 
   private async disable(em: EntityManager, departmentId: string, agencyId: string): Promise<void> {

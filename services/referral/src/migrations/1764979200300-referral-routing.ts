@@ -80,6 +80,7 @@ export class ReferralRouting1764979200300 implements MigrationInterface {
         FOREIGN KEY (department_id, agency_id) REFERENCES partner_agency (department_id, id)
       )`);
     await q.query('CREATE INDEX mou_expiry ON mou (department_id, expires_on)');
+    await q.query('CREATE INDEX mou_agency ON mou (department_id, agency_id)');
     await q.query(`
       CREATE TABLE consent (
         department_id text NOT NULL,

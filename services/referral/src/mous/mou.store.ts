@@ -32,11 +32,12 @@ const toMou = (r: MouRow): Mou => ({
 });
 
 export const MouStore = {
-  /** MOUs by agency (every status; routing checks each for today). */
-  async byAgency(em: EntityManager, departmentId: string): Promise<Map<string, Mou[]>> {
-    const rows = (await em.query(`SELECT ${COLUMNS} FROM mou WHERE department_id = $1 AND status = 'active'`, [
-      departmentId,
-    ])) as MouRow[];
+  /** Active MOUs by agency (of the given agencies); routing checks their dates against today. */
+  async byAgency(em: EntityManager, departmentId: string, agencyIds?: readonly string[]): Promise<Map<string, Mou[]>> {
+    const rows = (await em.query(
+      `SELECT ${COLUMNS} FROM mou WHERE department_id = $1 AND status = 'active' AND ($2::text[] IS NULL OR agency_id = ANY($2::text[]))`,
+      [departmentId, agencyIds ?? null],
+    )) as MouRow[];
     const map = new Map<string, Mou[]>();
     for (const r of rows) {
       const list = map.get(r.agency_id) ?? [];

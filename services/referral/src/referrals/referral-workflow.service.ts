@@ -19,7 +19,6 @@ import { DeliveryStore } from '../delivery/delivery.store';
 import { DirectoryStore } from '../directory/directory.store';
 import { ConsentStore } from '../disclosure/consent.store';
 import { decideDisclosure, PART2_REDISCLOSURE_NOTICE } from '../disclosure/minimum-necessary';
-import { MouStore } from '../mous/mou.store';
 import { routeReferral, type Candidate, type Exclusion, type RoutingDecision } from '../routing/routing';
 import { loadReferralSettings } from '../settings/referral-settings';
 import { slaDeadlines, type Urgency } from '../sla/sla';
@@ -32,7 +31,8 @@ import {
   type ReferralFacts,
   type ReferralPacket,
 } from './referral-packet';
-import { ReferralStore, type ReferralRecord } from './referral.store';
+import { runFolded, type Statement } from './folded-statement';
+import { ReferralStore, type NewReferral, type ReferralRecord } from './referral.store';
 
 /** Who acts: a staff member or partner (token subject), or the service itself. */
 export interface Actor {
@@ -88,6 +88,19 @@ export class TransitionError extends Error {
 
 const NON_FINAL: ReferralStatus[] = ['requested', 'received'];
 
+/** What a referral keeps of its routing: the leading candidates with their score parts, and why others were left out. */
+export const STORED_CANDIDATES = 20;
+export const STORED_EXCLUSIONS = 50;
+
+function storedRanking(d: RoutingDecision): RoutingDecision & { candidateCount: number; excludedCount: number } {
+  return {
+    candidates: d.candidates.slice(0, STORED_CANDIDATES),
+    excluded: d.excluded.slice(0, STORED_EXCLUSIONS),
+    candidateCount: d.candidates.length,
+    excludedCount: d.excluded.length,
+  };
+}
+
 /**
  * The referral workflow: routing, legal basis and minimum necessary per recipient, the status
  * lifecycle and re-routing. Every method runs in the caller's tenant transaction and writes
@@ -111,7 +124,7 @@ export class ReferralWorkflow {
     now = new Date(),
   ): Promise<RouteResult> {
     const settings = await loadReferralSettings(em, dept);
-    const [services, mous] = await Promise.all([DirectoryStore.services(em, dept), MouStore.byAgency(em, dept)]);
+    const { services, mous } = await DirectoryStore.routable(em, dept, { needs: input.needs, kinds: input.kinds });
     const requestId = input.requestId ?? newId('rrq');
     const decision = routeReferral(
       {
@@ -175,7 +188,7 @@ export class ReferralWorkflow {
       });
       const id = newId('ref');
       const hasPacket = Object.keys(input.packet).length > 0;
-      const referral = await ReferralStore.insert(em, {
+      const referralRow: NewReferral = {
         id,
         departmentId: dept,
         requestId,
@@ -199,7 +212,7 @@ export class ReferralWorkflow {
         fields: disclosure.fields,
         part2Notice: disclosure.part2Notice,
         checklist: disclosure.checklist,
-        ranking: decision,
+        ranking: storedRanking(decision),
         score: pick,
         chosenBy: input.agencyId ? 'coordinator' : 'routing',
         attempt: input.attempt ?? 1,
@@ -210,21 +223,25 @@ export class ReferralWorkflow {
         outcome: null,
         reasonCode: null,
         packetCiphertext: hasPacket ? this.cipher.encrypt(JSON.stringify(input.packet), `referral.packet:${id}`) : null,
-      });
-      await ReferralStore.recordChange(em, dept, id, {
-        from: 'requested',
-        to: 'requested',
-        by: actor.party,
-        actor: actor.subject,
-      });
+      };
+      // Every write of this referral goes in one statement (one round trip; routing is a hot path).
+      const writes: Statement[] = [
+        ReferralStore.insertStatement(referralRow),
+        ReferralStore.changeStatement(dept, id, {
+          from: 'requested',
+          to: 'requested',
+          by: actor.party,
+          actor: actor.subject,
+        }),
+      ];
       const shared = allowedValues(values, disclosure.fields);
       let disclosureId: string | undefined;
       if (Object.keys(shared).length > 0) {
         disclosureId = newId('dis');
-        await em.query(
-          `INSERT INTO disclosure (department_id, id, referral_id, person_id, agency_id, channel, legal_basis, categories, fields, part2_notice, disclosed_by)
-           VALUES ($1, $2, $3, $4, $5, 'referral', $6, $7, $8, $9, $10)`,
-          [
+        writes.push({
+          sql: `INSERT INTO disclosure (department_id, id, referral_id, person_id, agency_id, channel, legal_basis, categories, fields, part2_notice, disclosed_by)
+                VALUES ($1, $2, $3, $4, $5, 'referral', $6, $7, $8, $9, $10)`,
+          params: [
             dept,
             disclosureId,
             id,
@@ -236,7 +253,7 @@ export class ReferralWorkflow {
             disclosure.part2Notice,
             actor.subject,
           ],
-        );
+        });
       }
       const ctx = { departmentId: dept, correlationId: actor.correlationId, causationId: actor.causationId };
       const sla = { ...(receiveBy ? { receiveBy: receiveBy.toISOString() } : {}), acceptBy: acceptBy.toISOString() };
@@ -253,20 +270,21 @@ export class ReferralWorkflow {
         ...(input.reroutedFrom ? { reroutedFrom: input.reroutedFrom } : {}),
       };
       // The department's stream: ids and codes, no disclosure.
-      await this.outbox.append(
-        em,
-        buildEvent(
-          'cit.referral.requested.v1',
-          id,
-          {
-            ...common,
-            needs: input.needs.length ? input.needs : ['unspecified'],
-            ...(input.caseId ? { caseId: input.caseId } : {}),
-            ...(input.personId ? { personId: input.personId } : {}),
-            ...(input.triageId ? { triageId: input.triageId } : {}),
-          },
-          ctx,
-        ),
+      writes.push(
+        this.outbox.insertStatement([
+          buildEvent(
+            'cit.referral.requested.v1',
+            id,
+            {
+              ...common,
+              needs: input.needs.length ? input.needs : ['unspecified'],
+              ...(input.caseId ? { caseId: input.caseId } : {}),
+              ...(input.personId ? { personId: input.personId } : {}),
+              ...(input.triageId ? { triageId: input.triageId } : {}),
+            },
+            ctx,
+          ),
+        ]),
       );
       // The agency's own topic and webhook: only what its MOU and the legal basis allow.
       const agencyCipher = await this.agencyKeys.cipher(em, dept, pick.agencyId);
@@ -296,8 +314,9 @@ export class ReferralWorkflow {
         },
         ctx,
       );
-      await this.outbox.append(em, partnerEvent, { topic: partnerReferralTopic(pick.agencyId) });
-      const delivery = await DeliveryStore.create(em, dept, pick.agencyId, id, partnerEvent);
+      writes.push(this.outbox.insertStatement([partnerEvent], { topic: partnerReferralTopic(pick.agencyId) }));
+      writes.push(DeliveryStore.createStatement(dept, pick.agencyId, id, partnerEvent));
+      const { foldedId: delivery, ...referral } = await runFolded<ReferralRecord>(em, writes);
       if (delivery) result.deliveries.push(delivery);
       result.referrals.push(referral);
     }

@@ -1,5 +1,6 @@
 import type { DisclosureCategory, LegalBasis, ReferralOutcome, ReferralStatus } from '@cit/contracts';
 import type { EntityManager } from 'typeorm';
+import type { Statement } from './folded-statement';
 import type { HipaaChecklist } from '../disclosure/minimum-necessary';
 import type { Candidate, RoutingDecision } from '../routing/routing';
 import type { Urgency } from '../sla/sla';
@@ -93,15 +94,26 @@ export type NewReferral = Omit<ReferralRecord, 'seq' | 'createdAt' | 'updatedAt'
 const JSON_COLUMNS = new Set(['checklist', 'ranking', 'score']);
 
 export const ReferralStore = {
-  async insert(em: EntityManager, r: NewReferral): Promise<ReferralRecord> {
+  /** The INSERT of a new referral, RETURNING the stored record (for runFolded). */
+  insertStatement(r: NewReferral): Statement {
     const row = r as unknown as Record<string, unknown>;
-    const values = INSERTABLE.map(([k]) => (JSON_COLUMNS.has(k) ? JSON.stringify(row[k]) : row[k]));
-    const rows = (await em.query(
-      `INSERT INTO referral (${INSERTABLE.map(([, c]) => c).join(', ')})
-       VALUES (${INSERTABLE.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING ${SELECT}`,
-      values,
-    )) as ReferralRecord[];
-    return rows[0]!;
+    return {
+      sql: `INSERT INTO referral (${INSERTABLE.map(([, c]) => c).join(', ')})
+            VALUES (${INSERTABLE.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING ${SELECT}`,
+      params: INSERTABLE.map(([k]) => (JSON_COLUMNS.has(k) ? JSON.stringify(row[k]) : row[k])),
+    };
+  },
+
+  changeStatement(
+    departmentId: string,
+    referralId: string,
+    c: { from: ReferralStatus; to: ReferralStatus; by: string; actor: string; reasonCode?: string; outcome?: string },
+  ): Statement {
+    return {
+      sql: `INSERT INTO referral_status_change (department_id, referral_id, from_status, to_status, changed_by, actor, reason_code, outcome)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      params: [departmentId, referralId, c.from, c.to, c.by, c.actor, c.reasonCode ?? null, c.outcome ?? null],
+    };
   },
 
   async get(em: EntityManager, departmentId: string, id: string, lock = false): Promise<ReferralRecord | undefined> {
@@ -179,11 +191,8 @@ export const ReferralStore = {
     referralId: string,
     c: { from: ReferralStatus; to: ReferralStatus; by: string; actor: string; reasonCode?: string; outcome?: string },
   ): Promise<void> {
-    await em.query(
-      `INSERT INTO referral_status_change (department_id, referral_id, from_status, to_status, changed_by, actor, reason_code, outcome)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [departmentId, referralId, c.from, c.to, c.by, c.actor, c.reasonCode ?? null, c.outcome ?? null],
-    );
+    const st = ReferralStore.changeStatement(departmentId, referralId, c);
+    await em.query(st.sql, st.params);
   },
 
   async history(em: EntityManager, departmentId: string, referralId: string) {

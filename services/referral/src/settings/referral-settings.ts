@@ -42,8 +42,21 @@ export const DEFAULT_SETTINGS: ReferralSettings = {
   sla: DEFAULT_SLA,
 };
 
-/** The department's settings (defaults when it has none); runs in the caller's tenant transaction. */
+// Settings change rarely and routing reads them per referral: kept for a few seconds per
+// department (a change made through this process is seen at once, by other replicas within the TTL).
+const CACHE_MS = 5_000;
+const cache = new Map<string, { at: number; settings: ReferralSettings }>();
+
+/** The department's settings (defaults when it has none), cached briefly; runs in the caller's tenant transaction. */
 export async function loadReferralSettings(em: EntityManager, departmentId: string): Promise<ReferralSettings> {
+  const hit = cache.get(departmentId);
+  if (hit && Date.now() - hit.at < CACHE_MS) return hit.settings;
+  const settings = await readReferralSettings(em, departmentId);
+  cache.set(departmentId, { at: Date.now(), settings });
+  return settings;
+}
+
+async function readReferralSettings(em: EntityManager, departmentId: string): Promise<ReferralSettings> {
   const rows = (await em.query(
     'SELECT timezone, routing_mode, max_agencies, sla FROM referral_setting WHERE department_id = $1',
     [departmentId],
@@ -54,6 +67,7 @@ export async function loadReferralSettings(em: EntityManager, departmentId: stri
 }
 
 export async function saveReferralSettings(em: EntityManager, departmentId: string, s: ReferralSettingsRequest) {
+  cache.delete(departmentId);
   await em.query(
     `INSERT INTO referral_setting (department_id, timezone, routing_mode, max_agencies, sla, updated_at)
      VALUES ($1, $2, $3, $4, $5, now())
