@@ -80,6 +80,30 @@ describe('cases API', () => {
     expect(again.body.detail).toContain(res.body.id);
   });
 
+  it('opens a case by hand from incidents triage knows in the department', async () => {
+    const incidentId = 'inc_0000000000000000000000000000c0de';
+    await t.db.ownerDataSource.query(
+      `INSERT INTO triage_intake (incident_id, department_id, source_event_id, correlation_id, call_type, bh_related_to,
+         subject_count, occurred_at)
+       VALUES ($1, 'dept-a', gen_random_uuid(), 'cor-1', 'welfare-check', 'mental-health', 1, now())`,
+      [incidentId],
+    );
+    const { body: c } = await open('coordinator', {
+      personId: personId(),
+      source: 'manual',
+      riskLevel: 'urgent',
+      incidentIds: [incidentId],
+    }).expect(201);
+    expect((await outbox(c.id))[0].data).toMatchObject({ incidentIds: [incidentId], source: 'manual' });
+    const other = await open('otherCoordinator', {
+      personId: personId(),
+      source: 'manual',
+      riskLevel: 'urgent',
+      incidentIds: [incidentId],
+    }).expect(400);
+    expect(other.body.errors).toEqual([{ field: 'incidentIds.0', detail: 'no such incident in the department' }]);
+  });
+
   it('logs outreach contacts (notes encrypted), moves an open case in contact when the person is reached, and shows the history', async () => {
     const { body: c } = await open('coordinator', {
       personId: personId(),
@@ -209,6 +233,15 @@ describe('cases API', () => {
       [{ personId: person, source: 'manual', riskLevel: 'routine', needs: ['housing', 'housing'] }, 'needs'],
       [{ personId: 'bad id!', source: 'manual', riskLevel: 'routine' }, 'personId'],
       [{ personId: person, source: 'manual', riskLevel: 'routine', surprise: 1 }, 'surprise'],
+      [
+        {
+          personId: person,
+          source: 'manual',
+          riskLevel: 'routine',
+          incidentIds: ['inc_00000000000000000000000000000bad'],
+        },
+        'incidentIds.0',
+      ],
     ] as const) {
       const res = await open('coordinator', body).expect(400);
       expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);

@@ -172,4 +172,25 @@ describe('OpenCaseForDecisionService.openOrJoin', () => {
       expect(e.data.contactPreference).toEqual({ doNotContact: false, allowedChannels: ['phone'] });
     expect(events).toHaveLength(2);
   });
+
+  it('takes the decision’s assignee: a new case gets it, a joined case without one takes it, one with one keeps it', async () => {
+    const personId = 'per_00000000000000000000000000000a09';
+    const first = await tenantTransaction(db.dataSource, 'dept-a', (em) =>
+      service.openOrJoin(em, decision('dept-a', personId)),
+    );
+    await tenantTransaction(db.dataSource, 'dept-a', (em) =>
+      service.openOrJoin(em, { ...decision('dept-a', personId), assignedTo: 'stf_clinician1' }),
+    );
+    await tenantTransaction(db.dataSource, 'dept-a', (em) =>
+      service.openOrJoin(em, { ...decision('dept-a', personId), assignedTo: 'stf_clinician2' }),
+    );
+    const [row] = await db.ownerDataSource.query('SELECT assigned_to FROM care_case WHERE id = $1', [first.caseId]);
+    expect(row.assigned_to).toBe('stf_clinician1');
+    const events = await outboxOf(first.caseId);
+    expect(events.map((e: { data: { changedFields?: string[] } }) => e.data.changedFields)).toEqual([
+      undefined,
+      ['incidents', 'assignedTo'],
+      ['incidents'],
+    ]);
+  });
 });

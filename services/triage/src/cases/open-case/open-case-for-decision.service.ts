@@ -5,17 +5,10 @@ import { createLogger } from '@cit/observability';
 import type { EntityManager } from 'typeorm';
 import { strictestPreference } from '../../persons/contact-preferences/contact-preference';
 import { personAndAliasesSql } from '../../persons/person-aliases';
-import { caseOpenedEvent, caseUpdatedEvent, type CaseEventMeta } from '../case-events';
+import { actorId, caseOpenedEvent, caseUpdatedEvent, type CaseEventMeta } from '../case-events';
 import { ACTIVE_CASE_STATUSES } from '../case-status.machine';
 import { CaseSettingsReader } from '../case-settings';
-import {
-  CASE_COLUMNS,
-  caseFromJson,
-  caseFromRow,
-  lockPerson,
-  type CaseRecord,
-  type RiskLevel,
-} from '../case.record';
+import { CASE_COLUMNS, caseFromJson, caseFromRow, lockPerson, type CaseRecord, type RiskLevel } from '../case.record';
 import { joinDecision } from './case-join';
 
 /** A triage decision that needs follow-up. */
@@ -28,6 +21,8 @@ export interface OpenCaseForDecisionInput {
   needs: string[];
   pathway: string;
   source: 'triage';
+  /** Staff member the decision assigned (a new case gets it; a joined case without one takes it). */
+  assignedTo?: string | null;
   /** Correlation of the consumed event (default: the current context's). */
   correlationId?: string;
   causationId?: string;
@@ -54,6 +49,7 @@ export class OpenCaseForDecisionService {
   ): Promise<{ caseId: string; opened: boolean }> {
     const { departmentId, personId } = input;
     const riskLevel = riskLevelSchema.parse(input.riskLevel);
+    const assignedTo = input.assignedTo ? actorId(input.assignedTo) : null;
     const meta: CaseEventMeta = { departmentId, correlationId: input.correlationId, causationId: input.causationId };
     await lockPerson(manager, departmentId, personId);
 
@@ -89,7 +85,7 @@ export class OpenCaseForDecisionService {
       // A WITH … SELECT answers its rows (unlike a bare UPDATE … RETURNING through TypeORM).
       const [row]: Parameters<typeof caseFromRow>[0][] = await manager.query(
         `WITH u AS (
-           UPDATE care_case SET risk_level = $3, needs = $4::text[], updated_at = now(), version = version + 1
+           UPDATE care_case SET risk_level = $3, needs = $4::text[], assigned_to = COALESCE(assigned_to, $8), updated_at = now(), version = version + 1
             WHERE department_id = $1 AND id = $2 AND status = ANY($7::text[]) RETURNING ${CASE_COLUMNS}),
          l AS (
            INSERT INTO case_incident (department_id, case_id, incident_id, decision_id)
@@ -104,6 +100,7 @@ export class OpenCaseForDecisionService {
           input.incidentId,
           input.decisionId,
           ACTIVE_CASE_STATUSES,
+          assignedTo,
         ],
       );
       if (row) {
@@ -114,7 +111,11 @@ export class OpenCaseForDecisionService {
             updated,
             {
               previousStatus: active.status,
-              changedFields: ['incidents', ...change.changedFields],
+              changedFields: [
+                'incidents',
+                ...change.changedFields,
+                ...(updated.assignedTo !== active.assignedTo ? ['assignedTo'] : []),
+              ],
               updatedBy: 'triage',
               contactPreference,
               incidentJoined: input.incidentId,
@@ -139,6 +140,7 @@ export class OpenCaseForDecisionService {
         pathway: input.pathway,
         cadence: settings.cadence,
         openedBy: 'triage',
+        assignedTo,
       },
       { incidentId: input.incidentId, decisionId: input.decisionId },
     );

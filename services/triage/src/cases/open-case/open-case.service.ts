@@ -3,6 +3,7 @@ import { AuditTrail, currentAuditContext } from '@cit/audit';
 import type { Principal } from '@cit/auth';
 import { OutboxWriter } from '@cit/messaging';
 import { tenantTransaction } from '@cit/persistence';
+import { RequestValidationError } from '@cit/service-kit';
 import { DataSource } from 'typeorm';
 import { ContactPreferenceStore } from '../../persons/contact-preferences/contact-preference.store';
 import { actorId, caseOpenedEvent } from '../case-events';
@@ -41,6 +42,19 @@ export class OpenCaseService {
         'ORDER BY opened_at, id LIMIT 1',
       );
       if (active) throw activeCaseExists(active.id);
+      if (req.incidentIds.length > 0) {
+        // Only incidents triage knows in this department (another department's id names nothing here).
+        const known: { incident_id: string }[] = await em.query(
+          'SELECT incident_id FROM triage_intake WHERE department_id = $1 AND incident_id = ANY($2::text[])',
+          [departmentId, req.incidentIds],
+        );
+        const found = new Set(known.map((k) => k.incident_id));
+        const missing = req.incidentIds.flatMap((id, i) => (found.has(id) ? [] : [i]));
+        if (missing.length > 0)
+          throw new RequestValidationError(
+            missing.map((i) => ({ field: `incidentIds.${i}`, detail: 'no such incident in the department' })),
+          );
+      }
       const settings = await this.settings.get(em, departmentId);
       const created = await this.cases.insertCase(em, {
         departmentId,
