@@ -6,10 +6,12 @@ import { bullConnection } from './redis-connection';
 
 export { bullConnection };
 
-/** Job data: ids only, never PHI (BullMQ job data sits in Redis and in Bull Board). */
+/**
+ * Job data: ids only, never PHI (BullMQ job data sits in Redis and in Bull Board). The job id
+ * is the reminder occurrence's id; the data adds only its department (the tenant to fire under).
+ */
 export interface ReminderJobData {
   departmentId: string;
-  reminderId: string;
 }
 export interface NotificationJobData {
   departmentId: string;
@@ -23,14 +25,17 @@ export interface ReminderToEnqueue {
   dueAt: Date;
 }
 
+// Completion and failure retention are worker options (ReminderWorkers), not stored per job:
+// every byte of a delayed job is multiplied by the million waiting. Completed jobs leave Redis
+// (PostgreSQL records the firing); the job id is per occurrence, so no retained job could
+// swallow a later occurrence either way.
 const REMINDER_JOB: JobsOptions = {
-  // Completed jobs leave Redis (PostgreSQL records the firing); the job id is per occurrence,
-  // so no retained job can swallow a later occurrence either way.
-  removeOnComplete: true,
-  removeOnFail: { age: 7 * 24 * 3600 },
   attempts: 8,
   backoff: { type: 'exponential', delay: 1000 },
 };
+
+/** addBulk calls in flight at once when enqueueing many reminders (Redis pipelines each). */
+const ENQUEUE_PARALLEL = 4;
 
 /** The reminder and notification queues (producers side); workers live in ReminderWorkers. */
 @Injectable()
@@ -48,16 +53,24 @@ export class ReminderQueues implements OnApplicationShutdown {
   }
 
   /** Adds delayed jobs (delay from the due time; past due = now). An existing job with the same id is left alone. */
-  async enqueueReminders(rows: readonly ReminderToEnqueue[], now = Date.now()): Promise<void> {
-    for (let i = 0; i < rows.length; i += 1000) {
-      await this.reminders.addBulk(
-        rows.slice(i, i + 1000).map((r) => ({
-          name: 'fire',
-          data: { departmentId: r.departmentId, reminderId: r.id },
-          opts: { ...REMINDER_JOB, jobId: r.id, delay: Math.max(0, r.dueAt.getTime() - now) },
-        })),
-      );
-    }
+  async enqueueReminders(rows: readonly ReminderToEnqueue[]): Promise<void> {
+    const chunks: ReminderToEnqueue[][] = [];
+    for (let i = 0; i < rows.length; i += 1000) chunks.push(rows.slice(i, i + 1000));
+    const add = async (): Promise<void> => {
+      for (let chunk = chunks.shift(); chunk; chunk = chunks.shift()) {
+        // BullMQ fires at timestamp + delay: both from one clock reading per job, so a batch that
+        // takes seconds to enqueue does not push its later jobs' due times back.
+        const now = Date.now();
+        await this.reminders.addBulk(
+          chunk.map((r) => ({
+            name: 'fire',
+            data: { departmentId: r.departmentId },
+            opts: { ...REMINDER_JOB, jobId: r.id, timestamp: now, delay: Math.max(0, r.dueAt.getTime() - now) },
+          })),
+        );
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(ENQUEUE_PARALLEL, chunks.length) }, add));
   }
 
   /** Removes the jobs of cancelled or superseded reminders (best effort: the worker skips them anyway). */

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { buildEvent, newId, type CloudEvent, type EventContext, type ReferralStatus } from '@cit/contracts';
+import { buildEvent, type CloudEvent, type EventContext, type ReferralStatus } from '@cit/contracts';
 import { OutboxWriter } from '@cit/messaging';
 import { tenantTransaction } from '@cit/persistence';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -43,41 +43,66 @@ export class FireReminderService {
 
   fire(departmentId: string, reminderId: string, now: () => Date = () => new Date()): Promise<FireOutcome> {
     return tenantTransaction(this.dataSource, departmentId, async (em) => {
-      const rows: ReminderRow[] = await em.query(
-        `SELECT * FROM reminder WHERE department_id = $1 AND id = $2 FOR UPDATE`,
-        [departmentId, reminderId],
-      );
-      const r = rows[0];
-      if (!r) return { outcome: 'missing' };
-      if (r.state !== 'scheduled') return { outcome: 'skipped', state: r.state };
       const firedAt = now();
-      const dueAt = new Date(r.due_at);
-      // A job never fires before its time; one that arrives early (clock skew between hosts) waits again.
-      if (dueAt.getTime() - firedAt.getTime() > 1000) return { outcome: 'early', dueAt };
-
-      if (r.kind === 'referral-sla' && r.referral_id && r.awaited_status) {
-        const watch: Array<{ status: ReferralStatus }> = await em.query(
-          `SELECT status FROM referral_watch WHERE department_id = $1 AND referral_id = $2`,
-          [departmentId, r.referral_id],
-        );
-        if (watch[0] && slaSatisfied(r.awaited_status, watch[0].status)) {
-          await em.query(`UPDATE reminder SET state = 'cancelled', updated_at = now() WHERE id = $1`, [r.id]);
-          return { outcome: 'satisfied' };
-        }
-      }
-      const escalated = r.kind === 'referral-sla';
-      const latenessMs = Math.max(0, firedAt.getTime() - dueAt.getTime());
-      const late = latenessMs > this.options.lateToleranceMs;
-      await em.query(
-        `UPDATE reminder SET state = 'fired', fired_at = $2, late = $3, lateness_ms = $4, escalated = $5, updated_at = now()
-         WHERE id = $1`,
-        [r.id, firedAt, late, Math.min(latenessMs, 2_147_483_647), escalated],
+      // Fast path, one statement: a scheduled reminder that is due (and needs no SLA check) fires.
+      const [updated]: [ReminderRow[], number] = await em.query(
+        `UPDATE reminder SET state = 'fired', fired_at = $3, updated_at = now(),
+           lateness_ms = LEAST(2147483647, GREATEST(0, floor(extract(epoch FROM ($3::timestamptz - due_at)) * 1000)))::int,
+           late = ($3::timestamptz - due_at) > make_interval(secs => $4::float8 / 1000)
+         WHERE department_id = $1 AND id = $2 AND state = 'scheduled' AND kind <> 'referral-sla'
+           AND due_at <= $3::timestamptz + interval '1 second'
+         RETURNING *`,
+        [departmentId, reminderId, firedAt, this.options.lateToleranceMs],
       );
-      await this.outbox.appendMany(em, this.events(r, firedAt, late, escalated));
-      const notifications = await this.createNotifications(em, r, firedAt, late);
-      const next = r.kind === 'case-contact' ? await this.nextContact(em, r) : [];
-      return { outcome: 'fired', kind: r.kind, latenessMs, late, escalated, next, notifications };
+      if (updated[0]) return this.fired(em, updated[0], firedAt, false);
+      return this.slowPath(em, departmentId, reminderId, firedAt);
     });
+  }
+
+  /** Everything the fast path does not decide: missing, already ended, early, referral SLA checks. */
+  private async slowPath(
+    em: EntityManager,
+    departmentId: string,
+    reminderId: string,
+    firedAt: Date,
+  ): Promise<FireOutcome> {
+    const rows: ReminderRow[] = await em.query(
+      `SELECT * FROM reminder WHERE department_id = $1 AND id = $2 FOR UPDATE`,
+      [departmentId, reminderId],
+    );
+    const r = rows[0];
+    if (!r) return { outcome: 'missing' };
+    if (r.state !== 'scheduled') return { outcome: 'skipped', state: r.state };
+    const dueAt = new Date(r.due_at);
+    // A job never fires before its time; one that arrives early (clock skew between hosts) waits again.
+    if (dueAt.getTime() - firedAt.getTime() > 1000) return { outcome: 'early', dueAt };
+    if (r.kind === 'referral-sla' && r.referral_id && r.awaited_status) {
+      const watch: Array<{ status: ReferralStatus }> = await em.query(
+        `SELECT status FROM referral_watch WHERE department_id = $1 AND referral_id = $2`,
+        [departmentId, r.referral_id],
+      );
+      if (watch[0] && slaSatisfied(r.awaited_status, watch[0].status)) {
+        await em.query(`UPDATE reminder SET state = 'cancelled', updated_at = now() WHERE id = $1`, [r.id]);
+        return { outcome: 'satisfied' };
+      }
+    }
+    const escalated = r.kind === 'referral-sla';
+    const latenessMs = Math.min(2_147_483_647, Math.max(0, firedAt.getTime() - dueAt.getTime()));
+    const late = latenessMs > this.options.lateToleranceMs;
+    await em.query(
+      `UPDATE reminder SET state = 'fired', fired_at = $2, late = $3, lateness_ms = $4, escalated = $5, updated_at = now()
+       WHERE id = $1`,
+      [r.id, firedAt, late, latenessMs, escalated],
+    );
+    return this.fired(em, { ...r, state: 'fired', late, lateness_ms: latenessMs, escalated }, firedAt, escalated);
+  }
+
+  /** The reminder-due (and escalation) events, the notifications and the next occurrence, in the firing transaction. */
+  private async fired(em: EntityManager, r: ReminderRow, firedAt: Date, escalated: boolean): Promise<FireOutcome> {
+    const late = Boolean(r.late);
+    const notifications = await this.appendEventsAndNotifications(em, r, firedAt, late, escalated);
+    const next = r.kind === 'case-contact' ? await this.nextContact(em, r) : [];
+    return { outcome: 'fired', kind: r.kind, latenessMs: r.lateness_ms ?? 0, late, escalated, next, notifications };
   }
 
   private events(r: ReminderRow, firedAt: Date, late: boolean, escalated: boolean): CloudEvent[] {
@@ -134,40 +159,45 @@ export class FireReminderService {
     return events;
   }
 
-  /** The in-app feed item (delivered by being stored) and one pending delivery per endpoint of the target. */
-  private async createNotifications(
+  /**
+   * One statement: the outbox rows (reminder-due, escalated) and the notifications — the in-app
+   * feed item (delivered by being stored) and one pending delivery per endpoint of the target.
+   * Returns the pending deliveries to enqueue after commit.
+   */
+  private async appendEventsAndNotifications(
     em: EntityManager,
     r: ReminderRow,
     firedAt: Date,
     late: boolean,
+    escalated: boolean,
   ): Promise<Array<{ id: string; departmentId: string }>> {
-    const endpoints: Array<{ id: string; channel: 'webhook' | 'email' }> = await em.query(
-      `SELECT id, channel FROM notification_endpoint WHERE department_id = $1 AND target_type = $2 AND target_id = $3`,
-      [r.department_id, r.target_type, r.target_id],
-    );
-    const body = JSON.stringify(notificationBody(r, firedAt, late));
-    const params: unknown[] = [];
-    const tuples = [{ id: '', channel: 'feed' as const }, ...endpoints].map((e) => {
-      const start = params.length;
-      params.push(
-        newId('ntf'),
+    const outbox = this.outbox.insertStatement(this.events(r, firedAt, late, escalated));
+    const p = outbox.params.length;
+    const rows: Array<{ id: string; channel: string }> = await em.query(
+      `WITH o AS (${outbox.sql}),
+       targets AS (
+         SELECT '' AS endpoint_id, 'feed' AS channel
+         UNION ALL
+         SELECT id, channel FROM notification_endpoint
+          WHERE department_id = $${p + 1} AND target_type = $${p + 3} AND target_id = $${p + 4}
+       )
+       INSERT INTO notification (id, department_id, reminder_id, channel, endpoint_id, target_type, target_id, body, state, delivered_at)
+       SELECT 'ntf_' || replace(gen_random_uuid()::text, '-', ''), $${p + 1}, $${p + 2}, t.channel, t.endpoint_id,
+              $${p + 3}, $${p + 4}, $${p + 5}::jsonb,
+              CASE WHEN t.channel = 'feed' THEN 'delivered' ELSE 'pending' END,
+              CASE WHEN t.channel = 'feed' THEN $${p + 6}::timestamptz END
+         FROM targets t
+       ON CONFLICT (department_id, reminder_id, channel, endpoint_id) DO NOTHING
+       RETURNING id, channel`,
+      [
+        ...outbox.params,
         r.department_id,
         r.id,
-        e.channel,
-        e.id,
         r.target_type,
         r.target_id,
-        body,
-        e.channel === 'feed' ? 'delivered' : 'pending',
-        e.channel === 'feed' ? firedAt : null,
-      );
-      return `(${Array.from({ length: 10 }, (_, j) => `$${start + j + 1}`).join(', ')})`;
-    });
-    const rows: Array<{ id: string; channel: string }> = await em.query(
-      `INSERT INTO notification (id, department_id, reminder_id, channel, endpoint_id, target_type, target_id, body, state, delivered_at)
-       VALUES ${tuples.join(', ')} ON CONFLICT (department_id, reminder_id, channel, endpoint_id) DO NOTHING
-       RETURNING id, channel`,
-      params,
+        JSON.stringify(notificationBody(r, firedAt, late)),
+        firedAt,
+      ],
     );
     return rows.filter((n) => n.channel !== 'feed').map((n) => ({ id: n.id, departmentId: r.department_id }));
   }

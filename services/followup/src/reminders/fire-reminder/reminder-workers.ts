@@ -42,6 +42,8 @@ export class ReminderWorkers implements OnApplicationBootstrap, BeforeApplicatio
       ...common,
       connection: bullConnection(this.env.REDIS_URL, `${this.options.queuePrefix}-reminder-worker`),
       concurrency: this.options.concurrency,
+      removeOnComplete: { count: 0 },
+      removeOnFail: { age: 7 * 24 * 3600 },
     });
     const notifications = new Worker<NotificationJobData>(NOTIFICATION_QUEUE, (job) => this.deliverJob(job), {
       ...common,
@@ -59,7 +61,8 @@ export class ReminderWorkers implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   private async fireJob(job: Job<ReminderJobData>, token?: string): Promise<string> {
-    const { departmentId, reminderId } = job.data;
+    const { departmentId } = job.data;
+    const reminderId = String(job.id);
     const result = await this.fireService.fire(departmentId, reminderId);
     switch (result.outcome) {
       case 'missing':
