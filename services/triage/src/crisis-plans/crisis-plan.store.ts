@@ -12,6 +12,7 @@ interface PlanRow {
   review_date: string;
   written_at: Date;
   written_by: string;
+  retired_at?: Date | null;
 }
 
 /** A crisis plan version as the API shows it (decrypted). */
@@ -43,6 +44,20 @@ export class CrisisPlanStore {
         WHERE department_id = $1 AND retired_at IS NULL AND person_id IN (${personAndAliasesSql('$1', '$2')})
         ORDER BY (person_id = $2) DESC, written_at DESC, version DESC LIMIT 1`,
       [departmentId, personId],
+    );
+    return row;
+  }
+
+  async version(
+    em: EntityManager,
+    departmentId: string,
+    personId: string,
+    version: number,
+  ): Promise<PlanRow | undefined> {
+    const [row]: PlanRow[] = await em.query(
+      `SELECT id, person_id, version, content_ciphertext, review_date::text AS review_date, written_at, written_by, retired_at
+         FROM crisis_plan WHERE department_id = $1 AND person_id = $2 AND version = $3`,
+      [departmentId, personId, version],
     );
     return row;
   }

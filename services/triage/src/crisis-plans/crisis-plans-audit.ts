@@ -17,6 +17,17 @@ export function crisisPlanRead(plan: { id: string; personId: string; writtenForP
   return [{ action: 'read', recordType: 'crisis-plan', recordId: plan.id, personIds, fields: PLAN_FIELDS }];
 }
 
+/** GET /v1/persons/{personId}/crisis-plan/versions: which versions exist (no content). */
+export function crisisPlanVersionsListed(answer: { personId: string; items: { id: string }[] }): AuditEntryInput[] {
+  return answer.items.map((v) => ({
+    action: 'read' as const,
+    recordType: 'crisis-plan',
+    recordId: v.id,
+    personIds: [answer.personId],
+    fields: ['version', 'reviewDate'],
+  }));
+}
+
 /** GET /v1/incidents/{incidentId}/crisis-plan: the plan shown from the incident. */
 export function incidentCrisisPlanRead(answer: {
   plan: { id: string; personId: string; writtenForPersonId?: string };

@@ -70,6 +70,18 @@ describe('crisis response plans', () => {
 
     const read = await http().get(`/v1/persons/${person}/crisis-plan`).set(as('clinician')).expect(200);
     expect(read.body).toMatchObject({ version: 2, content: { whatHelps: ['Music'], preferredLanguage: 'pt-BR' } });
+    const versions = await http().get(`/v1/persons/${person}/crisis-plan/versions`).set(as('coordinator')).expect(200);
+    expect(versions.body.items.map((v: { version: number; retiredAt?: string }) => [v.version, !!v.retiredAt])).toEqual(
+      [
+        [2, false],
+        [1, true],
+      ],
+    );
+    const first = await http().get(`/v1/persons/${person}/crisis-plan/versions/1`).set(as('coordinator')).expect(200);
+    expect(first.body).toMatchObject({ version: 1, content: { whatHelps: ['Speak slowly'] } });
+    expect(first.body.retiredAt).toBeDefined();
+    await http().get(`/v1/persons/${person}/crisis-plan/versions/9`).set(as('coordinator')).expect(404);
+    await http().get(`/v1/persons/${person}/crisis-plan/versions/x`).set(as('coordinator')).expect(404);
 
     const rows = await t.db.ownerDataSource.query(
       'SELECT version, content_ciphertext, retired_at FROM crisis_plan WHERE person_id = $1 ORDER BY version',
@@ -91,6 +103,9 @@ describe('crisis response plans', () => {
       { action: 'create', record_type: 'crisis-plan', actor_subject: 'coordinator-1' },
       { action: 'create', record_type: 'crisis-plan', actor_subject: 'coordinator-1' },
       { action: 'read', record_type: 'crisis-plan', actor_subject: 'clinician-1' },
+      { action: 'read', record_type: 'crisis-plan', actor_subject: 'coordinator-1' },
+      { action: 'read', record_type: 'crisis-plan', actor_subject: 'coordinator-1' },
+      { action: 'read', record_type: 'crisis-plan', actor_subject: 'coordinator-1' },
     ]);
   });
 

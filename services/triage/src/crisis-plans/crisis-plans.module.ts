@@ -4,6 +4,8 @@ import { CrisisPlanStore } from './crisis-plan.store';
 import { CrisisPlansService } from './crisis-plans.service';
 import { IncidentCrisisPlanController } from './incident-plan/incident-plan.http.controller';
 import { IncidentCrisisPlanService } from './incident-plan/incident-plan.service';
+import { ListCrisisPlanVersionsController } from './list-versions/list-versions.http.controller';
+import { ListCrisisPlanVersionsService } from './list-versions/list-versions.service';
 import { ReadCrisisPlanController } from './read-plan/read-plan.http.controller';
 import { ReadCrisisPlanService } from './read-plan/read-plan.service';
 import { WriteCrisisPlanController } from './write-plan/write-plan.http.controller';
@@ -16,13 +18,19 @@ import { WriteCrisisPlanService } from './write-plan/write-plan.service';
  */
 @Module({
   imports: [ProgramModule],
-  controllers: [WriteCrisisPlanController, ReadCrisisPlanController, IncidentCrisisPlanController],
+  controllers: [
+    WriteCrisisPlanController,
+    ReadCrisisPlanController,
+    ListCrisisPlanVersionsController,
+    IncidentCrisisPlanController,
+  ],
   providers: [
     CrisisPlanStore,
     CrisisPlansService,
     WriteCrisisPlanService,
     ReadCrisisPlanService,
     IncidentCrisisPlanService,
+    ListCrisisPlanVersionsService,
   ],
   exports: [CrisisPlansService],
 })
