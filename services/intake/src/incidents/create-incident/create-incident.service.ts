@@ -43,9 +43,13 @@ const keyOf = (departmentId: string, value: string) => `${departmentId}|${value}
 @Injectable()
 export class CreateIncidentService {
   private readonly logger = createLogger('create-incident');
+  // Two transactions at once: one runs its lookups and writes while the other holds the
+  // department's audit chain lock to its commit (the lock serializes them at the end anyway).
+  // Measured under 48 requests in flight: 2.9-3.1 ms of intake CPU per request against
+  // 4.2-5.3 ms with 4 (batches twice as large, half the statements per request).
   private readonly batcher = new MicroBatcher<CreateCommand, CreateIncidentResult>((cmds) => this.flush(cmds), {
     maxBatch: 64,
-    maxConcurrent: 4,
+    maxConcurrent: 2,
   });
 
   constructor(
