@@ -260,6 +260,26 @@ describe('persons: contact preferences and merges', () => {
         .set(as('coordinator'))
         .send({ outcome: 'attempted', channel: 'phone' })
         .expect(201);
+      const audit = await sql(
+        'SELECT action, record_type, actor_subject, actor_kind, person_ids FROM audit_log WHERE record_id = $1 AND actor_kind = $2 ORDER BY seq',
+        [mergedCase.id, 'system'],
+      );
+      expect(audit).toEqual([
+        {
+          action: 'merge',
+          record_type: 'case',
+          actor_subject: 'triage:person-merge',
+          actor_kind: 'system',
+          person_ids: [merged, surviving],
+        },
+        {
+          action: 'unmerge',
+          record_type: 'case',
+          actor_subject: 'triage:person-merge',
+          actor_kind: 'system',
+          person_ids: [surviving, merged],
+        },
+      ]);
     });
 
     it('a merge event of another department never touches this department’s cases', async () => {

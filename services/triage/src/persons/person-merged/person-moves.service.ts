@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AuditTrail, type AuditContext } from '@cit/audit';
 import { OutboxWriter } from '@cit/messaging';
 import { createLogger } from '@cit/observability';
 import type { EntityManager } from 'typeorm';
@@ -23,6 +24,7 @@ export class PersonMovesService {
     private readonly outbox: OutboxWriter,
     private readonly preferences: ContactPreferenceStore,
     private readonly announcer: ContactPreferenceAnnouncer,
+    private readonly audit: AuditTrail,
   ) {}
 
   async merge(
@@ -60,6 +62,7 @@ export class PersonMovesService {
       );
     }
     await this.announceMoves(em, moved, from, to, meta, false);
+    await this.record(em, 'merge', moved, [from, to], meta);
     this.logger.info({ departmentId, mergeId, casesMoved: moved.length }, 'person merge applied to cases');
   }
 
@@ -90,6 +93,7 @@ export class PersonMovesService {
       [departmentId, mergeId],
     );
     await this.announceMoves(em, back, from, to, meta, true);
+    await this.record(em, 'unmerge', back, [from, to], meta);
     this.logger.info({ departmentId, mergeId, casesMovedBack: back.length }, 'person unmerge applied to cases');
   }
 
@@ -132,5 +136,29 @@ export class PersonMovesService {
     // After a merge `from` is an alias of `to`, so its chain covers both; after an unmerge the two chains are apart.
     await this.announcer.announce(em, from, 'intake-person-merge', meta, except);
     if (separated) await this.announcer.announce(em, to, 'intake-person-merge', meta, except);
+  }
+
+  /** The PHI access audit records the moved cases as changed by the system, in the consumer's transaction (last: it takes the chain lock). */
+  private async record(
+    em: EntityManager,
+    action: 'merge' | 'unmerge',
+    cases: readonly { id: string }[],
+    personIds: string[],
+    meta: CaseEventMeta,
+  ): Promise<void> {
+    if (cases.length === 0) return;
+    const context: AuditContext = {
+      departmentId: meta.departmentId,
+      actor: { kind: 'system', subject: 'triage:person-merge', roles: [] },
+      purpose: 'operations',
+      requestId: meta.causationId ?? null,
+      correlationId: meta.correlationId ?? null,
+      clientAddress: null,
+    };
+    await this.audit.append(
+      em,
+      context,
+      cases.map((c) => ({ action, recordType: 'case', recordId: c.id, personIds, fields: ['personId'] })),
+    );
   }
 }
