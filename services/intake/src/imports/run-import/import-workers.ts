@@ -7,8 +7,13 @@ import { IMPORT_LIMITS, type ImportLimits } from '../import-limits';
 import type { PrepareResult, PrepareTask, PrepareWorkerData } from './prepare-rows.worker';
 import { WorkerPool } from './worker-pool';
 
-/** Heap cap of one preparation worker: a task is a few hundred rows, so this only stops a runaway. */
-const WORKER_HEAP_MB = 96;
+/**
+ * Heap cap of one preparation worker. A task's live data is a few hundred rows (about 2 MB);
+ * the cap also keeps V8 from letting garbage pile up to its default limit, which counts in
+ * the service's RSS. Workers compiling TypeScript on the fly (tests) need room for tsx.
+ */
+const WORKER_HEAP_MB = 48;
+const WORKER_HEAP_MB_FROM_SOURCE = 256;
 
 /**
  * The pool of preparation workers of this process (INTAKE_IMPORT_WORKERS threads, shared by
@@ -45,13 +50,14 @@ export class ImportWorkers implements OnApplicationShutdown {
 }
 
 function spawnPrepareWorker(workerData: PrepareWorkerData): Worker {
-  const options = { workerData, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } };
   const built = join(__dirname, 'prepare-rows.worker.js');
-  if (existsSync(built)) return new Worker(built, options);
+  if (existsSync(built))
+    return new Worker(built, { workerData, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
   // Running from TypeScript sources (tests, tsx): the worker compiles its module with tsx.
   const source = join(__dirname, 'prepare-rows.worker.ts');
   return new Worker(`require('tsx/cjs/api').register(); require(${JSON.stringify(source)});`, {
-    ...options,
+    workerData,
+    resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB_FROM_SOURCE },
     eval: true,
   });
 }
