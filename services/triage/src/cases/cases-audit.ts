@@ -57,6 +57,11 @@ export function caseStatusChanged(req: AuditHttpRequest): AuditEntryInput[] {
   return [{ action: 'update', recordType: 'case', recordId: param(req, 'id'), fields: ['status'] }];
 }
 
+/** POST /v1/cases/{id}/assignment. */
+export function caseAssigned(req: AuditHttpRequest): AuditEntryInput[] {
+  return [{ action: 'update', recordType: 'case', recordId: param(req, 'id'), fields: ['assignedTo'] }];
+}
+
 /** GET /v1/cases/{id}/diversion-plan. */
 export function diversionPlanRead(plan: { caseId: string; personId: string }): AuditEntryInput[] {
   return [

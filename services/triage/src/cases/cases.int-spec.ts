@@ -225,6 +225,39 @@ describe('cases API', () => {
     expect(await outbox(c.id)).toHaveLength(3);
   });
 
+  it('assigns the coordinator of an active case (announced to follow-up; same assignee again changes nothing)', async () => {
+    const { body: c } = await open('coordinator', {
+      personId: personId(),
+      source: 'manual',
+      riskLevel: 'routine',
+    }).expect(201);
+    const assigned = await http()
+      .post(`/v1/cases/${c.id}/assignment`)
+      .set(as('supervisor'))
+      .send({ assignedTo: 'stf_coord7', expectedVersion: 1 })
+      .expect(200);
+    expect(assigned.body).toMatchObject({ assignedTo: 'stf_coord7', version: 2 });
+    await http()
+      .post(`/v1/cases/${c.id}/assignment`)
+      .set(as('supervisor'))
+      .send({ assignedTo: 'stf_coord7' })
+      .expect(200);
+    const stale = await http()
+      .post(`/v1/cases/${c.id}/assignment`)
+      .set(as('supervisor'))
+      .send({ assignedTo: 'stf_coord8', expectedVersion: 1 })
+      .expect(409);
+    expect(stale.body.detail).toContain('expectedVersion');
+    await http().post(`/v1/cases/${c.id}/assignment`).set(as('clinician')).send({ assignedTo: null }).expect(403);
+    const events = await outbox(c.id);
+    expect(events.map((e: { type: string }) => e.type)).toEqual(['cit.case.opened.v1', 'cit.case.updated.v1']);
+    expect(events[1].data).toMatchObject({
+      assignedTo: 'stf_coord7',
+      changedFields: ['assignedTo'],
+      updatedBy: 'supervisor-1',
+    });
+  });
+
   it('refuses bad input naming the field and stores nothing', async () => {
     const person = personId();
     for (const [body, field] of [
@@ -343,6 +376,7 @@ describe('cases API', () => {
       '/v1/cases/{id}',
       '/v1/cases/{id}/contacts',
       '/v1/cases/{id}/status',
+      '/v1/cases/{id}/assignment',
       '/v1/cases/{id}/diversion-plan',
     ])
       expect(paths).toContain(p);

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { PersonsModule } from '../persons/persons.module';
 import { ProgramModule } from '../program/program.module';
+import { AssignCaseController } from './assign-case/assign-case.http.controller';
+import { AssignCaseService } from './assign-case/assign-case.service';
 import { CaseSettingsReader } from './case-settings';
 import { ChangeStatusController } from './change-status/change-status.http.controller';
 import { ChangeStatusService } from './change-status/change-status.service';
@@ -30,6 +32,7 @@ import { OpenCaseService } from './open-case/open-case.service';
     GetCaseController,
     LogContactController,
     ChangeStatusController,
+    AssignCaseController,
     DiversionPlanController,
   ],
   providers: [
@@ -40,6 +43,7 @@ import { OpenCaseService } from './open-case/open-case.service';
     OpenCaseService,
     LogContactService,
     ChangeStatusService,
+    AssignCaseService,
     DiversionPlanService,
   ],
   exports: [OpenCaseForDecisionService],
