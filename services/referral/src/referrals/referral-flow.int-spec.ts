@@ -399,7 +399,9 @@ describe('referral loop', () => {
     const validate = ajv.compile({ ...draft6, definitions, $id: String(id) });
     const ok = validate(bundle);
     if (!ok) throw new Error(JSON.stringify(validate.errors?.slice(0, 5)));
-    expect(validate({ ...bundle, entry: [{ resource: { ...task, status: 'done' } }] })).toBe(false);
+    expect(
+      validate({ ...(bundle as Record<string, unknown>), entry: [{ resource: { ...task, status: 'done' } }] }),
+    ).toBe(false);
 
     // With consent as the basis the bundle carries a Consent, valid too.
     const personId = newId('per');
@@ -546,6 +548,63 @@ describe('referral loop', () => {
       () => webhooksFor(A, routed[0]!.id, 'cit.referral.requested.v1')[0],
       { timeoutMs: 15000 },
     );
+
+    // A supervisor override to clinician outreach withdraws the referral (reason superseded) and routes nothing new.
+    const overrideId = newId('tri');
+    const decision = {
+      incidentId: newId('inc'),
+      personId,
+      caseId,
+      needs: ['mental-health' as const],
+      ageRange: 'adult' as const,
+      legalBasis: { imminentThreat164512j: false, consent: 'not-recorded' as const },
+      consultation: { required: false, reasons: [] },
+      crisisPlanOnFile: false,
+      rulesetVersion: 1,
+    };
+    await t.publish('cit.triage.completed.v1', overrideId, {
+      ...decision,
+      triageId: overrideId,
+      riskLevel: 'routine',
+      pathways: ['clinician-outreach'],
+      decidedBy: 'supervisor',
+      deciderId: 'supervisor-1',
+      supersedes: triageId,
+      supersedeReason: 'override',
+      decidedAt: new Date().toISOString(),
+    });
+    await waitFor(
+      'the superseded referral to be withdrawn',
+      async () => {
+        const rows = await sql<{ status: string; reason_code: string }>(
+          'SELECT status, reason_code FROM referral WHERE id = $1',
+          [routed[0]!.id],
+        );
+        return rows[0]?.status === 'cancelled' && rows[0].reason_code === 'superseded' ? true : undefined;
+      },
+      { timeoutMs: 30000 },
+    );
+    expect(await sql('SELECT id FROM referral WHERE triage_id = $1', [overrideId])).toEqual([]);
+
+    // A later decision for the case routes again; the case closing cancels that one.
+    const againId = newId('tri');
+    await t.publish('cit.triage.completed.v1', againId, {
+      ...decision,
+      triageId: againId,
+      riskLevel: 'urgent',
+      pathways: ['partner-referral'],
+      decidedBy: 'rules',
+      decidedAt: new Date().toISOString(),
+    });
+    const again = await waitFor(
+      'the later decision to be routed',
+      async () => {
+        const rows = await sql<{ id: string }>('SELECT id FROM referral WHERE triage_id = $1', [againId]);
+        return rows.length ? rows : undefined;
+      },
+      { timeoutMs: 30000 },
+    );
+    routed.splice(0, routed.length, { ...routed[0]!, id: again[0]!.id });
 
     await t.publish('cit.case.closed.v1', caseId, {
       caseId,

@@ -140,6 +140,14 @@ export const ReferralStore = {
     )) as ReferralRecord[];
   },
 
+  async openForTriage(em: EntityManager, departmentId: string, triageId: string) {
+    return (await em.query(
+      `SELECT ${SELECT} FROM referral WHERE department_id = $1 AND triage_id = $2
+          AND status IN ('requested', 'received', 'accepted', 'in-progress', 'on-hold') ORDER BY seq FOR UPDATE`,
+      [departmentId, triageId],
+    )) as ReferralRecord[];
+  },
+
   async agenciesTried(em: EntityManager, departmentId: string, requestId: string): Promise<string[]> {
     const rows = (await em.query(
       'SELECT DISTINCT agency_id FROM referral WHERE department_id = $1 AND request_id = $2',

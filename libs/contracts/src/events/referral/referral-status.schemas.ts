@@ -43,6 +43,7 @@ export const referralReasonSchema = z.enum([
   'could-not-contact',
   'duplicate',
   'case-closed',
+  'superseded',
   'rerouted',
   'sla-not-received',
   'sla-not-accepted',

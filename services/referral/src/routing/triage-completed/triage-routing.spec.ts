@@ -27,7 +27,7 @@ describe('which triage decisions are routed', () => {
       undefined,
     ],
   ] as const)('%s', (_name, over, expected) => {
-    const input = routeInputFromTriage({ ...base, ...over } as TriageCompleted);
+    const input = routeInputFromTriage({ ...base, ...over } as unknown as TriageCompleted);
     if (expected === undefined) expect(input).toBeUndefined();
     else
       expect(input).toMatchObject({
