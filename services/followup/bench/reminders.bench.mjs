@@ -102,10 +102,17 @@ async function main() {
       const r = spawnSync(process.execPath, [join(root, 'services', 'followup', 'dist', s)], { env, encoding: 'utf8' });
       if (r.status !== 0) throw new Error(`followup ${s} failed: ${r.stderr}`);
     }
-    service = spawn(process.execPath, [join(root, 'services', 'followup', 'dist', 'main.js')], {
-      env,
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
+    service = spawn(
+      process.execPath,
+      [
+        ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : []),
+        join(root, 'services', 'followup', 'dist', 'main.js'),
+      ],
+      {
+        env,
+        stdio: ['ignore', 'inherit', 'inherit'],
+      },
+    );
     for (let i = 0; ; i++) {
       try {
         if ((await fetch(`http://127.0.0.1:${port}/health/live`)).ok) break;

@@ -27,7 +27,7 @@ export const FOLLOWUP_OPTIONS = Symbol('FOLLOWUP_OPTIONS');
 export const DEFAULT_FOLLOWUP_OPTIONS: FollowupOptions = {
   queuePrefix: 'cit-followup',
   workers: true,
-  concurrency: 16,
+  concurrency: 32,
   lockDurationMs: 30_000,
   stalledIntervalMs: 30_000,
   reconcileIntervalMs: 60_000,

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { buildEvent, type CloudEvent, type EventContext, type ReferralStatus } from '@cit/contracts';
 import { OutboxWriter } from '@cit/messaging';
 import { tenantTransaction } from '@cit/persistence';
+import { MicroBatcher, type BatchResult } from '@cit/service-kit';
 import { DataSource, type EntityManager } from 'typeorm';
 import { contactDueAt } from '../domain/cadence';
 import { slaSatisfied } from '../domain/reminder-plans';
@@ -28,34 +29,102 @@ export type FireOutcome =
     };
 
 /**
- * Fires one reminder occurrence exactly once: under a row lock, only a reminder still
- * `scheduled` fires; the state change, the reminder-due (and escalation) events in the outbox,
- * the notifications and the next occurrence commit together. A second delivery of the job (a
- * worker crash after commit, a reconciler re-add) finds it `fired` and does nothing.
+ * Fires one reminder occurrence exactly once: only a reminder still `scheduled` fires (the
+ * UPDATE's WHERE and its row lock decide, so concurrent deliveries of one job cannot both win);
+ * the state change, the reminder-due (and escalation) events in the outbox, the notifications
+ * and the next occurrence commit together. A second delivery of the job (a worker crash after
+ * commit, a reconciler re-add) finds it `fired` and does nothing.
+ *
+ * Group commit: jobs the worker runs at the same time are fired together, one transaction per
+ * department (one UPDATE for all of them, one statement for all their events and
+ * notifications), so the fixed cost of a transaction is shared when many come due at once.
  */
 @Injectable()
 export class FireReminderService {
+  private readonly batcher: MicroBatcher<{ departmentId: string; reminderId: string; firedAt: Date }, FireOutcome>;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly outbox: OutboxWriter,
     @Inject(FOLLOWUP_OPTIONS) private readonly options: FollowupOptions,
-  ) {}
+  ) {
+    this.batcher = new MicroBatcher((items) => this.fireBatch(items), { maxBatch: 200, maxConcurrent: 4 });
+  }
 
   fire(departmentId: string, reminderId: string, now: () => Date = () => new Date()): Promise<FireOutcome> {
+    return this.batcher.submit({ departmentId, reminderId, firedAt: now() });
+  }
+
+  private async fireBatch(
+    items: Array<{ departmentId: string; reminderId: string; firedAt: Date }>,
+  ): Promise<Array<BatchResult<FireOutcome>>> {
+    const results = new Array<BatchResult<FireOutcome>>(items.length);
+    const byDepartment = new Map<string, number[]>();
+    items.forEach((item, i) =>
+      byDepartment.set(item.departmentId, [...(byDepartment.get(item.departmentId) ?? []), i]),
+    );
+    await Promise.all(
+      [...byDepartment].map(async ([departmentId, indexes]) => {
+        try {
+          const outcomes = await this.fireInDepartment(
+            departmentId,
+            indexes.map((i) => items[i]!),
+          );
+          indexes.forEach((i, k) => (results[i] = { ok: true, value: outcomes[k]! }));
+        } catch (error) {
+          for (const i of indexes) results[i] = { ok: false, error };
+        }
+      }),
+    );
+    return results;
+  }
+
+  private fireInDepartment(
+    departmentId: string,
+    items: Array<{ reminderId: string; firedAt: Date }>,
+  ): Promise<FireOutcome[]> {
     return tenantTransaction(this.dataSource, departmentId, async (em) => {
-      const firedAt = now();
-      // Fast path, one statement: a scheduled reminder that is due (and needs no SLA check) fires.
+      // One clock reading for the batch: the latest of the callers' (each was taken when its job started).
+      const firedAt = new Date(Math.max(...items.map((i) => i.firedAt.getTime())));
+      const ids = [...new Set(items.map((i) => i.reminderId))];
+      // Fast path, one statement: scheduled reminders that are due (and need no SLA check) fire.
       const [updated]: [ReminderRow[], number] = await em.query(
         `UPDATE reminder SET state = 'fired', fired_at = $3, updated_at = now(),
            lateness_ms = LEAST(2147483647, GREATEST(0, floor(extract(epoch FROM ($3::timestamptz - due_at)) * 1000)))::int,
            late = ($3::timestamptz - due_at) > make_interval(secs => $4::float8 / 1000)
-         WHERE department_id = $1 AND id = $2 AND state = 'scheduled' AND kind <> 'referral-sla'
+         WHERE department_id = $1 AND id = ANY($2::text[]) AND state = 'scheduled' AND kind <> 'referral-sla'
            AND due_at <= $3::timestamptz + interval '1 second'
          RETURNING *`,
-        [departmentId, reminderId, firedAt, this.options.lateToleranceMs],
+        [departmentId, ids, firedAt, this.options.lateToleranceMs],
       );
-      if (updated[0]) return this.fired(em, updated[0], firedAt, false);
-      return this.slowPath(em, departmentId, reminderId, firedAt);
+      const fired = new Map<string, FireOutcome>();
+      if (updated.length > 0) {
+        const notifications = await this.appendEventsAndNotifications(em, departmentId, updated, firedAt, new Set());
+        for (const r of updated) {
+          const next = r.kind === 'case-contact' ? await this.nextContact(em, r) : [];
+          fired.set(r.id, {
+            outcome: 'fired',
+            kind: r.kind,
+            latenessMs: r.lateness_ms ?? 0,
+            late: Boolean(r.late),
+            escalated: false,
+            next,
+            notifications: notifications.get(r.id) ?? [],
+          });
+        }
+      }
+      const outcomes: FireOutcome[] = [];
+      for (const item of items) {
+        // The same id twice in one batch: the first fired it, the second finds it fired.
+        const done = fired.get(item.reminderId);
+        if (done && !outcomes.some((o, k) => items[k]!.reminderId === item.reminderId && o === done)) {
+          outcomes.push(done);
+          continue;
+        }
+        const outcome = await this.slowPath(em, departmentId, item.reminderId, firedAt);
+        outcomes.push(outcome);
+      }
+      return outcomes;
     });
   }
 
@@ -94,15 +163,24 @@ export class FireReminderService {
        WHERE id = $1`,
       [r.id, firedAt, late, latenessMs, escalated],
     );
-    return this.fired(em, { ...r, state: 'fired', late, lateness_ms: latenessMs, escalated }, firedAt, escalated);
-  }
-
-  /** The reminder-due (and escalation) events, the notifications and the next occurrence, in the firing transaction. */
-  private async fired(em: EntityManager, r: ReminderRow, firedAt: Date, escalated: boolean): Promise<FireOutcome> {
-    const late = Boolean(r.late);
-    const notifications = await this.appendEventsAndNotifications(em, r, firedAt, late, escalated);
-    const next = r.kind === 'case-contact' ? await this.nextContact(em, r) : [];
-    return { outcome: 'fired', kind: r.kind, latenessMs: r.lateness_ms ?? 0, late, escalated, next, notifications };
+    const row: ReminderRow = { ...r, state: 'fired', late, lateness_ms: latenessMs, escalated };
+    const notifications = await this.appendEventsAndNotifications(
+      em,
+      departmentId,
+      [row],
+      firedAt,
+      new Set(escalated ? [r.id] : []),
+    );
+    const next = r.kind === 'case-contact' ? await this.nextContact(em, row) : [];
+    return {
+      outcome: 'fired',
+      kind: r.kind,
+      latenessMs,
+      late,
+      escalated,
+      next,
+      notifications: notifications.get(r.id) ?? [],
+    };
   }
 
   private events(r: ReminderRow, firedAt: Date, late: boolean, escalated: boolean): CloudEvent[] {
@@ -160,46 +238,58 @@ export class FireReminderService {
   }
 
   /**
-   * One statement: the outbox rows (reminder-due, escalated) and the notifications — the in-app
-   * feed item (delivered by being stored) and one pending delivery per endpoint of the target.
-   * Returns the pending deliveries to enqueue after commit.
+   * One statement for a batch of fired reminders: their outbox rows (reminder-due, escalated)
+   * and their notifications — an in-app feed item each (delivered by being stored) and one
+   * pending delivery per endpoint of its target. Returns the pending deliveries per reminder,
+   * to enqueue after commit.
    */
   private async appendEventsAndNotifications(
     em: EntityManager,
-    r: ReminderRow,
+    departmentId: string,
+    rows: readonly ReminderRow[],
     firedAt: Date,
-    late: boolean,
-    escalated: boolean,
-  ): Promise<Array<{ id: string; departmentId: string }>> {
-    const outbox = this.outbox.insertStatement(this.events(r, firedAt, late, escalated));
+    escalated: ReadonlySet<string>,
+  ): Promise<Map<string, Array<{ id: string; departmentId: string }>>> {
+    const outbox = this.outbox.insertStatement(
+      rows.flatMap((r) => this.events(r, firedAt, Boolean(r.late), escalated.has(r.id))),
+    );
     const p = outbox.params.length;
-    const rows: Array<{ id: string; channel: string }> = await em.query(
+    const inserted: Array<{ id: string; channel: string; reminder_id: string }> = await em.query(
       `WITH o AS (${outbox.sql}),
+       r AS (
+         SELECT * FROM unnest($${p + 2}::text[], $${p + 3}::text[], $${p + 4}::text[], $${p + 5}::text[])
+           AS r(reminder_id, target_type, target_id, body)
+       ),
        targets AS (
-         SELECT '' AS endpoint_id, 'feed' AS channel
+         SELECT r.*, '' AS endpoint_id, 'feed' AS channel FROM r
          UNION ALL
-         SELECT id, channel FROM notification_endpoint
-          WHERE department_id = $${p + 1} AND target_type = $${p + 3} AND target_id = $${p + 4}
+         SELECT r.*, e.id, e.channel FROM r JOIN notification_endpoint e
+           ON e.department_id = $${p + 1} AND e.target_type = r.target_type AND e.target_id = r.target_id
        )
        INSERT INTO notification (id, department_id, reminder_id, channel, endpoint_id, target_type, target_id, body, state, delivered_at)
-       SELECT 'ntf_' || replace(gen_random_uuid()::text, '-', ''), $${p + 1}, $${p + 2}, t.channel, t.endpoint_id,
-              $${p + 3}, $${p + 4}, $${p + 5}::jsonb,
+       SELECT 'ntf_' || replace(gen_random_uuid()::text, '-', ''), $${p + 1}, t.reminder_id, t.channel, t.endpoint_id,
+              t.target_type, t.target_id, t.body::jsonb,
               CASE WHEN t.channel = 'feed' THEN 'delivered' ELSE 'pending' END,
               CASE WHEN t.channel = 'feed' THEN $${p + 6}::timestamptz END
          FROM targets t
        ON CONFLICT (department_id, reminder_id, channel, endpoint_id) DO NOTHING
-       RETURNING id, channel`,
+       RETURNING id, channel, reminder_id`,
       [
         ...outbox.params,
-        r.department_id,
-        r.id,
-        r.target_type,
-        r.target_id,
-        JSON.stringify(notificationBody(r, firedAt, late)),
+        departmentId,
+        rows.map((r) => r.id),
+        rows.map((r) => r.target_type),
+        rows.map((r) => r.target_id),
+        rows.map((r) => JSON.stringify(notificationBody(r, firedAt, Boolean(r.late)))),
         firedAt,
       ],
     );
-    return rows.filter((n) => n.channel !== 'feed').map((n) => ({ id: n.id, departmentId: r.department_id }));
+    const pending = new Map<string, Array<{ id: string; departmentId: string }>>();
+    for (const n of inserted) {
+      if (n.channel === 'feed') continue;
+      pending.set(n.reminder_id, [...(pending.get(n.reminder_id) ?? []), { id: n.id, departmentId }]);
+    }
+    return pending;
   }
 
   /** The case's next contact reminder, one cadence step on from this one's due time, unless the case closed. */
