@@ -307,7 +307,24 @@ export class TriageDecider {
 
   /** Everything a decision depends on: same digest and ruleset version = the same decision. */
   private digest(incident: StoredIncident, program: DepartmentProgram, rulesetVersion: number): string {
-    const { occurredAt: _o, codingVersion: _c, ...inputs } = incident;
+    // An explicit projection: the incident read back from its row and the one built from the event hash alike.
+    const i = incident;
+    const f = i.subject?.flags;
+    const inputs = [
+      i.callType,
+      i.disposition ?? null,
+      i.district ?? null,
+      i.encounter,
+      i.source,
+      i.relatedTo,
+      [...i.observations].sort(),
+      [...i.suspectedUsing].sort(),
+      i.subjectCount,
+      i.personId,
+      i.subject ? [i.subject.language ?? null, f!.juvenile, f!.senior, f!.veteran, f!.experiencingHomelessness] : null,
+      i.crisisPlanOnFile,
+      i.repeatRuleMet,
+    ];
     return createHash('sha256')
       .update(JSON.stringify({ inputs, program: program.version, rulesetVersion }))
       .digest('base64url');
