@@ -1,5 +1,4 @@
 import type { EntityManager } from 'typeorm';
-import type { Mou } from '../mous/mou.model';
 import type { DirectoryService } from './directory.model';
 import type { HsdsOrganization } from './hsds-mapping';
 
@@ -73,33 +72,6 @@ export const DirectoryStore = {
       [departmentId, filter.needs ?? [], filter.kinds ?? []],
     )) as ServiceRow[];
     return rows.map(toService);
-  },
-
-  /**
-   * services() and the active MOUs of their agencies in one round trip (the routing hot path).
-   */
-  async routable(
-    em: EntityManager,
-    departmentId: string,
-    filter: { needs?: readonly string[]; kinds?: readonly string[] },
-  ): Promise<{ services: DirectoryService[]; mous: Map<string, Mou[]> }> {
-    const rows = (await em.query(
-      `SELECT ${SERVICE_COLUMNS},
-              (SELECT coalesce(json_agg(json_build_object(
-                        'id', m.id, 'agencyId', m.agency_id, 'template', m.template, 'serviceIds', m.service_ids,
-                        'effectiveFrom', m.effective_from::text, 'expiresOn', m.expires_on::text, 'status', m.status,
-                        'terms', m.terms, 'documentRef', m.document_ref, 'revision', m.revision)), '[]'::json)
-                 FROM mou m WHERE m.department_id = s.department_id AND m.agency_id = s.agency_id AND m.status = 'active') AS mous
-         FROM directory_service s
-        WHERE s.department_id = $1
-          AND (cardinality($2::text[]) = 0 OR s.needs && $2::text[])
-          AND (cardinality($3::text[]) = 0 OR s.kind = ANY($3::text[]))
-          AND EXISTS (SELECT 1 FROM partner_agency a WHERE a.department_id = s.department_id AND a.id = s.agency_id AND a.active)`,
-      [departmentId, filter.needs ?? [], filter.kinds ?? []],
-    )) as (ServiceRow & { mous: Mou[] })[];
-    const mous = new Map<string, Mou[]>();
-    for (const r of rows) if (!mous.has(r.agency_id)) mous.set(r.agency_id, r.mous);
-    return { services: rows.map(toService), mous };
   },
 
   async service(em: EntityManager, departmentId: string, serviceId: string): Promise<DirectoryService | undefined> {

@@ -31,7 +31,22 @@ const toMou = (r: MouRow): Mou => ({
   revision: r.revision,
 });
 
+// Routing reads every active MOU of the department per referral; they change rarely. Kept for a
+// few seconds per department; a change made through this process is seen at once, by other
+// replicas within MOU_CACHE_MS (dates are still checked against today on every referral).
+const MOU_CACHE_MS = 5_000;
+const activeCache = new Map<string, { at: number; mous: Map<string, Mou[]> }>();
+
 export const MouStore = {
+  /** The department's active MOUs by agency, cached briefly (see MOU_CACHE_MS). */
+  async activeByAgency(em: EntityManager, departmentId: string): Promise<Map<string, Mou[]>> {
+    const hit = activeCache.get(departmentId);
+    if (hit && Date.now() - hit.at < MOU_CACHE_MS) return hit.mous;
+    const mous = await MouStore.byAgency(em, departmentId);
+    activeCache.set(departmentId, { at: Date.now(), mous });
+    return mous;
+  },
+
   /** Active MOUs by agency (of the given agencies); routing checks their dates against today. */
   async byAgency(em: EntityManager, departmentId: string, agencyIds?: readonly string[]): Promise<Map<string, Mou[]>> {
     const rows = (await em.query(
@@ -67,6 +82,7 @@ export const MouStore = {
 
   /** Inserts or replaces an MOU; the revision goes up by one on every change. */
   async upsert(em: EntityManager, departmentId: string, m: Omit<Mou, 'revision'>): Promise<Mou> {
+    activeCache.delete(departmentId);
     const rows = (await em.query(
       `INSERT INTO mou (department_id, id, agency_id, template, service_ids, effective_from, expires_on, status, terms, document_ref)
        VALUES ($1, $2, $3, $4, $5::uuid[], $6, $7, $8, $9, $10)

@@ -17,6 +17,7 @@ import type { EntityManager } from 'typeorm';
 import { AgencyKeys } from '../delivery/agency-keys';
 import { DeliveryStore } from '../delivery/delivery.store';
 import { DirectoryStore } from '../directory/directory.store';
+import { MouStore } from '../mous/mou.store';
 import { ConsentStore } from '../disclosure/consent.store';
 import { decideDisclosure, PART2_REDISCLOSURE_NOTICE } from '../disclosure/minimum-necessary';
 import { routeReferral, type Candidate, type Exclusion, type RoutingDecision } from '../routing/routing';
@@ -89,8 +90,8 @@ export class TransitionError extends Error {
 const NON_FINAL: ReferralStatus[] = ['requested', 'received'];
 
 /** What a referral keeps of its routing: the leading candidates with their score parts, and why others were left out. */
-export const STORED_CANDIDATES = 20;
-export const STORED_EXCLUSIONS = 50;
+export const STORED_CANDIDATES = 10;
+export const STORED_EXCLUSIONS = 30;
 
 function storedRanking(d: RoutingDecision): RoutingDecision & { candidateCount: number; excludedCount: number } {
   return {
@@ -124,7 +125,8 @@ export class ReferralWorkflow {
     now = new Date(),
   ): Promise<RouteResult> {
     const settings = await loadReferralSettings(em, dept);
-    const { services, mous } = await DirectoryStore.routable(em, dept, { needs: input.needs, kinds: input.kinds });
+    const services = await DirectoryStore.services(em, dept, { needs: input.needs, kinds: input.kinds });
+    const mous = await MouStore.activeByAgency(em, dept);
     const requestId = input.requestId ?? newId('rrq');
     const decision = routeReferral(
       {
