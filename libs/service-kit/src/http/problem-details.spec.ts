@@ -7,6 +7,7 @@ import { clientErrorProblem } from './client-error';
 import {
   databaseErrorCode,
   ProblemDetailsFilter,
+  ProblemException,
   ProblemType,
   RequestValidationError,
   toProblem,
@@ -129,5 +130,19 @@ describe('requests the HTTP parser refuses', () => {
     expect(clientErrorProblem('HPE_INVALID_HEADER_TOKEN')).toMatchObject({ status: 400, type: ProblemType.validation });
     expect(clientErrorProblem('HPE_HEADER_OVERFLOW')).toMatchObject({ status: 431 });
     expect(clientErrorProblem('ERR_HTTP_REQUEST_TIMEOUT')).toMatchObject({ status: 408 });
+  });
+
+  it('carries the allowed transitions of a 409 as an extension member, and nothing extra otherwise', () => {
+    const conflict = new ProblemException(ProblemType.conflict, 409, 'Transition not allowed', 'status: …', {
+      allowed: ['stabilized', 'transferred'],
+    });
+    expect(toProblem(conflict)).toEqual({
+      type: ProblemType.conflict,
+      title: 'Transition not allowed',
+      status: 409,
+      detail: 'status: …',
+      allowed: ['stabilized', 'transferred'],
+    });
+    expect(toProblem(new ProblemException(ProblemType.conflict, 409, 'Conflict'))).not.toHaveProperty('allowed');
   });
 });

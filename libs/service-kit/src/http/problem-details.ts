@@ -19,6 +19,8 @@ export interface ProblemDetails {
   detail?: string;
   instance?: string;
   errors?: FieldError[];
+  /** For a 409 on a state change: what the caller may do from the current state instead. */
+  allowed?: string[];
   correlationId?: string;
 }
 
@@ -45,6 +47,12 @@ export class RequestValidationError extends HttpException {
   }
 }
 
+/** Extension members a ProblemException may carry (RFC 9457 section 3.2). */
+export interface ProblemExtensions {
+  /** The transitions or actions allowed from the current state (409 on a state change). */
+  allowed?: readonly string[];
+}
+
 /** An error that maps to a problem type and status of its own (e.g. 422 idempotency conflict). */
 export class ProblemException extends HttpException {
   constructor(
@@ -52,6 +60,7 @@ export class ProblemException extends HttpException {
     status: number,
     readonly title: string,
     readonly detail?: string,
+    readonly extensions: ProblemExtensions = {},
   ) {
     super(title, status);
   }
@@ -147,7 +156,14 @@ export function toProblem(error: unknown): ProblemDetails {
     };
   }
   if (error instanceof ProblemException) {
-    return { type: error.problemType, title: error.title, status: error.getStatus(), detail: error.detail };
+    const problem: ProblemDetails = {
+      type: error.problemType,
+      title: error.title,
+      status: error.getStatus(),
+      detail: error.detail,
+    };
+    if (error.extensions.allowed) problem.allowed = [...error.extensions.allowed];
+    return problem;
   }
   const bp = error as BodyParserError;
   if (bp && typeof bp === 'object' && typeof bp.type === 'string') {

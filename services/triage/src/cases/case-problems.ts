@@ -10,6 +10,7 @@ export function transitionNotAllowed(from: CaseStatus, to: CaseStatus, allowed: 
     HttpStatus.CONFLICT,
     'Case status transition not allowed',
     `status: a case that is ${from} cannot become ${to}; allowed: ${options}`,
+    { allowed },
   );
 }
 

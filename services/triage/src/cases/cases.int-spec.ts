@@ -187,6 +187,7 @@ describe('cases API', () => {
     expect(refused.body.detail).toBe(
       'status: a case that is open cannot become stabilized; allowed: in-contact, closed-no-contact, transferred',
     );
+    expect(refused.body.allowed).toEqual(['in-contact', 'closed-no-contact', 'transferred']);
     expect((await http().get(`/v1/cases/${c.id}`).set(as('coordinator'))).body).toMatchObject({
       status: 'open',
       version: 1,

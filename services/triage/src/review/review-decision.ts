@@ -28,6 +28,7 @@ export function assertAllowed(d: DecisionRecord, action: 'confirm' | 'assign' | 
     `The decision is ${d.status}${d.supersededById ? ` (superseded by ${d.supersededById})` : ''}; allowed: ${
       allowed.length ? allowed.join(', ') : 'none'
     }.`,
+    { allowed },
   );
 }
 
