@@ -26,6 +26,20 @@ describe('which triage decisions are routed', () => {
       { pathways: ['partner-referral'], consultation: { required: true, reasons: ['court-involved'] } },
       undefined,
     ],
+    [
+      'consultation recorded: routed',
+      {
+        pathways: ['partner-referral'],
+        riskLevel: 'urgent',
+        consultation: {
+          required: true,
+          reasons: ['court-involved'],
+          consultedBy: 'supervisor-1',
+          consultedAt: '2026-12-02T10:00:00Z',
+        },
+      },
+      { urgency: 'urgent' },
+    ],
   ] as const)('%s', (_name, over, expected) => {
     const input = routeInputFromTriage({ ...base, ...over } as unknown as TriageCompleted);
     if (expected === undefined) expect(input).toBeUndefined();

@@ -12,12 +12,13 @@ const URGENCY: Record<TriageCompleted['riskLevel'], Urgency> = {
 
 /**
  * A route request for a decision whose pathways include a partner referral or mobile crisis now,
- * unless a consultation must happen first (court involvement, open investigation); otherwise none.
+ * unless a required consultation (court involvement, open investigation) has not happened yet; otherwise none.
  */
 export function routeInputFromTriage(d: TriageCompleted): RouteInput | undefined {
   const mobileCrisis = d.pathways.includes('mobile-crisis-now');
   if (!mobileCrisis && !d.pathways.includes('partner-referral')) return undefined;
-  if (d.consultation.required) return undefined;
+  // Referrals wait for a required consultation; a decision recording it (consultedAt) goes ahead.
+  if (d.consultation.required && !d.consultation.consultedAt) return undefined;
   return {
     triageId: d.triageId,
     personId: d.personId,
