@@ -23,7 +23,10 @@ export interface InboxContext {
   partition: number;
   offset: string;
   key: string | null;
-  /** 1 on first delivery to the handler, higher on retries. */
+  /**
+   * 1 on first delivery to the handler, higher on retries. A failed batch (see
+   * ConsumerBatchOptions) is applied again one event at a time, starting again at 1.
+   */
   attempt: number;
 }
 
@@ -39,6 +42,19 @@ export interface HandlerRetryOptions {
   attempts?: number;
   baseMs?: number;
   maxMs?: number;
+}
+
+/**
+ * Opt-in batched consumption: up to maxEvents consecutive events of one partition are
+ * applied in ONE transaction (per event: its tenant, its inbox claim, its handler), with
+ * one commit, then the offsets of all of them. A batch that fails for any reason but a
+ * database outage is applied again one event at a time (retries, dead letter), so a poison
+ * event costs only its own effects. Handlers must not catch database errors and carry on:
+ * a failed statement aborts the shared transaction.
+ */
+export interface ConsumerBatchOptions {
+  /** Most events applied in one transaction (2 or more; 1 is the one-event path). */
+  maxEvents: number;
 }
 
 export interface EventConsumerOptions {
@@ -72,6 +88,8 @@ export interface EventConsumerOptions {
   /** Commit offsets once this many are resolved (default 100), and at the end of every batch. */
   commitThreshold?: number;
   partitionsConsumedConcurrently?: number;
+  /** Apply consecutive events of a partition in one transaction (default: one per event). */
+  batch?: ConsumerBatchOptions;
   /** Readiness fails when behind with no progress for this long (default 60 s). */
   stallAfterMs?: number;
   logger?: MessagingLogger;
@@ -100,6 +118,28 @@ export function decodeMessage(value: Buffer | null, validate: EventValidator): D
 }
 
 class StopRequested extends Error {}
+
+/** A heartbeat failure inside a batch transaction: propagated as is, never a reason to fall back. */
+class HeartbeatFailed extends Error {
+  constructor(readonly original: unknown) {
+    super('heartbeat failed');
+  }
+}
+
+type BatchControl = {
+  batch: Batch;
+  resolveOffset(offset: string): void;
+  heartbeat(): Promise<void>;
+  commitOffsetsIfNecessary(): Promise<void>;
+  isRunning(): boolean;
+  isStale(): boolean;
+};
+
+/** A decoded message of a batch run. */
+interface RunItem {
+  message: KafkaMessage;
+  event: CloudEvent;
+}
 
 /**
  * Consumer group that applies each event exactly once in effect: the inbox row and the
@@ -227,33 +267,131 @@ export class EventConsumer {
     return { ...snapshot, ...assessConsumerHealth(snapshot, new Date(), this.options.stallAfterMs ?? 60_000) };
   }
 
-  private async eachBatch(ctl: {
-    batch: Batch;
-    resolveOffset(offset: string): void;
-    heartbeat(): Promise<void>;
-    commitOffsetsIfNecessary(): Promise<void>;
-    isRunning(): boolean;
-    isStale(): boolean;
-  }): Promise<void> {
-    const { batch } = ctl;
-    for (const message of batch.messages) {
+  private async eachBatch(ctl: BatchControl): Promise<void> {
+    const maxEvents = this.options.batch?.maxEvents ?? 1;
+    if (maxEvents > 1) return this.eachBatchInTransactions(ctl, maxEvents);
+    for (const message of ctl.batch.messages) {
       if (!ctl.isRunning() || ctl.isStale()) return;
+      if (!(await this.settleOne(ctl, message))) return;
+    }
+  }
+
+  /** One message through the one-event path, then its offset; false when it was given up (stop, rebalance). */
+  private async settleOne(ctl: BatchControl, message: KafkaMessage): Promise<boolean> {
+    try {
+      await this.handleMessage(ctl.batch, message, ctl);
+    } catch (err) {
+      if (err instanceof StopRequested) return false;
+      throw err;
+    }
+    await this.progressed(ctl, message);
+    return true;
+  }
+
+  /** Resolves the offset up to message, commits if due, updates lag and progress, heartbeats. */
+  private async progressed(ctl: BatchControl, message: KafkaMessage): Promise<void> {
+    const { batch } = ctl;
+    ctl.resolveOffset(message.offset);
+    await ctl.commitOffsetsIfNecessary();
+    const lag = partitionLag(batch.highWatermark, message.offset);
+    this.state.lag[`${batch.topic}/${batch.partition}`] = lag;
+    this.state.lastProgressAt = new Date();
+    this.metrics.consumerLag.set(
+      { group: this.options.groupId, topic: batch.topic, partition: String(batch.partition) },
+      lag,
+    );
+    await ctl.heartbeat();
+  }
+
+  /**
+   * Batched path: runs of up to maxEvents consecutive valid events share one transaction.
+   * An invalid message ends a run and goes through the one-event path (dead letter); a run
+   * that fails is applied again one event at a time.
+   */
+  private async eachBatchInTransactions(ctl: BatchControl, maxEvents: number): Promise<void> {
+    const messages = ctl.batch.messages;
+    let next = 0;
+    while (next < messages.length) {
+      if (!ctl.isRunning() || ctl.isStale() || this.abort.signal.aborted) return;
+      const run: RunItem[] = [];
+      while (next + run.length < messages.length && run.length < maxEvents) {
+        const message = messages[next + run.length]!;
+        const decoded = decodeMessage(message.value, this.validate);
+        if (!decoded.ok) break;
+        run.push({ message, event: decoded.event });
+      }
+      if (run.length <= 1) {
+        // An invalid message (dead-lettered there) or a lone event: nothing to share.
+        if (!(await this.settleOne(ctl, messages[next]!))) return;
+        next += 1;
+        continue;
+      }
+      let outcomes: Outcome[] | null;
       try {
-        await this.handleMessage(batch, message, ctl);
+        outcomes = await this.applyRun(ctl, run);
       } catch (err) {
         if (err instanceof StopRequested) return;
         throw err;
       }
-      ctl.resolveOffset(message.offset);
-      await ctl.commitOffsetsIfNecessary();
-      const lag = partitionLag(batch.highWatermark, message.offset);
-      this.state.lag[`${batch.topic}/${batch.partition}`] = lag;
-      this.state.lastProgressAt = new Date();
-      this.metrics.consumerLag.set(
-        { group: this.options.groupId, topic: batch.topic, partition: String(batch.partition) },
-        lag,
-      );
-      await ctl.heartbeat();
+      if (outcomes) {
+        for (const [i, outcome] of outcomes.entries()) {
+          const event = run[i]!.event;
+          this.metrics.eventsConsumed.inc({ group: this.options.groupId, type: event.type, outcome });
+          if (outcome !== 'processed')
+            this.log.debug(
+              { group: this.options.groupId, topic: ctl.batch.topic, eventId: event.id, type: event.type, outcome },
+              outcome === 'ignored' ? 'no handler for event type; skipped, not recorded' : 'duplicate event skipped',
+            );
+        }
+        await this.progressed(ctl, run[run.length - 1]!.message);
+      } else {
+        for (const { message } of run) {
+          if (!ctl.isRunning() || ctl.isStale()) return;
+          if (!(await this.settleOne(ctl, message))) return;
+        }
+      }
+      next += run.length;
+    }
+  }
+
+  /**
+   * Applies a run in one transaction. Returns the outcomes once committed, or null when it
+   * failed while the database answers (the caller applies the events one at a time). While
+   * the database is unreachable the partition is held and the run tried again.
+   */
+  private async applyRun(ctl: BatchControl, run: RunItem[]): Promise<Outcome[] | null> {
+    const { batch } = ctl;
+    for (let round = 1; ; round++) {
+      try {
+        return await this.options.dataSource.transaction(async (manager) => {
+          const outcomes: Outcome[] = [];
+          for (const { event, message } of run) {
+            const handler = this.handlers.get(event.type);
+            outcomes.push(handler ? await this.applyIn(manager, handler, event, batch, message, 1) : 'ignored');
+            try {
+              await ctl.heartbeat();
+            } catch (err) {
+              throw new HeartbeatFailed(err);
+            }
+          }
+          return outcomes;
+        });
+      } catch (err) {
+        if (err instanceof HeartbeatFailed) throw err.original;
+        const coords = {
+          group: this.options.groupId,
+          topic: batch.topic,
+          partition: batch.partition,
+          firstOffset: run[0]!.message.offset,
+          events: run.length,
+        };
+        if (await this.databaseReachable()) {
+          this.log.warn({ ...coords, ...errorFields(err) }, 'batch failed; applying its events one at a time');
+          return null;
+        }
+        this.log.warn({ ...coords, round, ...errorFields(err) }, 'database unreachable; holding partition');
+        await this.pause(backoffDelay(round, { baseMs: 500, maxMs: 10_000, jitter: 0.2 }), ctl);
+      }
     }
   }
 
@@ -320,35 +458,48 @@ export class EventConsumer {
   private async applyOnce(event: CloudEvent, batch: Batch, message: KafkaMessage, attempt: number): Promise<Outcome> {
     const handler = this.handlers.get(event.type);
     if (!handler) return 'ignored';
-    return this.options.dataSource.transaction(async (manager) => {
-      // The event's department is the transaction's tenant before anything is read or
-      // written: the claim and every statement of the handler run under row-level security.
-      await setTenant(manager, event.departmentid);
-      const claimed: unknown[] = await manager.query(
-        'INSERT INTO inbox (consumer, event_id, department_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING event_id',
-        [this.inboxConsumer, event.id, event.departmentid],
-      );
-      if (claimed.length === 0) return 'duplicate';
-      // Log lines and events the handler writes carry the flow's correlation id and this event as their cause.
-      const context = {
-        correlationId: event.correlationid,
-        departmentId: event.departmentid,
-        eventId: event.id,
-        requestId: event.id,
-      };
-      await runWithContext(context, () =>
-        handler(event, {
-          manager,
-          consumer: this.inboxConsumer,
-          topic: batch.topic,
-          partition: batch.partition,
-          offset: message.offset,
-          key: message.key ? message.key.toString('utf8') : null,
-          attempt,
-        }),
-      );
-      return 'processed';
-    });
+    return this.options.dataSource.transaction((manager) =>
+      this.applyIn(manager, handler, event, batch, message, attempt),
+    );
+  }
+
+  /** Inside an open transaction: the event's tenant, its inbox claim, its handler. */
+  private async applyIn(
+    manager: EntityManager,
+    handler: EventHandler,
+    event: CloudEvent,
+    batch: Batch,
+    message: KafkaMessage,
+    attempt: number,
+  ): Promise<Outcome> {
+    // The event's department is the transaction's tenant before anything is read or
+    // written: the claim and every statement of the handler run under row-level security.
+    // In a batch every event sets its own department before its claim.
+    await setTenant(manager, event.departmentid);
+    const claimed: unknown[] = await manager.query(
+      'INSERT INTO inbox (consumer, event_id, department_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING event_id',
+      [this.inboxConsumer, event.id, event.departmentid],
+    );
+    if (claimed.length === 0) return 'duplicate';
+    // Log lines and events the handler writes carry the flow's correlation id and this event as their cause.
+    const context = {
+      correlationId: event.correlationid,
+      departmentId: event.departmentid,
+      eventId: event.id,
+      requestId: event.id,
+    };
+    await runWithContext(context, () =>
+      handler(event, {
+        manager,
+        consumer: this.inboxConsumer,
+        topic: batch.topic,
+        partition: batch.partition,
+        offset: message.offset,
+        key: message.key ? message.key.toString('utf8') : null,
+        attempt,
+      }),
+    );
+    return 'processed';
   }
 
   private async databaseReachable(): Promise<boolean> {

@@ -20,6 +20,7 @@
  *   BENCH_RATE (200)               latency phase incidents per second
  *   BENCH_PARTITIONS_CONCURRENT    partitions consumed concurrently (default 1, as the service runs)
  *   BENCH_MAX_WAIT_MS              consumer fetch wait (default: EventConsumer's 1,000 ms, as the service runs)
+ *   BENCH_BATCH_MAX_EVENTS         events per inbox transaction (default: triageService.consumerBatch; 1 = one each)
  */
 import { createRequire } from 'node:module';
 import { randomUUID } from 'node:crypto';
@@ -126,7 +127,7 @@ function reported(time = new Date()) {
 
 console.log(
   `triage decisions bench: catch-up ${fmt(backlog)} incidents, latency at ${rate}/s for ${latencySeconds} s, ` +
-    `${partitions} partitions consumed ${concurrentPartitions} at a time${QUICK ? ', quick' : ''}; ${machineLine()}`,
+    `${partitions} partitions consumed ${concurrentPartitions} at a time, up to ${process.env.BENCH_BATCH_MAX_EVENTS ?? triageService.consumerBatch?.maxEvents ?? 1} events per transaction${QUICK ? ', quick' : ''}; ${machineLine()}`,
 );
 
 const db = await createTestDatabase({
@@ -191,6 +192,10 @@ try {
       fromBeginning,
       partitionsConsumedConcurrently: concurrentPartitions,
       ...(process.env.BENCH_MAX_WAIT_MS ? { maxWaitTimeMs: Number(process.env.BENCH_MAX_WAIT_MS) } : {}),
+      // As the service runs: triageService.consumerBatch (BENCH_BATCH_MAX_EVENTS overrides; 1 = one event per transaction).
+      batch: process.env.BENCH_BATCH_MAX_EVENTS
+        ? { maxEvents: Number(process.env.BENCH_BATCH_MAX_EVENTS) }
+        : triageService.consumerBatch,
       handlers: {
         'cit.incident.reported.v1': (event, ctx) =>
           decider.onReported(

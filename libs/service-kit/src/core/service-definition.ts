@@ -1,3 +1,4 @@
+import type { EventConsumerOptions } from '@cit/messaging';
 import type { MixedList, EntitySchema } from 'typeorm';
 
 /** What a service tells the chassis about itself. */
@@ -23,6 +24,11 @@ export interface ServiceDefinition {
    * body limit does not apply to them, so the route must enforce caps of its own.
    */
   streamedContentTypes?: readonly string[];
+  /**
+   * Batched consumption (libs/messaging ConsumerBatchOptions): up to maxEvents consecutive
+   * events of a partition applied in one inbox transaction. Default: one event per transaction.
+   */
+  consumerBatch?: EventConsumerOptions['batch'];
 }
 
 /** The database a service owns, unless DATABASE_NAME overrides it. */
