@@ -335,6 +335,7 @@ describe('referral loop', () => {
     const early = await status({ status: 'completed', outcome: 'got-help' });
     expect(early.status).toBe(409);
     expect(early.body.detail).toBe('allowed from here: received, accepted, rejected, failed');
+    expect(early.body.allowed).toEqual(['received', 'accepted', 'rejected', 'failed']);
     const wrongParty = await status({ status: 'cancelled', reasonCode: 'other' });
     expect(wrongParty.status).toBe(409);
     expect(wrongParty.body.detail).toContain('this party may not set that status');
@@ -347,6 +348,7 @@ describe('referral loop', () => {
     const after = await status({ status: 'in-progress' });
     expect(after.status).toBe(409);
     expect(after.body.detail).toBe('allowed from here: none (final status)');
+    expect(after.body.allowed).toEqual([]);
     const history = (await api('GET', `/v1/referrals/${ref.id}`, coordinator)).body.history.map(
       (h: { to: string }) => h.to,
     );

@@ -55,7 +55,7 @@ export function asProblem(err: unknown): unknown {
   return err;
 }
 
-/** 409 problem+json whose detail lists the statuses the caller may set from here (`allowed from here: a, b`). */
+/** 409 problem+json listing the statuses the caller may set from here: in `allowed` and in the detail. */
 export class AllowedTransitionsConflict extends ProblemException {
   constructor(
     readonly reason: 'wrong-party' | 'not-allowed',
@@ -66,6 +66,7 @@ export class AllowedTransitionsConflict extends ProblemException {
       409,
       'Transition not allowed',
       `${reason === 'wrong-party' ? 'this party may not set that status; ' : ''}allowed from here: ${allowed.length ? allowed.join(', ') : 'none (final status)'}`,
+      { allowed },
     );
   }
 }
