@@ -108,7 +108,7 @@ export async function createServiceApp(
     // replay tool) may start at the end instead.
     fromBeginning: env.CONSUMER_FROM_BEGINNING,
     heartbeatIntervalMs: Math.max(500, Math.floor(env.CONSUMER_SESSION_TIMEOUT_MS / 10)),
-    batch: def.consumerBatch,
+    ...def.consumer,
     logger: createLogger('consumer'),
   });
   app.connectMicroservice({ strategy: transport }, { inheritAppConfig: true });

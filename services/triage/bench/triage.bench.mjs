@@ -18,9 +18,9 @@
  *   BENCH_BACKLOG (100000)         catch-up backlog size
  *   BENCH_CATCHUP_MAX_SECONDS (600) stop the catch-up there and report the rate so far
  *   BENCH_RATE (200)               latency phase incidents per second
- *   BENCH_PARTITIONS_CONCURRENT    partitions consumed concurrently (default 1, as the service runs)
+ *   BENCH_PARTITIONS_CONCURRENT    partitions consumed concurrently (default: triageService.consumer, as the service runs)
  *   BENCH_MAX_WAIT_MS              consumer fetch wait (default: EventConsumer's 1,000 ms, as the service runs)
- *   BENCH_BATCH_MAX_EVENTS         events per inbox transaction (default: triageService.consumerBatch; 1 = one each)
+ *   BENCH_BATCH_MAX_EVENTS         events per inbox transaction (default: triageService.consumer.batch; 1 = one each)
  */
 import { createRequire } from 'node:module';
 import { randomUUID } from 'node:crypto';
@@ -54,7 +54,9 @@ const { TriageDecider } = dist('decisions/triage-decider.service');
 const backlog = Number(process.env.BENCH_BACKLOG ?? (QUICK ? 5000 : 100_000));
 const rate = Number(process.env.BENCH_RATE ?? 200);
 const latencySeconds = phaseSeconds(20, 5);
-const concurrentPartitions = Number(process.env.BENCH_PARTITIONS_CONCURRENT ?? 1);
+const concurrentPartitions = Number(
+  process.env.BENCH_PARTITIONS_CONCURRENT ?? triageService.consumer?.partitionsConsumedConcurrently ?? 1,
+);
 const partitions = topicManifest.topics.find((t) => t.name === 'cit.incident.v1').partitions;
 const run = runId();
 const topic = `cit.bench-triage-${run}.v1`;
@@ -127,7 +129,7 @@ function reported(time = new Date()) {
 
 console.log(
   `triage decisions bench: catch-up ${fmt(backlog)} incidents, latency at ${rate}/s for ${latencySeconds} s, ` +
-    `${partitions} partitions consumed ${concurrentPartitions} at a time, up to ${process.env.BENCH_BATCH_MAX_EVENTS ?? triageService.consumerBatch?.maxEvents ?? 1} events per transaction${QUICK ? ', quick' : ''}; ${machineLine()}`,
+    `${partitions} partitions consumed ${concurrentPartitions} at a time, up to ${process.env.BENCH_BATCH_MAX_EVENTS ?? triageService.consumer?.batch?.maxEvents ?? 1} events per transaction${QUICK ? ', quick' : ''}; ${machineLine()}`,
 );
 
 const db = await createTestDatabase({
@@ -192,10 +194,10 @@ try {
       fromBeginning,
       partitionsConsumedConcurrently: concurrentPartitions,
       ...(process.env.BENCH_MAX_WAIT_MS ? { maxWaitTimeMs: Number(process.env.BENCH_MAX_WAIT_MS) } : {}),
-      // As the service runs: triageService.consumerBatch (BENCH_BATCH_MAX_EVENTS overrides; 1 = one event per transaction).
+      // As the service runs: triageService.consumer.batch (BENCH_BATCH_MAX_EVENTS overrides; 1 = one event per transaction).
       batch: process.env.BENCH_BATCH_MAX_EVENTS
         ? { maxEvents: Number(process.env.BENCH_BATCH_MAX_EVENTS) }
-        : triageService.consumerBatch,
+        : triageService.consumer?.batch,
       handlers: {
         'cit.incident.reported.v1': (event, ctx) =>
           decider.onReported(

@@ -37,6 +37,6 @@ export const triageService: ServiceDefinition = {
   ],
   // The PHI access audit: the runtime role may read and append, never change or delete.
   appendOnlyTables: ['audit_log'],
-  // Catch-up speed (issue 9): up to 200 incidents of a partition decided in one inbox transaction.
-  consumerBatch: { maxEvents: 200 },
+  // Catch-up speed (issue 9): up to 200 incidents of a partition decided in one inbox transaction, 3 partitions at once.
+  consumer: { batch: { maxEvents: 200 }, partitionsConsumedConcurrently: 3 },
 };

@@ -25,10 +25,13 @@ export interface ServiceDefinition {
    */
   streamedContentTypes?: readonly string[];
   /**
-   * Batched consumption (libs/messaging ConsumerBatchOptions): up to maxEvents consecutive
-   * events of a partition applied in one inbox transaction. Default: one event per transaction.
+   * Consumer tuning (libs/messaging EventConsumerOptions): `batch` applies up to maxEvents
+   * consecutive events of a partition in one inbox transaction; `partitionsConsumedConcurrently`
+   * runs that many partitions at once, each holding a database connection while it works (keep
+   * it well under DATABASE_POOL_SIZE); `maxWaitTimeMs` is the broker's longest wait for a fetch.
+   * Default: one event per transaction, one partition at a time, 1,000 ms.
    */
-  consumerBatch?: EventConsumerOptions['batch'];
+  consumer?: Pick<EventConsumerOptions, 'batch' | 'partitionsConsumedConcurrently' | 'maxWaitTimeMs'>;
 }
 
 /** The database a service owns, unless DATABASE_NAME overrides it. */
