@@ -2,6 +2,7 @@ import { enableTenantIsolation, TENANT_SETTING, type TestDatabase } from '@cit/p
 import type { CloudEvent } from '@cit/contracts';
 import { Registry } from 'prom-client';
 import { EventConsumer, type EventHandler } from './event-consumer';
+import { createProducer } from './kafka-client';
 import { headerString } from './kafka-message';
 import {
   collectTopic,
@@ -177,4 +178,76 @@ describe('batched consumption: many events, one inbox transaction', () => {
     });
     expect(await effects(ids)).toHaveLength(events.length);
   });
+
+  it('partitions consumed concurrently: batches that deadlock each other are applied once, one falling back', async () => {
+    const { topic, dlq } = await createTestTopic(control, 2);
+    // Partition 0 locks X then Y, partition 1 locks Y then X: the two batch transactions deadlock.
+    const p0 = [testEvent('agg-x', 1), testEvent('agg-x', 2)];
+    const p1 = [testEvent('agg-y', 3), testEvent('agg-y', 4)];
+    const lockOf = (n: number) => (n === 1 || n === 4 ? 'X' : 'Y');
+    let arrived = 0;
+    let bothArrived!: () => void;
+    const barrier = new Promise<void>((r) => (bothArrived = r));
+    const waited = new Set<string>();
+    const producer = createProducer(kafka);
+    await producer.connect();
+    try {
+      for (const [partition, events] of [p0, p1].entries())
+        await producer.send({
+          topic,
+          acks: -1,
+          messages: events.map((e) => ({ key: e.subject, value: JSON.stringify(e), partition })),
+        });
+    } finally {
+      await producer.disconnect();
+    }
+    const logger = quietLogger();
+    const c = new EventConsumer({
+      kafka,
+      dataSource: db.dataSource,
+      groupId: `batch-deadlock-${randomSuffix()}`,
+      inboxConsumer: 'batch-test',
+      topics: [topic],
+      validate: testValidator,
+      retry: { attempts: 5, baseMs: 50, maxMs: 500 },
+      batch: { maxEvents: 10 },
+      partitionsConsumedConcurrently: 2,
+      logger,
+      registry: new Registry(),
+      handlers: {
+        [TEST_CREATED]: async (event, ctx) => {
+          await ctx.manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`batch-test/${lockOf(event.data.n)}`]);
+          // The first event of each partition waits (once) until both batches hold their first lock.
+          if ((event.data.n === 1 || event.data.n === 3) && !waited.has(event.id)) {
+            waited.add(event.id);
+            if (++arrived === 2) bothArrived();
+            await Promise.race([barrier, new Promise((r) => setTimeout(r, 5000))]);
+          }
+          await record(event, ctx);
+        },
+      },
+    });
+    consumers.push(c);
+    await c.start();
+    const ids = [...p0, ...p1].map((e) => e.id);
+    await waitFor('every event applied', async () => (await effects(ids)).length >= 4, 60_000);
+    await waitFor(
+      'lag 0 on both partitions',
+      () => c.status().lag[`${topic}/0`] === 0 && c.status().lag[`${topic}/1`] === 0,
+    );
+
+    const rows = await effects(ids);
+    expect(rows.map((r) => r.event_id).sort()).toEqual([...ids].sort());
+    expect(arrived).toBe(2);
+    const fallbacks = logger.lines.filter((l) => l.msg === 'batch failed; applying its events one at a time');
+    expect(fallbacks).toHaveLength(1);
+    expect(JSON.stringify(fallbacks[0]!.obj)).toMatch(/deadlock/);
+    const collector = await collectTopic(kafka, dlq);
+    try {
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(collector.messages).toHaveLength(0);
+    } finally {
+      await collector.stop();
+    }
+  }, 90_000);
 });
