@@ -135,6 +135,30 @@ describe('batched consumption: many events, one inbox transaction', () => {
     expect(consumed.values.reduce((s, v) => s + v.value, 0)).toBe(8);
   });
 
+  it('an invalid message ends a run: dead-lettered alone, the events around it batched', async () => {
+    const { topic, dlq } = await createTestTopic(control, 1);
+    const [a, b, c, d] = [1, 2, 3, 4].map((n) => testEvent('agg-i', n));
+    await produceRaw(kafka, topic, [
+      ...[a!, b!].map((e) => ({ key: e.subject, value: JSON.stringify(e) })),
+      { key: 'agg-i', value: '{not json' },
+      ...[c!, d!].map((e) => ({ key: e.subject, value: JSON.stringify(e) })),
+    ]);
+    await start(topic, `batch-invalid-${randomSuffix()}`);
+    const ids = [a!, b!, c!, d!].map((e) => e.id);
+    await waitFor('the four events applied', async () => (await effects(ids)).length >= 4);
+    const tx = Object.fromEntries((await effects(ids)).map((r) => [r.event_id, r.txid]));
+    expect(tx[a!.id]).toBe(tx[b!.id]);
+    expect(tx[c!.id]).toBe(tx[d!.id]);
+    expect(tx[a!.id]).not.toBe(tx[c!.id]);
+    const collector = await collectTopic(kafka, dlq);
+    try {
+      await waitFor('the dead letter', () => collector.messages.length >= 1, 20_000);
+      expect(collector.messages.map((m) => headerString(m.headers, 'dlq-original-offset'))).toEqual(['2']);
+    } finally {
+      await collector.stop();
+    }
+  });
+
   it('events of two departments in one batch each run under their own department; a redelivery applies nothing', async () => {
     const { topic } = await createTestTopic(control, 1);
     const events = Array.from({ length: 12 }, (_, i) =>
