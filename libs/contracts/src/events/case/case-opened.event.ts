@@ -7,7 +7,9 @@ export const followUpCadenceSchema = z
   .array(z.string().regex(/^P(\d+D)?(T\d+H)?$/, 'ISO 8601 duration in days/hours, e.g. PT24H, P7D'))
   .min(1)
   .max(20)
-  .describe('Offsets from case opening; the last repeats until the case closes');
+  .describe(
+    'Waits before each contact reminder, counted from the case opening or the previous reminder (a logged contact restarts the count); the last repeats until the case closes',
+  );
 
 export const caseOpenedData = z.strictObject({
   caseId: idSchema,
