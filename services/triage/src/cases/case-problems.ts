@@ -45,3 +45,14 @@ export function outreachRefused(reason: 'do-not-contact' | 'channel-not-allowed'
       : 'channel: the person asked not to be contacted through this channel',
   );
 }
+
+/** 409 unless the caller saw the current version (optimistic concurrency; absent = no check). */
+export function assertExpectedVersion(what: 'case' | 'plan', current: number, expected: number | undefined): void {
+  if (expected !== undefined && expected !== current)
+    throw new ProblemException(
+      ProblemType.conflict,
+      HttpStatus.CONFLICT,
+      'Conflict',
+      `expectedVersion: the ${what} is at version ${current}`,
+    );
+}

@@ -1,12 +1,11 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { Principal } from '@cit/auth';
 import { OutboxWriter } from '@cit/messaging';
 import { tenantTransaction } from '@cit/persistence';
-import { ProblemException, ProblemType } from '@cit/service-kit';
 import { DataSource } from 'typeorm';
 import { ContactPreferenceStore } from '../../persons/contact-preferences/contact-preference.store';
 import { actorId, caseUpdatedEvent } from '../case-events';
-import { caseClosedConflict } from '../case-problems';
+import { assertExpectedVersion, caseClosedConflict } from '../case-problems';
 import { isClosed } from '../case-status.machine';
 import { CASE_COLUMNS, caseFromRow, lockCase, updateReturning } from '../case.record';
 import { caseSummaryView } from '../case.view';
@@ -26,13 +25,7 @@ export class AssignCaseService {
     const by = actorId(principal.subject);
     return tenantTransaction(this.dataSource, departmentId, async (em) => {
       const before = await lockCase(em, departmentId, caseId);
-      if (req.expectedVersion !== undefined && req.expectedVersion !== before.version)
-        throw new ProblemException(
-          ProblemType.conflict,
-          HttpStatus.CONFLICT,
-          'Conflict',
-          `expectedVersion: the case is at version ${before.version}`,
-        );
+      assertExpectedVersion('case', before.version, req.expectedVersion);
       if (isClosed(before.status)) throw caseClosedConflict(before.status);
       if (before.assignedTo === req.assignedTo) return caseSummaryView(before); // nothing changes, nothing announced
       const [row] = await updateReturning<Parameters<typeof caseFromRow>[0]>(

@@ -1,13 +1,12 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { Principal } from '@cit/auth';
 import type { CaseClosedStatus } from '@cit/contracts';
 import { OutboxWriter } from '@cit/messaging';
 import { tenantTransaction } from '@cit/persistence';
-import { ProblemException, ProblemType } from '@cit/service-kit';
 import { DataSource } from 'typeorm';
 import { ContactPreferenceStore } from '../../persons/contact-preferences/contact-preference.store';
 import { actorId, caseClosedEvent, caseUpdatedEvent } from '../case-events';
-import { transitionNotAllowed } from '../case-problems';
+import { assertExpectedVersion, transitionNotAllowed } from '../case-problems';
 import { decideTransition } from '../case-status.machine';
 import { CASE_COLUMNS, caseFromRow, lockCase, updateReturning } from '../case.record';
 import { caseSummaryView } from '../case.view';
@@ -27,13 +26,7 @@ export class ChangeStatusService {
     const by = actorId(principal.subject);
     return tenantTransaction(this.dataSource, departmentId, async (em) => {
       const before = await lockCase(em, departmentId, caseId);
-      if (req.expectedVersion !== undefined && req.expectedVersion !== before.version)
-        throw new ProblemException(
-          ProblemType.conflict,
-          HttpStatus.CONFLICT,
-          'Conflict',
-          `expectedVersion: the case is at version ${before.version}`,
-        );
+      assertExpectedVersion('case', before.version, req.expectedVersion);
       const decision = decideTransition(before.status, req.status);
       if (!decision.ok) throw transitionNotAllowed(before.status, req.status, decision.allowed);
 
