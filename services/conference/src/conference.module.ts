@@ -1,8 +1,19 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '@cit/audit';
+import { AgendaModule } from './agenda/agenda.module';
+import { CalendarsModule } from './calendars/calendars.module';
+import { NominationsModule } from './nominations/nominations.module';
+import { OutcomesModule } from './outcomes/outcomes.module';
+import { SeriesModule } from './series/series.module';
 
-/**
- * Conference use cases arrive with the case-conference scheduling issue. With no @EventPattern handler yet
- * the service starts no consumer; its topics are subscribed once a handler exists.
- */
-@Module({})
+@Module({
+  imports: [
+    AuditModule.forService('conference'),
+    SeriesModule,
+    NominationsModule,
+    AgendaModule,
+    OutcomesModule,
+    CalendarsModule,
+  ],
+})
 export class ConferenceModule {}
