@@ -1,4 +1,5 @@
 import type { MigrationInterface } from 'typeorm';
+import { ConferenceNominations1765200000200 } from './migrations/1765200000200-conference-nominations';
 
 /** Migrations of the conference service's nominations tables, in order. */
-export const nominationsMigrations: Array<new () => MigrationInterface> = [];
+export const nominationsMigrations: Array<new () => MigrationInterface> = [ConferenceNominations1765200000200];
