@@ -2,6 +2,7 @@ import { eventCatalog } from './catalog';
 import { eventSource } from './envelope';
 import type { EventDefinition } from './event-definition';
 import { eventJsonSchema, type JsonSchema } from './json-schema';
+import { PARTNER_REFERRAL_EVENT_TYPES } from './event-origin';
 import { dlqTopicFor, topicManifest } from './topics';
 
 const PARTNER_CHANNEL = 'partnerReferrals';
@@ -85,7 +86,9 @@ export function buildAsyncApiDocument(version = '1.0.0'): Record<string, unknown
     title: 'Partner agency referrals',
     description: `${partner.description} Each agency may read only its own topic.`,
     parameters: { agencyId: { description: 'The partner agency id in the partner directory.' } },
-    messages: { 'cit.referral.requested.v1': { $ref: '#/components/messages/cit.referral.requested.v1' } },
+    messages: Object.fromEntries(
+      PARTNER_REFERRAL_EVENT_TYPES.map((type) => [type, { $ref: `#/components/messages/${type}` }]),
+    ),
     bindings: { kafka: { partitions: partner.partitions, bindingVersion: '0.5.0' } },
   };
   operations['deliver.partnerReferrals'] = {
@@ -93,7 +96,7 @@ export function buildAsyncApiDocument(version = '1.0.0'): Record<string, unknown
     title: 'Deliver referrals to a partner agency',
     summary: 'Minimum-necessary referral payloads, one topic per agency.',
     channel: { $ref: `#/channels/${PARTNER_CHANNEL}` },
-    messages: [{ $ref: `#/channels/${PARTNER_CHANNEL}/messages/cit.referral.requested.v1` }],
+    messages: PARTNER_REFERRAL_EVENT_TYPES.map((type) => ({ $ref: `#/channels/${PARTNER_CHANNEL}/messages/${type}` })),
   };
 
   return {

@@ -8,8 +8,13 @@ export interface EventDefinition<TType extends string = string, TSchema extends 
   readonly topic: string;
   /** Aggregate the CloudEvents subject identifies (its id is the Kafka key). */
   readonly aggregate: string;
-  /** Service that emits it. */
+  /** Service that emits it; its CloudEvents source is eventSource(producer). */
   readonly producer: string;
+  /**
+   * Emitted by every platform service through its own outbox under its own source
+   * (eventSource(service)), e.g. break-glass notices; producer then names the stream's owner.
+   */
+  readonly emittedByEveryService?: boolean;
   readonly summary: string;
   /** Runtime schema of `data`; the TypeScript type is derived from it. */
   readonly data: TSchema;

@@ -6,6 +6,7 @@ export * from './problem-types';
 export * from './ids';
 export * from './catalog';
 export * from './topics';
+export * from './event-origin';
 export * from './cloud-event';
 export * from './json-schema';
 export * from './asyncapi';

@@ -28,6 +28,8 @@ export const breakGlassAccess = defineEvent({
   topic: 'cit.audit.v1',
   aggregate: 'record',
   producer: 'audit',
+  // The audit interceptor of each service publishes it under that service's source.
+  emittedByEveryService: true,
   summary:
     'A clinician or supervisor opened a record outside their normal scope with a stated reason (break-glass); for supervisor notification.',
   data: breakGlassAccessData,
