@@ -10,6 +10,10 @@ export const conferenceCaseScheduledData = z.strictObject({
   riskLevel: riskLevelSchema,
   identityLevel: z.enum(['de-identified', 'limited-identity']).describe('HUB four-filter stage'),
   movedFromSessionId: idSchema.optional(),
+  kind: z
+    .enum(['new', 'status-update'])
+    .optional()
+    .describe('new: first time on an agenda; status-update: an open case brought back until it closes'),
 });
 
 export const conferenceCaseScheduled = defineEvent({
@@ -26,6 +30,7 @@ export const conferenceCaseScheduled = defineEvent({
     position: 2,
     riskLevel: 'urgent',
     identityLevel: 'de-identified',
+    kind: 'new',
   },
 });
 export type ConferenceCaseScheduled = z.infer<typeof conferenceCaseScheduledData>;

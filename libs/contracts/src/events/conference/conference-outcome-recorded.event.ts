@@ -5,6 +5,7 @@ import { idSchema } from '../../common.schemas';
 export const conferenceOutcomeRecordedData = z.strictObject({
   sessionId: idSchema,
   caseId: idSchema,
+  nominationId: idSchema.optional(),
   decision: z.enum(['acutely-elevated-risk', 'not-acutely-elevated', 'rejected', 'deferred']),
   leadAgencyId: idSchema.optional(),
   assistingAgencyIds: z.array(idSchema),
@@ -16,6 +17,10 @@ export const conferenceOutcomeRecordedData = z.strictObject({
       kind: z.enum(['contact-person', 'home-visit', 'service-connection', 'report-back', 'other']),
     }),
   ),
+  status: z
+    .enum(['connected-to-services', 'risk-mitigated', 'refused', 'carry-over'])
+    .optional()
+    .describe('where the case stands after the session; carry-over keeps it open for a status update'),
 });
 
 export const conferenceOutcomeRecorded = defineEvent({
@@ -28,6 +33,7 @@ export const conferenceOutcomeRecorded = defineEvent({
   example: {
     sessionId: 'ses_01JD8Z7F7G8H9J0K1L2M3N4P5Q',
     caseId: 'case_01JD8Z7B3C4D5E6F7G8H9J0K1L',
+    nominationId: 'nom_01JD8Z7G8H9J0K1L2M3N4P5Q6R',
     decision: 'acutely-elevated-risk',
     leadAgencyId: 'metro-mobile-crisis',
     assistingAgencyIds: ['northside-housing'],
@@ -39,6 +45,7 @@ export const conferenceOutcomeRecorded = defineEvent({
         kind: 'home-visit',
       },
     ],
+    status: 'connected-to-services',
   },
 });
 export type ConferenceOutcomeRecorded = z.infer<typeof conferenceOutcomeRecordedData>;
