@@ -71,6 +71,8 @@ export async function up({ quiet = false } = {}) {
       // The Kafka-protocol mock with fault injection (the same cluster as KAFKA_BROKERS unless real Kafka runs).
       KAFKA_MOCK_BROKERS: faultBroker?.brokers,
       KAFKA_MOCK_CONTROL: faultBroker?.control,
+      // Local brokers (the mock, testcontainers' Kafka) speak neither TLS nor SASL; production refuses this value.
+      KAFKA_SECURITY: 'plaintext-local',
       AUTH_ISSUER: issuerBase(),
       AUTH_JWKS_URL: jwksUrl(),
       AUTH_AUDIENCE: process.env.AUTH_AUDIENCE || 'cit-platform',
@@ -91,7 +93,7 @@ export async function up({ quiet = false } = {}) {
       console.log(`  ${pad('PostgreSQL')}${redact(pg.url)} (${pg.state})`);
       console.log(`  ${pad('Redis')}${redact(redis.url)} (${redis.state})`);
       console.log(
-        `  ${pad('Kafka')}${kafka.brokers} (${kafka.state}${kafka.control ? `, ${BROKER_COUNT} mock brokers, control ${kafka.control}` : ''}, ${kafka.topics} topics)`,
+        `  ${pad('Kafka')}${kafka.brokers} (KAFKA_SECURITY=plaintext-local: no TLS, no SASL; ${kafka.state}${kafka.control ? `, ${BROKER_COUNT} mock brokers, control ${kafka.control}` : ''}, ${kafka.topics} topics)`,
       );
       if (faultBroker && faultBroker !== kafka)
         console.log(

@@ -15,6 +15,9 @@ export {
   AuthenticationError,
   extractBearerToken,
   DEFAULT_AUDIENCE,
+  DEFAULT_MAX_TOKEN_AGE_SECONDS,
+  DEFAULT_TOKEN_TYPE,
+  JWKS_CACHE_MAX_AGE_MS,
   ALLOWED_ALGORITHMS,
   type AuthOptions,
   type AuthFailureReason,
@@ -40,18 +43,24 @@ export {
   assertInDepartment,
   type FindOneRepository,
 } from './tenant-scope';
-export { startDevIssuer, type DevIssuer, type DevIssuerOptions } from './dev-issuer/dev-issuer.server';
+export type { DevIssuer, DevIssuerOptions } from './dev-issuer/dev-issuer.server';
+export type { DevTokenOptions } from './dev-issuer/dev-token';
+export type { DevSigningKey } from './dev-issuer/dev-signing-key';
 export {
+  startDevIssuer,
   issueDevToken,
   signDevToken,
   defaultDevIssuerUrl,
-  DEFAULT_DEV_ISSUER_PORT,
-  type DevTokenOptions,
-} from './dev-issuer/dev-token';
-export {
   loadOrCreateDevSigningKey,
   defaultDevIssuerDir,
   findRepoRoot,
+  DEFAULT_DEV_ISSUER_PORT,
   DEV_ISSUER_ALG,
-  type DevSigningKey,
-} from './dev-issuer/dev-signing-key';
+} from './dev-tools';
+export {
+  TokenRevocationList,
+  revocationTtlSeconds,
+  REVOKED_JTI_PREFIX,
+  type RevocationCheck,
+  type RevocationStore,
+} from './revocation/token-revocation-list';

@@ -1,4 +1,4 @@
-import { Kafka, logLevel, Partitioners, type ISocketFactory, type Producer } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type ISocketFactory, type Producer, type SASLOptions } from 'kafkajs';
 import { patchKafkajsRequestQueue } from './kafkajs-request-queue.patch';
 import { defaultLogger, type MessagingLogger } from './logger';
 
@@ -13,6 +13,24 @@ export interface KafkaClientOptions {
   requestTimeoutMs?: number;
   /** Replaces kafkajs' socket factory (tests use it to track and close sockets). */
   socketFactory?: ISocketFactory;
+  /** SASL/SCRAM credentials of the service's principal; only ever sent over TLS. */
+  sasl?: KafkaSaslOptions;
+  /** TLS to the brokers: PEM strings of the CA bundle (default: the system's) and an optional client certificate. */
+  ssl?: KafkaTlsOptions;
+}
+
+/** SASL/SCRAM settings (KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD). */
+export interface KafkaSaslOptions {
+  mechanism: 'scram-sha-512' | 'scram-sha-256';
+  username: string;
+  password: string;
+}
+
+/** TLS settings (KAFKA_SSL_CA, KAFKA_SSL_CERT, KAFKA_SSL_KEY as PEM contents). */
+export interface KafkaTlsOptions {
+  ca?: string;
+  cert?: string;
+  key?: string;
 }
 
 /**
@@ -30,6 +48,10 @@ export const KAFKA_RETRY = {
 /** Creates the kafkajs client with retry settings that ride out short broker outages. */
 export function createKafka(options: KafkaClientOptions): KafkaClient {
   if (options.brokers.length === 0) throw new Error('createKafka: brokers is empty');
+  // A password on a plaintext connection is readable by anyone on the path.
+  if (options.sasl && !options.ssl) throw new Error('createKafka: SASL needs TLS (ssl)');
+  if ((options.ssl?.cert === undefined) !== (options.ssl?.key === undefined))
+    throw new Error('createKafka: a client certificate needs its key and the other way round');
   patchKafkajsRequestQueue();
   const logger = options.logger ?? defaultLogger('kafkajs');
   return new Kafka({
@@ -40,6 +62,16 @@ export function createKafka(options: KafkaClientOptions): KafkaClient {
     retry: KAFKA_RETRY,
     logLevel: logLevel.WARN,
     ...(options.socketFactory ? { socketFactory: options.socketFactory } : {}),
+    ...(options.ssl
+      ? {
+          ssl: {
+            rejectUnauthorized: true,
+            ...(options.ssl.ca ? { ca: [options.ssl.ca] } : {}),
+            ...(options.ssl.cert ? { cert: options.ssl.cert, key: options.ssl.key } : {}),
+          },
+        }
+      : {}),
+    ...(options.sasl ? { sasl: scram(options.sasl) } : {}),
     logCreator:
       () =>
       ({ level, namespace, log }) => {
@@ -53,6 +85,12 @@ export function createKafka(options: KafkaClientOptions): KafkaClient {
         else logger.debug(fields, text);
       },
   });
+}
+
+function scram({ mechanism, username, password }: KafkaSaslOptions): SASLOptions {
+  return mechanism === 'scram-sha-512'
+    ? { mechanism, username, password }
+    : { mechanism: 'scram-sha-256', username, password };
 }
 
 /**

@@ -57,3 +57,20 @@ export function redisIndicator(redis: { ping(): Promise<string> }, name = 'redis
     },
   };
 }
+
+/** What GET /health/ready may say in public: each check's name and whether it passed, never its error or details. */
+export interface ReadinessBody {
+  status: 'ok' | 'unavailable';
+  checks: Record<string, 'ok' | 'failed'>;
+}
+
+/**
+ * The public body of a readiness result. Raw errors name hosts, ports, users and database
+ * objects; they go to the log, not to whoever can reach the port.
+ */
+export function readinessBody(result: { ok: boolean; checks: Record<string, HealthResult> }): ReadinessBody {
+  return {
+    status: result.ok ? 'ok' : 'unavailable',
+    checks: Object.fromEntries(Object.entries(result.checks).map(([name, r]) => [name, r.ok ? 'ok' : 'failed'])),
+  };
+}

@@ -1,4 +1,5 @@
 export * from './config/service-config';
+export * from './config/production-guards';
 export * from './core/tokens';
 export * from './core/service-definition';
 export * from './core/service-core.module';

@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK, type KeyLike } from 'jose';
+import { DEV_ISSUER_ALG } from '../dev-tools';
 
-/** Signing algorithm of the development issuer. */
-export const DEV_ISSUER_ALG = 'ES256';
+export { DEV_ISSUER_ALG };
 
 /** The development issuer's key pair. */
 export interface DevSigningKey {

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
-import { DEFAULT_AUDIENCE } from '../jwt-verifier';
+import { DEFAULT_AUDIENCE, DEFAULT_TOKEN_TYPE } from '../jwt-verifier';
 import { principalFromClaims, type Role } from '../principal';
 import { loadOrCreateDevSigningKey, type DevSigningKey } from './dev-signing-key';
+import { DEFAULT_DEV_ISSUER_PORT } from '../dev-tools';
 
-/** Default port of the development issuer. */
-export const DEFAULT_DEV_ISSUER_PORT = 3999;
+export { DEFAULT_DEV_ISSUER_PORT };
 
 /** What a development token says about its holder. */
 export interface DevTokenOptions {
@@ -24,6 +24,10 @@ export interface DevTokenOptions {
   issuer?: string;
   /** aud; default AUTH_AUDIENCE, then 'cit-platform'. */
   audience?: string;
+  /** iat in Unix seconds (tests of the maximum token age); default now. */
+  issuedAt?: number;
+  /** jti; default a random UUID (tests that revoke a token pick their own). */
+  jti?: string;
 }
 
 /** The issuer URL services expect for development tokens. */
@@ -52,13 +56,15 @@ export async function signDevToken(key: DevSigningKey, options: DevTokenOptions)
   principalFromClaims(claims);
   const now = Math.floor(Date.now() / 1000);
   const ttl = options.ttl ?? 3600;
+  const issuedAt = options.issuedAt ?? (ttl < 0 ? now + ttl - 60 : now);
+  // The typ services require (AUTH_TOKEN_TYPE, default at+jwt): the profile a production IdP must follow too.
   return new SignJWT(claims)
-    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT' })
+    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: process.env.AUTH_TOKEN_TYPE || DEFAULT_TOKEN_TYPE })
     .setIssuer(options.issuer ?? defaultDevIssuerUrl())
     .setAudience(options.audience ?? (process.env.AUTH_AUDIENCE || DEFAULT_AUDIENCE))
-    .setIssuedAt(ttl < 0 ? now + ttl - 60 : now)
-    .setExpirationTime(now + ttl)
-    .setJti(randomUUID())
+    .setIssuedAt(issuedAt)
+    .setExpirationTime(options.issuedAt !== undefined ? issuedAt + ttl : now + ttl)
+    .setJti(options.jti ?? randomUUID())
     .sign(key.privateKey);
 }
 

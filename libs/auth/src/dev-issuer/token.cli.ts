@@ -1,12 +1,15 @@
 // Prints a development token and nothing else on stdout, so it can be captured:
 //   TOKEN=$(npm run -s token -- --role coordinator --department demo)
+// `npm run token -- revoke <jti>` revokes a token instead (revocation/revoke.cli.ts).
 import { parseArgs } from 'node:util';
 import { ROLES, type Role } from '../principal';
 import { issueDevToken } from './dev-token';
 import { loadLocalEnvForCli } from './local-env';
+import { runRevokeCli } from '../revocation/revoke.cli';
 
 const USAGE = `usage: npm run token -- --role <role> [--role <role>...] --department <id> [--district <id>...] [--subject <sub>] [--ttl <seconds>]
        npm run token -- --agency <agency id> --department <id> [--subject <client id>] [--ttl <seconds>]
+       npm run token -- revoke <jti> | revoke --token <jwt>
 roles: ${ROLES.join(', ')}
 --agency makes a partner token (role partner) bound to that agency.
 --district limits the staff member's normal scope to those districts (records elsewhere need break-glass).`;
@@ -71,4 +74,5 @@ async function main(): Promise<void> {
   process.stdout.write(`${token}\n`);
 }
 
-void main();
+if (process.argv[2] === 'revoke') void runRevokeCli(process.argv.slice(3));
+else void main();

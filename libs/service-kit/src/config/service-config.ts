@@ -6,7 +6,9 @@ import {
   parsePhiKeys,
   runtimeRoleName,
 } from '@cit/persistence';
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { productionProblems } from './production-guards';
 
 const csv = z
   .string()
@@ -51,6 +53,19 @@ function parsedWith<T>(parse: (raw: string) => T) {
   };
 }
 
+/** A PEM file named by the variable, read at boot so an unreadable path stops the service. */
+const pemFile = z.string().transform((path, ctx) => {
+  try {
+    const pem = readFileSync(path, 'utf8');
+    if (!pem.includes('-----BEGIN ')) throw new Error('not PEM');
+    return pem;
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code ?? 'not a PEM file';
+    ctx.issues.push({ code: 'custom', message: `cannot be read as a PEM file (${reason})`, input: undefined });
+    return z.NEVER;
+  }
+});
+
 /** Environment every service needs; read once at boot, a missing or bad variable stops the service. */
 export const serviceEnvSchema = z
   .object({
@@ -61,9 +76,25 @@ export const serviceEnvSchema = z
     REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL'),
     KAFKA_BROKERS: csv,
     KAFKA_CLIENT_ID: z.string().optional(),
+    // sasl-ssl: SCRAM over TLS, what production requires; plaintext-local: the local
+    // Kafka-protocol mock, which speaks neither. Default: sasl-ssl once a mechanism is set.
+    KAFKA_SECURITY: z.enum(['sasl-ssl', 'plaintext-local']).optional(),
+    KAFKA_SASL_MECHANISM: z.enum(['scram-sha-512', 'scram-sha-256']).optional(),
+    KAFKA_SASL_USERNAME: z.string().min(1).optional(),
+    KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
+    /** CA bundle the broker certificates chain to (default: the system's). */
+    KAFKA_SSL_CA: pemFile.optional(),
+    /** Client certificate and key, for brokers that also require mutual TLS. */
+    KAFKA_SSL_CERT: pemFile.optional(),
+    KAFKA_SSL_KEY: pemFile.optional(),
     AUTH_JWKS_URL: z.url(),
     AUTH_ISSUER: z.string().min(1),
     AUTH_AUDIENCE: z.string().min(1).default('cit-platform'),
+    AUTH_MAX_TOKEN_AGE_SECONDS: z.coerce.number().int().min(60).max(86400).default(3600),
+    // RFC 9068 access tokens; an IdP that cannot set it is configured here, never skipped.
+    AUTH_TOKEN_TYPE: z.string().min(1).default('at+jwt'),
+    // Bearer token Prometheus sends to GET /metrics; without it (development only) /metrics is open.
+    METRICS_TOKEN: z.string().min(32).optional(),
     PHI_KEYS: z.string().transform(parsedWith(parsePhiKeys)),
     PHI_ACTIVE_KEY_ID: z.string().min(1),
     BLIND_INDEX_KEY: z.string().transform(parsedWith(parseBlindIndexKey)),
@@ -88,6 +119,18 @@ export const serviceEnvSchema = z
     INBOX_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   })
   .superRefine((env, ctx) => {
+    const custom = (path: string, message: string): void =>
+      ctx.addIssue({ code: 'custom', path: [path], message, input: undefined });
+    const security = env.KAFKA_SECURITY ?? (env.KAFKA_SASL_MECHANISM ? 'sasl-ssl' : 'plaintext-local');
+    if (security === 'sasl-ssl') {
+      if (!env.KAFKA_SASL_MECHANISM) custom('KAFKA_SASL_MECHANISM', 'is required with KAFKA_SECURITY=sasl-ssl');
+      if (!env.KAFKA_SASL_USERNAME) custom('KAFKA_SASL_USERNAME', 'is required with SASL');
+      if (!env.KAFKA_SASL_PASSWORD) custom('KAFKA_SASL_PASSWORD', 'is required with SASL');
+    } else if (env.KAFKA_SASL_MECHANISM) {
+      custom('KAFKA_SASL_MECHANISM', 'needs KAFKA_SECURITY=sasl-ssl (SASL is never sent in plain text)');
+    }
+    if ((env.KAFKA_SSL_CERT === undefined) !== (env.KAFKA_SSL_KEY === undefined))
+      custom(env.KAFKA_SSL_CERT === undefined ? 'KAFKA_SSL_CERT' : 'KAFKA_SSL_KEY', 'is required with the other');
     if (env.PHI_KEYS instanceof Map && !env.PHI_KEYS.has(env.PHI_ACTIVE_KEY_ID)) {
       ctx.addIssue({
         code: 'custom',
@@ -158,14 +201,37 @@ export function parseEnv<T extends z.ZodType>(schema: T, env: NodeJS.ProcessEnv)
  * With the service given, its own port variable (INTAKE_PORT) is validated and resolved too.
  */
 export function loadServiceEnv(env: NodeJS.ProcessEnv = process.env, service?: ServiceIdentity): ServiceEnv {
-  if (!service) return parseEnv(serviceEnvSchema, env);
-  const portVariable = servicePortVariable(service.name);
-  const parsed = parseEnv(serviceEnvSchema.and(z.object({ [portVariable]: port.optional() })), env) as z.infer<
-    typeof serviceEnvSchema
-  > &
-    Record<string, unknown>;
-  const own = parsed[portVariable] as number | undefined;
+  const schema = service
+    ? serviceEnvSchema.and(z.object({ [servicePortVariable(service.name)]: port.optional() }))
+    : serviceEnvSchema;
+  const result = schema.safeParse(env, { reportInput: true });
+  // With NODE_ENV=production, development settings are refused too, in the same one error.
+  const problems = [...(result.success ? [] : result.error.issues.map(describeEnvIssue)), ...productionProblems(env)];
+  if (!result.success || problems.length) throw new ConfigError([...new Set(problems)]);
+  const parsed = result.data as z.infer<typeof serviceEnvSchema> & Record<string, unknown>;
+  if (!service) return parsed;
+  const own = parsed[servicePortVariable(service.name)] as number | undefined;
   return { ...parsed, SERVICE_PORT: parsed.PORT ?? own ?? service.defaultPort };
+}
+
+/** How the service authenticates to Kafka: createKafka's sasl and ssl options from the validated environment. */
+export function kafkaSecurityOptions(env: ServiceEnv): {
+  security: 'sasl-ssl' | 'plaintext-local';
+  sasl?: { mechanism: 'scram-sha-512' | 'scram-sha-256'; username: string; password: string };
+  ssl?: { ca?: string; cert?: string; key?: string };
+} {
+  const security = env.KAFKA_SECURITY ?? (env.KAFKA_SASL_MECHANISM ? 'sasl-ssl' : 'plaintext-local');
+  if (security === 'plaintext-local') return { security };
+  return {
+    security,
+    // The schema requires all three with sasl-ssl.
+    sasl: {
+      mechanism: env.KAFKA_SASL_MECHANISM!,
+      username: env.KAFKA_SASL_USERNAME!,
+      password: env.KAFKA_SASL_PASSWORD!,
+    },
+    ssl: { ca: env.KAFKA_SSL_CA, cert: env.KAFKA_SSL_CERT, key: env.KAFKA_SSL_KEY },
+  };
 }
 
 /** The database part of the environment (and the log level), for tools that only migrate or seed a database. */

@@ -1,11 +1,11 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
-import { AuthModule } from '@cit/auth';
+import { AuthModule, TokenRevocationList } from '@cit/auth';
 import { createKafka, OutboxWriter } from '@cit/messaging';
 import { createMetricsRegistry } from '@cit/observability';
 import { assertRuntimeRole, BlindIndex, createDataSource, FieldCipher } from '@cit/persistence';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
-import { runtimeDatabaseUrl, type ServiceEnv } from '../config/service-config';
+import { kafkaSecurityOptions, runtimeDatabaseUrl, type ServiceEnv } from '../config/service-config';
 import { HealthController } from './health.controller';
 import { WhoamiController } from './whoami.controller';
 import { MessagingRuntime } from './messaging-runtime';
@@ -23,7 +23,18 @@ export class ServiceCoreModule {
     return {
       module: ServiceCoreModule,
       imports: [
-        AuthModule.forRoot({ jwksUrl: env.AUTH_JWKS_URL, issuer: env.AUTH_ISSUER, audience: env.AUTH_AUDIENCE }),
+        AuthModule.forRootAsync({
+          inject: [REDIS],
+          useFactory: (redis: Redis) => ({
+            jwksUrl: env.AUTH_JWKS_URL,
+            issuer: env.AUTH_ISSUER,
+            audience: env.AUTH_AUDIENCE,
+            maxTokenAgeSeconds: env.AUTH_MAX_TOKEN_AGE_SECONDS,
+            tokenType: env.AUTH_TOKEN_TYPE,
+            // The deny-list every service shares: `npm run token -- revoke <jti>` writes it.
+            revocations: new TokenRevocationList(redis),
+          }),
+        }),
       ],
       controllers: [HealthController, WhoamiController],
       providers: [
@@ -64,8 +75,15 @@ export class ServiceCoreModule {
         },
         {
           provide: KAFKA,
-          useFactory: () =>
-            createKafka({ clientId: env.KAFKA_CLIENT_ID ?? `cit-${def.name}`, brokers: env.KAFKA_BROKERS }),
+          useFactory: () => {
+            const { sasl, ssl } = kafkaSecurityOptions(env);
+            return createKafka({
+              clientId: env.KAFKA_CLIENT_ID ?? `cit-${def.name}`,
+              brokers: env.KAFKA_BROKERS,
+              sasl,
+              ssl,
+            });
+          },
         },
         { provide: OutboxWriter, useFactory: () => new OutboxWriter() },
         {
