@@ -1,0 +1,95 @@
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { newId } from '@cit/contracts';
+import { createLogger } from '@cit/observability';
+import { systemScopeTransaction, tenantTransaction } from '@cit/persistence';
+import { DataSource } from 'typeorm';
+import { AGENDA_OPTIONS, type AgendaOptions } from '../agenda-options';
+import { AgendaScheduler, type SweepSummary } from '../agenda-scheduler';
+import { AGENDA_SWEEP_SCOPE } from '../migrations/1765200000300-agenda-initial';
+
+/** What one sweep did, summed over the departments it visited (null: another instance is the leader). */
+export type SweepRun = (SweepSummary & { departments: number }) | null;
+
+/**
+ * The carry-over sweep: every sweepIntervalMs, the instance holding the sweep lock visits the
+ * departments with an agenda (least recently swept first), carries over cases of sessions
+ * that passed without an outcome, moves cases left on cancelled sessions and places every
+ * open case without a place. Bounded: sweepDepartments per run, sweepItems per department.
+ */
+@Injectable()
+export class AgendaSweepService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = createLogger('agenda-sweep');
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<unknown>;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly scheduler: AgendaScheduler,
+    @Inject(AGENDA_OPTIONS) private readonly options: AgendaOptions,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.options.sweepIntervalMs <= 0) return;
+    this.timer = setInterval(() => {
+      if (this.running) return;
+      this.running = this.sweep()
+        .catch((err: Error) => this.logger.error({ err: { message: err.message } }, 'agenda sweep failed'))
+        .finally(() => (this.running = undefined));
+    }, this.options.sweepIntervalMs);
+    this.timer.unref();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** One pass (only if this instance wins the sweep lock). */
+  async sweep(now = new Date()): Promise<SweepRun> {
+    // A session-level lock on a connection of its own: held for the whole pass, released even
+    // if the pass fails, and dropped by PostgreSQL if this process dies.
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      const [{ leader }]: Array<{ leader: boolean }> = await runner.query(
+        `SELECT pg_try_advisory_lock(hashtext('cit.conference.agenda'), hashtext('sweep')) AS leader`,
+      );
+      if (!leader) return null;
+      try {
+        return await this.pass(now);
+      } finally {
+        await runner.query(`SELECT pg_advisory_unlock(hashtext('cit.conference.agenda'), hashtext('sweep'))`);
+      }
+    } finally {
+      await runner.release();
+    }
+  }
+
+  private async pass(now: Date): Promise<NonNullable<SweepRun>> {
+    const departments = (await systemScopeTransaction(this.dataSource, AGENDA_SWEEP_SCOPE, (em) =>
+      em.query(
+        `SELECT department_id FROM agenda_department ORDER BY last_swept_at NULLS FIRST, department_id LIMIT $1`,
+        [this.options.sweepDepartments],
+      ),
+    )) as Array<{ department_id: string }>;
+    const total = { departments: 0, placed: 0, unplaced: 0, carriedOver: 0, moved: 0 };
+    for (const { department_id: departmentId } of departments) {
+      const correlationId = newId('corr');
+      const done = await tenantTransaction(this.dataSource, departmentId, (em) =>
+        this.scheduler.sweepDepartment(
+          em,
+          { departmentId, correlationId },
+          { now, graceMs: this.options.carryOverGraceMs, maxItems: this.options.sweepItems },
+        ),
+      );
+      total.departments++;
+      total.placed += done.placed;
+      total.unplaced += done.unplaced;
+      total.carriedOver += done.carriedOver;
+      total.moved += done.moved;
+      if (done.placed || done.carriedOver || done.moved)
+        this.logger.info({ departmentId, correlationId, ...done }, 'agenda swept');
+    }
+    return total;
+  }
+}

@@ -1,0 +1,90 @@
+import type { FieldCipher } from '@cit/persistence';
+import type { ActionItemKind, OutcomeStatus } from './record-outcome/record-outcome.request';
+
+/** Associated data binding an action item's description ciphertext to its row. */
+export const actionItemAad = (actionItemId: string) => `action_item.description:${actionItemId}`;
+
+export interface OutcomeRow {
+  id: string;
+  session_id: string;
+  nomination_id: string;
+  case_id: string;
+  status: OutcomeStatus;
+  lead_agency_id: string;
+  assisting_agency_ids: string[];
+  recorded_at: Date;
+  recorded_by: string;
+}
+
+export interface ActionItemRow {
+  id: string;
+  outcome_id: string;
+  owner_agency_id: string;
+  kind: ActionItemKind;
+  description_ciphertext: string;
+  due_at: Date;
+  status: 'open' | 'completed';
+  completed_at: Date | null;
+  completed_by: string | null;
+}
+
+export const OUTCOME_COLUMNS =
+  'id, session_id, nomination_id, case_id, status, lead_agency_id, assisting_agency_ids, recorded_at, recorded_by';
+export const ACTION_ITEM_COLUMNS =
+  'id, outcome_id, owner_agency_id, kind, description_ciphertext, due_at, status, completed_at, completed_by';
+
+export interface ActionItemView {
+  id: string;
+  ownerAgencyId: string;
+  kind: ActionItemKind;
+  description: string;
+  dueAt: string;
+  status: 'open' | 'completed';
+  completedAt: string | null;
+  completedBy: string | null;
+}
+
+export interface OutcomeView {
+  id: string;
+  sessionId: string;
+  nominationId: string;
+  caseId: string;
+  decision: 'acutely-elevated-risk';
+  status: OutcomeStatus;
+  leadAgencyId: string;
+  assistingAgencyIds: string[];
+  recordedAt: string;
+  recordedBy: string;
+  actionItems: ActionItemView[];
+}
+
+/** An action item as shown (decrypting its description: the caller audits the read). */
+export function actionItemView(row: ActionItemRow, cipher: FieldCipher): ActionItemView {
+  return {
+    id: row.id,
+    ownerAgencyId: row.owner_agency_id,
+    kind: row.kind,
+    description: cipher.decrypt(row.description_ciphertext, actionItemAad(row.id)),
+    dueAt: row.due_at.toISOString(),
+    status: row.status,
+    completedAt: row.completed_at?.toISOString() ?? null,
+    completedBy: row.completed_by,
+  };
+}
+
+/** An outcome with its action items. */
+export function outcomeView(row: OutcomeRow, items: readonly ActionItemRow[], cipher: FieldCipher): OutcomeView {
+  return {
+    id: row.id,
+    sessionId: row.session_id,
+    nominationId: row.nomination_id,
+    caseId: row.case_id,
+    decision: 'acutely-elevated-risk',
+    status: row.status,
+    leadAgencyId: row.lead_agency_id,
+    assistingAgencyIds: row.assisting_agency_ids,
+    recordedAt: row.recorded_at.toISOString(),
+    recordedBy: row.recorded_by,
+    actionItems: items.filter((i) => i.outcome_id === row.id).map((i) => actionItemView(i, cipher)),
+  };
+}
