@@ -16,7 +16,7 @@ import {
   writeEvents,
 } from './__fixtures__/messaging-harness';
 import { TEST_CREATED, testEvent } from './__fixtures__/test-events';
-import { testValidator } from './__fixtures__/test-events';
+import { testOrigin, testValidator } from './__fixtures__/test-events';
 
 describe('all brokers down for 5 seconds', () => {
   // A private cluster: taking every broker down (and injecting produce errors) must not
@@ -66,6 +66,7 @@ describe('all brokers down for 5 seconds', () => {
       heartbeatIntervalMs: 1_000,
       topics: [topic],
       validate: testValidator,
+      checkOrigin: testOrigin,
       logger: quietLogger(),
       registry,
       handlers: {

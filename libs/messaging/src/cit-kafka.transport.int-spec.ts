@@ -19,7 +19,7 @@ import {
   testKafka,
   waitFor,
 } from './__fixtures__/messaging-harness';
-import { TEST_CREATED, TEST_FAILING, testEvent, testValidator } from './__fixtures__/test-events';
+import { TEST_CREATED, TEST_FAILING, testEvent, testOrigin, testValidator } from './__fixtures__/test-events';
 
 @Controller()
 class TestItemsController {
@@ -72,6 +72,7 @@ describe('CitKafkaTransport (Nest microservice)', () => {
       // Subscriptions come from the @EventPattern types (both test types live on this topic).
       topicFor: () => topic,
       validate: testValidator,
+      checkOrigin: testOrigin,
       retry: { attempts: 2, baseMs: 10, maxMs: 50 },
       logger: quietLogger(),
       registry: new Registry(),

@@ -1,5 +1,6 @@
 import { Server, type CustomTransportStrategy, type MessageHandler } from '@nestjs/microservices';
 import { isObservable, lastValueFrom } from 'rxjs';
+import { departmentRegistryFromEnv } from './department-registry';
 import { EventConsumer, type EventConsumerOptions, type EventHandler } from './event-consumer';
 
 /**
@@ -18,8 +19,13 @@ export class CitKafkaTransport extends Server implements CustomTransportStrategy
   private listened = false;
   private handled = 0;
 
-  constructor(private readonly options: CitKafkaTransportOptions) {
+  private readonly options: CitKafkaTransportOptions;
+
+  constructor(options: CitKafkaTransportOptions) {
     super();
+    // The department registry is resolved while the app is built, so a production service
+    // without CIT_DEPARTMENTS stops at boot, not once it starts consuming.
+    this.options = { ...options, departments: options.departments ?? departmentRegistryFromEnv(process.env) };
   }
 
   /** Builds the consumer from the registered event handlers and starts it. */

@@ -14,7 +14,7 @@ import {
   testKafka,
   waitFor,
 } from './__fixtures__/messaging-harness';
-import { TEST_CREATED, testEvent, testValidator } from './__fixtures__/test-events';
+import { TEST_CREATED, testEvent, testOrigin, testValidator } from './__fixtures__/test-events';
 
 describe('batched consumer: a database outage during a batch holds the partition instead of dead-lettering', () => {
   const { brokers, control } = requireBrokerEnv();
@@ -68,6 +68,7 @@ describe('batched consumer: a database outage during a batch holds the partition
       batch: { maxEvents: 10 },
       topics: [topic],
       validate: testValidator,
+      checkOrigin: testOrigin,
       retry: { attempts: 3, baseMs: 20, maxMs: 100 },
       logger,
       registry: new Registry(),

@@ -16,7 +16,7 @@ import {
   testKafka,
   waitFor,
 } from './__fixtures__/messaging-harness';
-import { TEST_CREATED, TEST_FAILING, testEvent, testValidator } from './__fixtures__/test-events';
+import { TEST_CREATED, TEST_FAILING, testEvent, testOrigin, testValidator } from './__fixtures__/test-events';
 
 /**
  * Batched consumption (EventConsumerOptions.batch): consecutive events of a partition share
@@ -69,6 +69,7 @@ describe('batched consumption: many events, one inbox transaction', () => {
       inboxConsumer: 'batch-test',
       topics: [topic],
       validate: testValidator,
+      checkOrigin: testOrigin,
       retry: { attempts: 3, baseMs: 20, maxMs: 100 },
       batch: { maxEvents: 50 },
       logger: quietLogger(),
@@ -233,6 +234,7 @@ describe('batched consumption: many events, one inbox transaction', () => {
       inboxConsumer: 'batch-test',
       topics: [topic],
       validate: testValidator,
+      checkOrigin: testOrigin,
       retry: { attempts: 5, baseMs: 50, maxMs: 500 },
       batch: { maxEvents: 10 },
       partitionsConsumedConcurrently: 2,

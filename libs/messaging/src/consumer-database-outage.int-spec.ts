@@ -14,7 +14,7 @@ import {
   testKafka,
   waitFor,
 } from './__fixtures__/messaging-harness';
-import { TEST_CREATED, testEvent, testValidator } from './__fixtures__/test-events';
+import { TEST_CREATED, testEvent, testOrigin, testValidator } from './__fixtures__/test-events';
 
 describe('consumer: a database outage while consuming holds the partition instead of dead-lettering', () => {
   const { brokers, control } = requireBrokerEnv();
@@ -66,6 +66,7 @@ describe('consumer: a database outage while consuming holds the partition instea
       groupId: `db-outage-${randomSuffix()}`,
       topics: [topic],
       validate: testValidator,
+      checkOrigin: testOrigin,
       retry: { attempts: 3, baseMs: 20, maxMs: 100 },
       logger,
       registry: new Registry(),

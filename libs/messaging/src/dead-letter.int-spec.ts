@@ -14,7 +14,7 @@ import {
   testKafka,
   waitFor,
 } from './__fixtures__/messaging-harness';
-import { TEST_CREATED, TEST_FAILING, testEvent, testValidator } from './__fixtures__/test-events';
+import { TEST_CREATED, TEST_FAILING, testEvent, testOrigin, testValidator } from './__fixtures__/test-events';
 
 describe('dead letters: poison messages and failing handlers do not block the partition', () => {
   const { brokers, control } = requireBrokerEnv();
@@ -55,6 +55,7 @@ describe('dead letters: poison messages and failing handlers do not block the pa
       groupId: `dlq-${randomSuffix()}`,
       topics: [topic],
       validate: testValidator,
+      checkOrigin: testOrigin,
       retry: { attempts: 3, baseMs: 20, maxMs: 100 },
       logger: quietLogger(),
       registry,
@@ -156,6 +157,7 @@ describe('dead letters: poison messages and failing handlers do not block the pa
       groupId: group,
       topics: [topic],
       validate: testValidator,
+      checkOrigin: testOrigin,
       retry: { attempts: 4, baseMs: 20, maxMs: 100 },
       logger: quietLogger(),
       registry,
@@ -243,6 +245,7 @@ describe('dead letters: poison messages and failing handlers do not block the pa
       groupId: `dlq-dept-${randomSuffix()}`,
       topics: [topic],
       validate: testValidator,
+      checkOrigin: testOrigin,
       retry: { attempts: 2, baseMs: 20, maxMs: 100 },
       logger: quietLogger(),
       registry: new Registry(),

@@ -6,6 +6,8 @@ import type { Registry } from 'prom-client';
 import type { DataSource, EntityManager } from 'typeorm';
 import { backoffDelay, sleep } from './backoff';
 import { assessConsumerHealth, partitionLag, type ConsumerStatus } from './consumer-health';
+import { departmentRegistryFromEnv, type DepartmentRegistry } from './department-registry';
+import { admitEvent, type AdmissionRejection, type EventOriginPolicy } from './event-admission';
 import type { EventValidator } from './event-validator';
 import { topicsForHandlers } from './handler-topics';
 import { createProducer, KAFKA_RETRY, type KafkaClient } from './kafka-client';
@@ -76,6 +78,16 @@ export interface EventConsumerOptions {
   inboxConsumer?: string;
   /** Envelope and data validation (default: parseCloudEvent). */
   validate?: EventValidator;
+  /**
+   * Departments whose events are applied (default: departmentRegistryFromEnv, i.e.
+   * CIT_DEPARTMENTS). An event of any other department is dead-lettered on arrival.
+   */
+  departments?: DepartmentRegistry;
+  /**
+   * Which types may arrive on a topic and from which source (default: checkEventOrigin of
+   * the contracts). Only the consumer's own tests, on their own topics and types, give another.
+   */
+  checkOrigin?: EventOriginPolicy;
   dlqTopicFor?: (topic: string) => string;
   /** Producer for dead letters (default: its own). */
   producer?: Producer;
@@ -100,6 +112,15 @@ type Outcome = 'processed' | 'duplicate' | 'ignored';
 
 /** Result of decoding a message: a valid event or a reason it can never be processed. */
 export type DecodeResult = { ok: true; event: CloudEvent } | { ok: false; error: string };
+
+/** A message checked on arrival: an event to apply, or why it goes to the dead-letter topic. */
+type Arrival =
+  | { ok: true; event: CloudEvent }
+  | { ok: false; reason: 'invalid'; error: string }
+  | { ok: false; reason: AdmissionRejection; error: string; event: CloudEvent };
+
+/** Why a message was dead-lettered: unusable, refused on arrival, or its handler kept failing. */
+type DeadLetterReason = 'invalid' | 'failed' | AdmissionRejection;
 
 /**
  * Decodes a message value as a structured-mode CloudEvent. Reasons never quote the value:
@@ -151,6 +172,8 @@ export class EventConsumer {
   private readonly metrics: MessagingMetrics;
   private readonly handlers: Map<string, EventHandler>;
   private readonly validate: EventValidator;
+  private readonly departments: DepartmentRegistry;
+  private readonly checkOrigin: EventOriginPolicy | undefined;
   private readonly dlqTopicFor: (topic: string) => string;
   private readonly inboxConsumer: string;
   private readonly retry: Required<HandlerRetryOptions>;
@@ -171,6 +194,9 @@ export class EventConsumer {
     this.log = options.logger ?? defaultLogger('event-consumer');
     this.metrics = messagingMetrics(options.registry);
     this.validate = options.validate ?? parseCloudEvent;
+    // Resolved here, at boot: a production service without CIT_DEPARTMENTS does not start.
+    this.departments = options.departments ?? departmentRegistryFromEnv(process.env, this.log);
+    this.checkOrigin = options.checkOrigin;
     this.dlqTopicFor = options.dlqTopicFor ?? defaultDlqTopicFor;
     this.inboxConsumer = options.inboxConsumer ?? options.groupId;
     this.retry = { attempts: 5, baseMs: 100, maxMs: 5000, ...options.retry };
@@ -316,12 +342,12 @@ export class EventConsumer {
       const run: RunItem[] = [];
       while (next + run.length < messages.length && run.length < maxEvents) {
         const message = messages[next + run.length]!;
-        const decoded = decodeMessage(message.value, this.validate);
-        if (!decoded.ok) break;
-        run.push({ message, event: decoded.event });
+        const arrival = this.arrive(ctl.batch.topic, message);
+        if (!arrival.ok) break;
+        run.push({ message, event: arrival.event });
       }
       if (run.length <= 1) {
-        // An invalid message (dead-lettered there) or a lone event: nothing to share.
+        // A message dead-lettered there (invalid or refused) or a lone event: nothing to share.
         if (!(await this.settleOne(ctl, messages[next]!))) return;
         next += 1;
         continue;
@@ -407,13 +433,30 @@ export class EventConsumer {
       partition: batch.partition,
       offset: message.offset,
     };
-    const decoded = decodeMessage(message.value, this.validate);
-    if (!decoded.ok) {
-      this.log.warn({ ...coords, reason: decoded.error.slice(0, 200) }, 'invalid message; dead-lettering');
-      await this.deadLetter(batch, message, decoded.error, 'invalid', ctl);
+    const arrival = this.arrive(batch.topic, message);
+    if (!arrival.ok && arrival.reason === 'invalid') {
+      this.log.warn({ ...coords, reason: arrival.error.slice(0, 200) }, 'invalid message; dead-lettering');
+      await this.deadLetter(batch, message, arrival.error, 'invalid', ctl);
       return;
     }
-    const event = decoded.event;
+    if (!arrival.ok) {
+      const { event } = arrival;
+      this.log.warn(
+        {
+          ...coords,
+          eventId: event.id,
+          type: event.type,
+          departmentId: event.departmentid,
+          reason: arrival.reason,
+          error: arrival.error,
+        },
+        'event refused on arrival; dead-lettering',
+      );
+      this.metrics.eventsRejected.inc({ group: this.options.groupId, topic: batch.topic, reason: arrival.reason });
+      await this.deadLetter(batch, message, `rejected: ${arrival.error}`, arrival.reason, ctl);
+      return;
+    }
+    const event = arrival.event;
     const ids = { ...coords, eventId: event.id, type: event.type };
     for (let round = 1; ; round++) {
       let lastError: unknown;
@@ -448,6 +491,20 @@ export class EventConsumer {
       this.log.warn({ ...ids, round, ...errorFields(lastError) }, 'database unreachable; holding partition');
       await this.pause(backoffDelay(round, { baseMs: 500, maxMs: 10_000, jitter: 0.2 }), ctl);
     }
+  }
+
+  /**
+   * Everything decided before a transaction opens: the value is a valid event, and the event
+   * belongs where it arrived (a type of this topic, from that type's producer, of a department
+   * served here). A refused event never reaches the inbox or a handler, so a forged one can
+   * neither mark a real event id as applied nor write anything.
+   */
+  private arrive(topic: string, message: KafkaMessage): Arrival {
+    const decoded = decodeMessage(message.value, this.validate);
+    if (!decoded.ok) return { ok: false, reason: 'invalid', error: decoded.error };
+    const admitted = admitEvent(decoded.event, topic, this.departments, this.checkOrigin);
+    if (!admitted.ok) return { ...admitted, event: decoded.event };
+    return decoded;
   }
 
   /**
@@ -516,7 +573,7 @@ export class EventConsumer {
     batch: Batch,
     message: KafkaMessage,
     error: string,
-    reason: 'invalid' | 'failed',
+    reason: DeadLetterReason,
     ctl: { heartbeat(): Promise<void>; isRunning(): boolean; isStale(): boolean },
   ): Promise<void> {
     const dlq = this.dlqTopicFor(batch.topic);
@@ -526,6 +583,7 @@ export class EventConsumer {
       offset: message.offset,
       groupId: this.options.groupId,
       error,
+      reason,
       failedAt: new Date(),
     });
     for (let attempt = 1; ; attempt++) {
@@ -535,7 +593,11 @@ export class EventConsumer {
           acks: -1,
           messages: [{ key: message.key, value: message.value, headers }],
         });
-        this.metrics.dlqMessages.inc({ group: this.options.groupId, topic: batch.topic, reason });
+        this.metrics.dlqMessages.inc({
+          group: this.options.groupId,
+          topic: batch.topic,
+          reason: reason === 'invalid' || reason === 'failed' ? reason : 'rejected',
+        });
         this.log.warn(
           {
             group: this.options.groupId,

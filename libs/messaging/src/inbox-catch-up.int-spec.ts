@@ -12,7 +12,7 @@ import {
   testKafka,
   waitFor,
 } from './__fixtures__/messaging-harness';
-import { TEST_ARCHIVED, TEST_CREATED, testEvent, testValidator } from './__fixtures__/test-events';
+import { TEST_ARCHIVED, TEST_CREATED, testEvent, testOrigin, testValidator } from './__fixtures__/test-events';
 
 describe('inbox: a handler shipped later catches up on the retained stream', () => {
   const { brokers, control } = requireBrokerEnv();
@@ -54,6 +54,7 @@ describe('inbox: a handler shipped later catches up on the retained stream', () 
       topicFor: () => topic,
       handlers,
       validate: testValidator,
+      checkOrigin: testOrigin,
       retry: { attempts: 2, baseMs: 10, maxMs: 50 },
       logger: quietLogger(),
       registry,

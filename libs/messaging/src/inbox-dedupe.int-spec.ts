@@ -12,7 +12,7 @@ import {
   testKafka,
   waitFor,
 } from './__fixtures__/messaging-harness';
-import { TEST_CREATED, testEvent, testValidator } from './__fixtures__/test-events';
+import { TEST_CREATED, testEvent, testOrigin, testValidator } from './__fixtures__/test-events';
 
 describe('inbox: the same event delivered twice is applied once', () => {
   const { brokers, control } = requireBrokerEnv();
@@ -48,6 +48,7 @@ describe('inbox: the same event delivered twice is applied once', () => {
       topics: [topic],
       handlers: { [TEST_CREATED]: applyEffect },
       validate: testValidator,
+      checkOrigin: testOrigin,
       logger: quietLogger(),
       registry,
     });

@@ -12,6 +12,21 @@ export {
   type DecodeResult,
 } from './event-consumer';
 export { topicsForHandlers } from './handler-topics';
+export {
+  departmentRegistry,
+  departmentRegistryFromEnv,
+  anyDepartment,
+  DepartmentRegistryConfigError,
+  DEPARTMENTS_VARIABLE,
+  type DepartmentRegistry,
+} from './department-registry';
+export {
+  admitEvent,
+  ADMISSION_REJECTIONS,
+  type AdmissionRejection,
+  type EventAdmissionResult,
+  type EventOriginPolicy,
+} from './event-admission';
 export { CitKafkaTransport, type CitKafkaTransportOptions } from './cit-kafka.transport';
 export { MessagingTables1732700000000, OUTBOX_NOTIFY_CHANNEL } from './messaging-tables.migration';
 export { MessagingOutboxStatus1764633600000 } from './outbox-status.migration';

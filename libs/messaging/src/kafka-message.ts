@@ -22,6 +22,8 @@ export interface DeadLetterOrigin {
   offset: string;
   groupId: string;
   error: string;
+  /** A short code for dashboards and ops tools: invalid, failed, or the arrival check refused (type-not-on-topic, ...). */
+  reason?: string;
   failedAt: Date;
 }
 
@@ -44,6 +46,7 @@ export function deadLetterHeaders(original: IHeaders | undefined, origin: DeadLe
   headers['dlq-original-partition'] = String(origin.partition);
   headers['dlq-original-offset'] = origin.offset;
   headers['dlq-consumer-group'] = origin.groupId;
+  if (origin.reason) headers['dlq-reason'] = origin.reason;
   headers['dlq-failed-at'] = origin.failedAt.toISOString();
   return headers;
 }

@@ -18,6 +18,7 @@ export interface MessagingMetrics {
   retentionDeleted: Counter<'service' | 'table'>;
   eventsConsumed: Counter<'group' | 'type' | 'outcome'>;
   dlqMessages: Counter<'group' | 'topic' | 'reason'>;
+  eventsRejected: Counter<'group' | 'topic' | 'reason'>;
   handlerRetries: Counter<'group' | 'type'>;
 }
 
@@ -117,7 +118,18 @@ export function messagingMetrics(registry: Registry = globalRegister): Messaging
       () =>
         new Counter({
           name: 'cit_dlq_messages_total',
-          help: 'Messages written to a dead-letter topic, by reason (invalid, failed)',
+          help: 'Messages written to a dead-letter topic, by reason (invalid, rejected, failed)',
+          labelNames: ['group', 'topic', 'reason'],
+          registers,
+        }),
+    ),
+    eventsRejected: single(
+      registry,
+      'cit_events_rejected_total',
+      () =>
+        new Counter({
+          name: 'cit_events_rejected_total',
+          help: 'Valid events refused on arrival and dead-lettered, by reason (type-not-on-topic, source-not-producer, unknown-department)',
           labelNames: ['group', 'topic', 'reason'],
           registers,
         }),

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { cloudEventEnvelopeSchema, type CloudEvent } from '@cit/contracts';
 import { z } from 'zod';
+import type { EventOriginPolicy } from '../event-admission';
 import type { EventValidator } from '../event-validator';
 
 /** Event types the messaging tests own, so they need no entry in the contracts catalog. */
@@ -26,12 +27,33 @@ export const testValidator: EventValidator = (raw) => {
   return { ok: true, event: { ...envelope.data, data: data.data } as CloudEvent };
 };
 
+/** The CloudEvents source of every test event. */
+export const TEST_SOURCE = '/cit/messaging-test';
+
+const TEST_TOPIC = /^cit\.test-[a-z0-9]+\.v1$/;
+
+/**
+ * The arrival check for the test types, shaped like the contracts' one: a test type on a
+ * test topic (createTestTopic's cit.test-<suffix>.v1), from the test source.
+ */
+export const testOrigin: EventOriginPolicy = (topic, type, source) => {
+  if (!TEST_TOPIC.test(topic) || !(type in testDataSchemas))
+    return { ok: false, reason: 'type-not-on-topic', error: `type ${type} is not an event of topic ${topic}` };
+  if (source !== TEST_SOURCE)
+    return {
+      ok: false,
+      reason: 'source-not-producer',
+      error: `source is not the producer of ${type} (expected ${TEST_SOURCE})`,
+    };
+  return { ok: true };
+};
+
 /** A valid test event for aggregate `subject` carrying sequence number n. */
 export function testEvent(subject: string, n: number, type: string = TEST_CREATED): CloudEvent<{ n: number }> {
   return {
     specversion: '1.0',
     id: randomUUID(),
-    source: '/cit/messaging-test',
+    source: TEST_SOURCE,
     type,
     subject,
     time: new Date().toISOString(),

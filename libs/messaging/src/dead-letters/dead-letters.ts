@@ -15,6 +15,8 @@ export interface DeadLetter {
   value: Buffer | null;
   originalTopic?: string;
   error?: string;
+  /** invalid, failed, or why the arrival check refused the event (type-not-on-topic, source-not-producer, unknown-department). */
+  reason?: string;
   consumerGroup?: string;
   failedAt?: string;
 }
@@ -30,6 +32,7 @@ export interface RedactedDeadLetter {
   originalPartition?: string;
   originalOffset?: string;
   error?: string;
+  reason?: string;
   consumerGroup?: string;
   failedAt?: string;
   eventId?: string;
@@ -148,6 +151,7 @@ export async function readDeadLetters(
                 value: message.value,
                 originalTopic: headers['dlq-original-topic'],
                 error: headers['dlq-error'],
+                reason: headers['dlq-reason'],
                 consumerGroup: headers['dlq-consumer-group'],
                 failedAt: headers['dlq-failed-at'],
               });
@@ -205,6 +209,7 @@ export function redactDeadLetter(dl: DeadLetter): RedactedDeadLetter {
     originalPartition: dl.headers['dlq-original-partition'],
     originalOffset: dl.headers['dlq-original-offset'],
     error: dl.error,
+    reason: dl.reason,
     consumerGroup: dl.consumerGroup,
     failedAt: dl.failedAt,
     valid: false,
