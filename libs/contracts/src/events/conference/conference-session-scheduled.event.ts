@@ -5,12 +5,20 @@ import { idSchema } from '../../common.schemas';
 export const conferenceSessionScheduledData = z.strictObject({
   sessionId: idSchema,
   seriesId: idSchema,
-  seriesKind: z.enum(['hub', 'ccit', 'clear']),
+  seriesKind: z
+    .enum(['hub', 'ccit', 'clear', 'stakeholder', 'cross-training', 'custom'])
+    .describe('hub, ccit and clear discuss cases; stakeholder meetings and cross-trainings may take none'),
   startsAt: z.iso.datetime({ offset: true }),
   endsAt: z.iso.datetime({ offset: true }),
-  caseCapacity: z.number().int().positive(),
+  caseCapacity: z.number().int().min(0).describe('cases the session can take; 0 for a meeting that discusses none'),
   memberAgencyIds: z.array(idSchema),
   status: z.enum(['scheduled', 'cancelled', 'rescheduled']),
+  sequence: z
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe('iCalendar SEQUENCE of the session: raised on every change of time, place, capacity or status'),
 });
 
 export const conferenceSessionScheduled = defineEvent({
@@ -29,6 +37,7 @@ export const conferenceSessionScheduled = defineEvent({
     caseCapacity: 6,
     memberAgencyIds: ['metro-mobile-crisis', 'harbor-recovery', 'northside-housing'],
     status: 'scheduled',
+    sequence: 0,
   },
 });
 export type ConferenceSessionScheduled = z.infer<typeof conferenceSessionScheduledData>;
