@@ -186,3 +186,12 @@ export function caseView(
   }
   return view;
 }
+
+/**
+ * The de-identified summary of a case (lists, confirmations): never identity or text, whoever
+ * asks; redacted records show their counts only.
+ */
+export function caseSummary(facts: CaseFacts): CaseView {
+  const summary = caseView(facts, [], { kind: 'staff', roles: DE_IDENTIFIED_STAFF_ROLES });
+  return { ...summary!, closedStatus: facts.closedStatus };
+}
