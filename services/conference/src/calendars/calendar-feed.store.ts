@@ -57,14 +57,18 @@ const record = (r: FeedRow): CalendarFeedRecord => ({
 
 const FEED_COLUMNS = 'id, scope, series_id, agency_id, created_at, created_by';
 
-// A session's agenda as a count: items moved to another session are that session's.
+// A session's agenda as a count (items moved to another session count there). Its last change
+// is the latest of the session's, its series' (title, kind) and its agenda's: what the VEVENT shows.
 const SESSION_QUERY = (seriesFilter: string) => `
   SELECT s.id, se.title, se.kind, se.time_zone, s.starts_at, s.ends_at, s.status, s.sequence,
-         s.location, s.meeting_url, s.updated_at, s.case_capacity,
-         (SELECT count(*)::int FROM agenda_item a
-           WHERE a.department_id = s.department_id AND a.session_id = s.id AND a.status <> 'moved') AS case_count
+         s.location, s.meeting_url, s.case_capacity, ag.case_count,
+         GREATEST(s.updated_at, se.updated_at, ag.changed_at) AS updated_at
     FROM conference_session s
     JOIN conference_series se ON se.department_id = s.department_id AND se.id = s.series_id
+    CROSS JOIN LATERAL (
+      SELECT (count(*) FILTER (WHERE a.status <> 'moved'))::int AS case_count, max(a.updated_at) AS changed_at
+        FROM agenda_item a
+       WHERE a.department_id = s.department_id AND a.session_id = s.id) ag
    WHERE s.department_id = $1 AND ${seriesFilter} AND s.starts_at >= $3
    ORDER BY s.starts_at, s.id`;
 

@@ -15,6 +15,7 @@ export interface FeedEvent {
   sequence: number;
   location: string | null;
   meetingUrl: string | null;
+  /** The last change of what the event shows (session, series title, agenda count): DTSTAMP and LAST-MODIFIED. */
   updatedAt: Date;
   /** Cases on the session's agenda (a count only). */
   caseCount: number;
@@ -53,7 +54,7 @@ export function eventSummary(title: string, kind: string): string {
  * Renders a feed as an RFC 5545 VCALENDAR (METHOD:PUBLISH): one VEVENT per session with a UID
  * stable across renders (`<sessionId>@<uidDomain>`), SEQUENCE from the session, STATUS
  * CONFIRMED or CANCELLED, times in the series' zone with the VTIMEZONE of every zone used.
- * Deterministic: the same input gives the same bytes (DTSTAMP is the session's last change),
+ * Deterministic: the same input gives the same bytes (DTSTAMP is the event's last change),
  * which is what makes the feed's ETag meaningful.
  */
 export function renderCalendarFeed(calendar: FeedCalendar): string {
