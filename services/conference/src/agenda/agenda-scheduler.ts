@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { buildEvent, type CloudEvent, type RiskLevel } from '@cit/contracts';
 import { OutboxWriter } from '@cit/messaging';
 import type { EntityManager } from 'typeorm';
+import { updateReturning } from './session-access';
 import { identityLevelOf, slotCases, type SlotCandidate, type SlotSession } from './domain/slotting';
 
 /** What a scheduling call runs under: the department and the event chain it belongs to. */
@@ -93,7 +94,8 @@ export class AgendaScheduler {
     options: { now: Date; graceMs: number; maxItems: number },
   ): Promise<SweepSummary> {
     await lockDepartmentAgenda(em, ctx.departmentId);
-    const moved: unknown[] = await em.query(
+    const moved = await updateReturning<{ nomination_id: string }>(
+      em,
       `UPDATE agenda_item a SET status = 'moved', updated_at = now()
         WHERE (a.department_id, a.session_id, a.nomination_id) IN (
           SELECT i.department_id, i.session_id, i.nomination_id
@@ -103,7 +105,8 @@ export class AgendaScheduler {
         RETURNING a.nomination_id`,
       [ctx.departmentId, options.maxItems],
     );
-    const passed: Array<{ nomination_id: string; status: string }> = await em.query(
+    const passed = await updateReturning<{ nomination_id: string; status: string }>(
+      em,
       `UPDATE agenda_item a
           SET status = CASE WHEN n.status = 'open' THEN 'carried-over' ELSE 'discussed' END, updated_at = now()
          FROM nomination n
@@ -151,14 +154,15 @@ export class AgendaScheduler {
     const candidates: CandidateRow[] = await em.query(
       `SELECT n.id, n.risk_level, COALESCE(n.verified_at, n.created_at) AS waiting_since, n.series_kind,
               n.privacy_stage, n.triage_case_id, last.status AS last_status, last.session_id AS last_session_id,
-              ls.starts_at AS last_starts_at,
+              last.starts_at AS last_starts_at,
               EXISTS (SELECT 1 FROM agenda_item d WHERE d.department_id = n.department_id AND d.nomination_id = n.id
                          AND d.status = 'discussed') AS discussed
          FROM nomination n
-         LEFT JOIN LATERAL (SELECT i.status, i.session_id FROM agenda_item i
+         LEFT JOIN LATERAL (SELECT i.status, i.session_id, ls.starts_at
+                              FROM agenda_item i
+                              JOIN conference_session ls ON ls.department_id = i.department_id AND ls.id = i.session_id
                              WHERE i.department_id = n.department_id AND i.nomination_id = n.id
-                             ORDER BY i.placed_at DESC, i.session_id DESC LIMIT 1) last ON true
-         LEFT JOIN conference_session ls ON ls.department_id = n.department_id AND ls.id = last.session_id
+                             ORDER BY ls.starts_at DESC, i.placed_at DESC LIMIT 1) last ON true
         WHERE n.department_id = $1 AND n.status = 'open'
           AND NOT EXISTS (SELECT 1 FROM agenda_item s WHERE s.department_id = n.department_id
                              AND s.nomination_id = n.id AND s.status = 'scheduled')`,
@@ -188,7 +192,8 @@ export class AgendaScheduler {
           kind: c.discussed ? 'status-update' : 'new',
           preferredKind: c.series_kind,
           displaced,
-          ...(displaced && c.last_starts_at ? { after: c.last_starts_at.getTime() } : {}),
+          // Back on an agenda only after the session it was last on (moved, carried over or discussed).
+          ...(c.last_starts_at ? { after: c.last_starts_at.getTime() } : {}),
         };
       }),
       now.getTime(),

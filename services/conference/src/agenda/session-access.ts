@@ -96,3 +96,9 @@ export function notChair(): ProblemException {
 export function actorOf(principal: Principal): string {
   return principal.kind === 'partner' ? `agency:${principal.agencyId}` : principal.subject;
 }
+
+/** Rows of an UPDATE … RETURNING (TypeORM's postgres driver answers UPDATE and DELETE with [rows, count]). */
+export async function updateReturning<T>(em: EntityManager, sql: string, params: unknown[]): Promise<T[]> {
+  const [rows] = (await em.query(sql, params)) as [T[], number];
+  return rows;
+}

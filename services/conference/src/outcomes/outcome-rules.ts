@@ -4,7 +4,7 @@ import type { RecordOutcomeRequest } from './record-outcome/record-outcome.reque
 /**
  * The field errors of an outcome against the case's filter-2 selection: the lead and the
  * assisting agencies must be among the agencies the table selected (only they hold the
- * identity), the lead is not also assisting, and each action item is owned by one of them and
+ * identity), the lead is not also assisting, and each action item is owned by one of them (a valid one) and
  * due after `now`. Empty when the outcome is acceptable.
  */
 export function outcomeFieldErrors(req: RecordOutcomeRequest, selected: ReadonlySet<string>, now: Date): FieldError[] {
@@ -20,7 +20,7 @@ export function outcomeFieldErrors(req: RecordOutcomeRequest, selected: Readonly
     else if (id === req.leadAgencyId)
       errors.push({ field: `assistingAgencyIds.${i}`, detail: 'the lead agency is not also an assisting agency' });
   });
-  const planning = new Set([req.leadAgencyId, ...req.assistingAgencyIds]);
+  const planning = new Set([req.leadAgencyId, ...req.assistingAgencyIds].filter((id) => selected.has(id)));
   req.actionItems.forEach((item, i) => {
     if (!planning.has(item.ownerAgencyId))
       errors.push({ field: `actionItems.${i}.ownerAgencyId`, detail: 'must be the lead or an assisting agency' });

@@ -3,7 +3,7 @@ import type { Principal } from '@cit/auth';
 import { tenantTransaction } from '@cit/persistence';
 import { ProblemException, ProblemType } from '@cit/service-kit';
 import { DataSource } from 'typeorm';
-import { actorOf } from '../../agenda/session-access';
+import { actorOf, updateReturning } from '../../agenda/session-access';
 
 export interface ActionItemCompletion {
   id: string;
@@ -35,7 +35,8 @@ export class CompleteActionItemService {
           allowed: [],
         });
       const by = actorOf(principal);
-      const [done]: Array<{ completed_at: Date }> = await em.query(
+      const [done] = await updateReturning<{ completed_at: Date }>(
+        em,
         `UPDATE action_item SET status = 'completed', completed_at = now(), completed_by = $3
           WHERE department_id = $1 AND id = $2 RETURNING completed_at`,
         [dept, actionItemId, by],
