@@ -154,12 +154,13 @@ describe('AuthModule with the development issuer', () => {
     const key = await loadOrCreateDevSigningKey(keyDir);
     const sign = (claims: Record<string, unknown>) =>
       new SignJWT({ roles: ['admin'], ...claims })
-        .setProtectedHeader({ alg: key.alg, kid: key.kid })
+        .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'at+jwt' })
         .setSubject('u-no-dept')
         .setIssuer(issuer.issuer)
         .setAudience('cit-platform')
         .setIssuedAt()
         .setExpirationTime('5m')
+        .setJti(`no-dept-${JSON.stringify(claims)}`)
         .sign(key.privateKey);
     for (const claims of [
       {},

@@ -2,6 +2,7 @@
  * A validly signed token without a department has no tenant: every route answers 401
  * problem+json before anything is read or written.
  */
+import { randomUUID } from 'node:crypto';
 import { DEFAULT_AUDIENCE, defaultDevIssuerUrl, loadOrCreateDevSigningKey } from '@cit/auth';
 import { createIncidentExample } from '@cit/contracts';
 import { SignJWT } from 'jose';
@@ -17,12 +18,13 @@ describe('a token without a department (intake over HTTP)', () => {
   async function token(claims: Record<string, unknown>): Promise<string> {
     const key = await loadOrCreateDevSigningKey();
     return new SignJWT({ roles: ['officer', 'supervisor', 'admin'], ...claims })
-      .setProtectedHeader({ alg: key.alg, kid: key.kid })
+      .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'at+jwt' })
       .setSubject('u-no-dept')
       .setIssuer(defaultDevIssuerUrl())
       .setAudience(process.env.AUTH_AUDIENCE || DEFAULT_AUDIENCE)
       .setIssuedAt()
       .setExpirationTime('5m')
+      .setJti(randomUUID())
       .sign(key.privateKey);
   }
 
