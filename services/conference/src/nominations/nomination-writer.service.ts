@@ -37,8 +37,9 @@ export interface NewNomination {
  * backs it up; the lock turns a would-be unique violation into a clear answer.
  */
 export async function lockPerson(em: EntityManager, departmentId: string, personKey: string): Promise<void> {
-  await em.query(`SELECT pg_advisory_xact_lock(hashtext('conference.nomination-person'), hashtext($1))`, [
-    `${departmentId}\u0000${personKey}`,
+  // A 64-bit key of its own (single-bigint form): department ids and person keys hold no '|'.
+  await em.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
+    `conference.nomination-person|${departmentId}|${personKey}`,
   ]);
 }
 
