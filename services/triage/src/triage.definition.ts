@@ -14,6 +14,7 @@ import { TriageRulesets1732700000221 } from './migrations/1732700000221-triage-r
 import { TriageDecisions1732700000222 } from './migrations/1732700000222-triage-decisions';
 import { TriageCases1732700000240 } from './migrations/1732700000240-triage-cases';
 import { TriagePersonMoveIndexes1732700000241 } from './migrations/1732700000241-triage-person-move-indexes';
+import { TriageIntakeDepartmentKey1765300000250 } from './migrations/1765300000250-triage-intake-department-key';
 
 /** Behavioral-health triage and care coordination. */
 export const triageService: ServiceDefinition = {
@@ -34,6 +35,7 @@ export const triageService: ServiceDefinition = {
     TriageCases1732700000240,
     TriagePersonMoveIndexes1732700000241,
     AuditLogTables1764979200000,
+    TriageIntakeDepartmentKey1765300000250,
   ],
   // The PHI access audit: the runtime role may read and append, never change or delete.
   appendOnlyTables: ['audit_log'],

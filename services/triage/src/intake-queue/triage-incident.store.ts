@@ -19,7 +19,7 @@ export function primarySubject(data: IncidentReported) {
   return data.subjects.find((s) => s.personId) ?? data.subjects[0] ?? null;
 }
 
-/** Stores the incident unless it is known; false when it already was (redelivery, replay, or another department's id). */
+/** Stores the incident unless the department knows it; false when it already did (redelivery, replay). */
 export async function insertReportedIncident(
   manager: EntityManager,
   departmentId: string,
@@ -32,7 +32,7 @@ export async function insertReportedIncident(
        bh_observations, subject_count, occurred_at, status, person_id, disposition, district, encounter, source,
        bh_suspected_using, subject_flags, has_subject, language)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'triaged', $10, $11, $12, $13, $14, $15, $16, $17, $18)
-     ON CONFLICT (incident_id) DO NOTHING RETURNING incident_id`,
+     ON CONFLICT (department_id, incident_id) DO NOTHING RETURNING incident_id`,
     [
       d.incidentId,
       departmentId,

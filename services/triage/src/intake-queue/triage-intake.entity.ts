@@ -3,8 +3,8 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 /** An incident triage received in its department (codes only; see triage-incident.store.ts for the rest). */
 @Entity({ name: 'triage_intake' })
 export class TriageIntakeEntity {
+  @PrimaryColumn('text', { name: 'department_id' }) departmentId!: string;
   @PrimaryColumn('text', { name: 'incident_id' }) incidentId!: string;
-  @Column('text', { name: 'department_id' }) departmentId!: string;
   @Column('uuid', { name: 'source_event_id' }) sourceEventId!: string;
   @Column('text', { name: 'correlation_id' }) correlationId!: string;
   @Column('text', { name: 'call_type' }) callType!: string;
