@@ -138,12 +138,39 @@ describe('conference agenda', () => {
     const series = await fx.series({ capacity: 2 });
     const s1 = await fx.session(series, 7);
     const s2 = await fx.session(series, 14);
-    for (let i = 0; i < 6; i++) await fx.nomination('urgent', { ageHours: i + 1 });
-    const results = await Promise.all([place(dept), place(dept), place(dept)]);
-    expect(results.reduce((n, r) => n + r.placed, 0)).toBe(4);
-    expect(await fx.agenda(s1)).toHaveLength(2);
-    expect(await fx.agenda(s2)).toHaveLength(2);
-    expect(await scheduledEvents(dept)).toHaveLength(4);
+    const scheduler = t.app.get(AgendaScheduler);
+    const ctx = { departmentId: dept, correlationId: `cor-${t.run}` };
+    await place(dept); // the department is known to the sweep already, as in steady state
+    const lockWaiters = async () =>
+      (
+        await t.db.ownerDataSource.query(
+          `SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted AND database =
+             (SELECT oid FROM pg_database WHERE datname = current_database())`,
+        )
+      )[0].n as number;
+    // Two nominations open and are placed in one transaction that stays open until the second
+    // placement (a third nomination opening) has either finished or is waiting for the lock.
+    let firstPlaced!: () => void;
+    const placedFirst = new Promise<void>((resolve) => (firstPlaced = resolve));
+    let secondDone = false;
+    const first = tenantTransaction(t.db.dataSource, dept, async (em) => {
+      const a = await fx.nomination('urgent', { via: em });
+      const b = await fx.nomination('urgent', { via: em });
+      await scheduler.placeOpenNominations(em, ctx);
+      firstPlaced();
+      while (!secondDone && (await lockWaiters()) === 0) await new Promise((r) => setTimeout(r, 20));
+      return [a, b];
+    });
+    await placedFirst;
+    const second = tenantTransaction(t.db.dataSource, dept, async (em) => {
+      const c = await fx.nomination('imminent', { via: em });
+      await scheduler.placeOpenNominations(em, ctx);
+      return c;
+    }).finally(() => (secondDone = true));
+    const [[a, b], c] = await Promise.all([first, second]);
+
+    expect(ids(await fx.agenda(s1))).toEqual([a, b]);
+    expect(ids(await fx.agenda(s2))).toEqual([c]);
   });
 
   it('the sweep carries over cases of a session that passed without an outcome and places them again', async () => {

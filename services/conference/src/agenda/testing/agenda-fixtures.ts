@@ -77,11 +77,13 @@ export class AgendaFixtures {
       nameCiphertext?: string;
       personId?: string;
       sourceAgencyId?: string;
+      /** Insert through this connection (e.g. an open transaction) instead of the owner's. */
+      via?: { query(sql: string, params: unknown[]): Promise<unknown> };
     } = {},
   ): Promise<string> {
     const id = newId('nom');
     const verifiedAt = new Date(Date.now() - (opts.ageHours ?? 1) * HOUR);
-    await this.owner.query(
+    await (opts.via ?? this.owner).query(
       `INSERT INTO nomination (department_id, id, person_key, person_id, source, source_agency_id, series_kind, status,
                                privacy_stage, risk_level, risk_factors, risk_factor_count, age_range, gender, reason_code,
                                name_ciphertext, created_at, verified_at)
