@@ -1,4 +1,4 @@
-import { findTextDefects, pathHasTextDefect, textDefect } from './text-guard';
+import { findTextDefects, pathHasTextDefect, queryEncodingDefects, textDefect } from './text-guard';
 
 describe('textDefect', () => {
   it('refuses NUL and unpaired surrogates, keeps any other text', () => {
@@ -64,5 +64,18 @@ describe('pathHasTextDefect', () => {
     for (const fine of ['/v1/incidents', '/v1/incidents/inc_0123', '/v1/x/%20y', '/v1/x/%F0%9F%98%80']) {
       expect(pathHasTextDefect(fine)).toBe(false);
     }
+  });
+});
+
+describe('queryEncodingDefects', () => {
+  it('names parameters whose escapes are not UTF-8 or are broken, and nothing else', () => {
+    expect(queryEncodingDefects('user=%FF&limit=5&person=%ED%A0%80&q=%zz&r=%')).toEqual([
+      { field: 'user', detail: expect.stringMatching(/not valid percent-encoded UTF-8/) },
+      { field: 'person', detail: expect.any(String) },
+      { field: 'q', detail: expect.any(String) },
+      { field: 'r', detail: expect.any(String) },
+    ]);
+    expect(queryEncodingDefects('%FF=1')).toEqual([{ field: '(query)', detail: expect.any(String) }]);
+    expect(queryEncodingDefects('name=Zo%C3%AB+%C3%91&from=2024-01-01T00%3A00%3A00Z&empty=&flag')).toEqual([]);
   });
 });

@@ -69,6 +69,34 @@ export function pathHasTextDefect(rawPath: string): boolean {
   return false;
 }
 
+/**
+ * Query parameters whose percent-encoding does not decode to UTF-8 (%FF, an encoded surrogate,
+ * a broken escape such as %zz): the query parser would hand the handler the raw escapes as if
+ * they were the value. Named by the parameter when its name decodes, never echoed.
+ */
+export function queryEncodingDefects(rawQuery: string): FieldError[] {
+  const found: FieldError[] = [];
+  for (const pair of rawQuery.split('&')) {
+    if (!pair.includes('%')) continue;
+    const eq = pair.indexOf('=');
+    const name = decodeQueryPart(eq < 0 ? pair : pair.slice(0, eq));
+    const value = eq < 0 ? '' : decodeQueryPart(pair.slice(eq + 1));
+    if (name !== undefined && value !== undefined) continue;
+    // A name that does not decode (or decodes to text the guard refuses) is named by its place only.
+    const field = name === undefined || textDefect(name) ? '(query)' : name;
+    found.push({ field, detail: 'query parameter is not valid percent-encoded UTF-8' });
+  }
+  return found;
+}
+
+function decodeQueryPart(part: string): string | undefined {
+  try {
+    return decodeURIComponent(part.replace(/\+/g, ' '));
+  } catch {
+    return undefined;
+  }
+}
+
 function send(req: FastifyRequest, reply: FastifyReply, problem: ProblemDetails): void {
   const body = {
     ...problem,
@@ -85,8 +113,8 @@ function isStream(body: unknown): boolean {
 /**
  * Refuses text that cannot be stored before any handler or query sees it: a path that
  * decodes to NUL, an unpaired surrogate or invalid UTF-8 is 404 (no resource has such an
- * id); such characters in a header or query parameter are 400 problem+json naming the field
- * before the body is read, in a JSON body field once it is parsed. Streamed bodies (the
+ * id); such characters in a header or query parameter (or a query escape that is not UTF-8)
+ * are 400 problem+json naming the field before the body is read, in a JSON body field once it is parsed. Streamed bodies (the
  * import) are checked by their own reader.
  */
 export function installTextGuard(app: FastifyInstance): void {
@@ -107,6 +135,8 @@ export function installTextGuard(app: FastifyInstance): void {
         if (defect) errors.push({ field: name, detail: `header ${defect}` });
       }
     }
+    const queryAt = req.url.indexOf('?');
+    if (queryAt >= 0) errors.push(...queryEncodingDefects(req.url.slice(queryAt + 1)));
     for (const e of findTextDefects(req.query as unknown)) {
       errors.push({ field: e.field === '(body)' ? '(query)' : e.field, detail: `query parameter ${e.detail}` });
     }
