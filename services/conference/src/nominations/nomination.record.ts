@@ -59,3 +59,9 @@ export function actorOf(principal: { kind: string; subject: string; agencyId?: s
 export function requestSchedulingContext(departmentId: string): { departmentId: string; correlationId: string } {
   return { departmentId, correlationId: currentContext()?.correlationId ?? newId('cor') };
 }
+
+/** Rows of an UPDATE or DELETE … RETURNING (TypeORM answers those as [rows, rowCount]). */
+export async function changedRows<T>(em: EntityManager, sql: string, params: unknown[]): Promise<T[]> {
+  const [rows] = (await em.query(sql, params)) as [T[], number];
+  return rows;
+}

@@ -3,7 +3,7 @@ import type { PersonMerged, PersonUnmerged } from '@cit/contracts';
 import type { EntityManager } from 'typeorm';
 import type { SchedulingContext } from '../agenda/agenda-scheduler';
 import { survivingNomination } from '../nominations/domain/nomination-status';
-import { lockOpenNominationOf } from '../nominations/nomination.record';
+import { changedRows, lockOpenNominationOf } from '../nominations/nomination.record';
 import { lockPerson, NominationWriter } from '../nominations/nomination-writer.service';
 
 interface MovableNomination {
@@ -107,7 +107,8 @@ export class PersonMergeService {
     for (const m of moves.filter((x) => x.from_status === 'open' && x.to_status === 'closed')) {
       // Reopened only if still closed by this merge and its person has no other open one meanwhile.
       if (await lockOpenNominationOf(em, dept, m.from_person_key)) continue;
-      const rows: unknown[] = await em.query(
+      const rows = await changedRows(
+        em,
         `UPDATE nomination SET status = 'open', closed_status = NULL, closed_at = NULL, linked_nomination_id = NULL,
                 updated_at = now(), version = version + 1
           WHERE department_id = $1 AND id = $2 AND status = 'closed' AND closed_status = 'merged' RETURNING id`,

@@ -4,6 +4,7 @@ import { systemScopeTransaction } from '@cit/persistence';
 import { DataSource } from 'typeorm';
 import { PERSON_RETENTION_SCOPE } from '../nominations/migrations/1765200000200-conference-nominations';
 import { NOMINATION_OPTIONS, type NominationOptions } from '../nominations/nomination-options';
+import { changedRows } from '../nominations/nomination.record';
 
 /**
  * Drops from the identity projection the persons never nominated whose last incident is older
@@ -40,7 +41,8 @@ export class PersonRetentionService implements OnApplicationBootstrap, OnApplica
   /** One sweep across departments; returns how many persons left the projection. */
   async sweep(retentionDays = this.options.personRetentionDays, limit = 5000): Promise<number> {
     const deleted = await systemScopeTransaction(this.dataSource, PERSON_RETENTION_SCOPE, async (em) => {
-      const rows: unknown[] = await em.query(
+      const rows = await changedRows(
+        em,
         `DELETE FROM conference_person p
           WHERE (p.department_id, p.person_id) IN (
             SELECT c.department_id, c.person_id FROM conference_person c

@@ -7,7 +7,7 @@ import { caseFactsOf } from '../../privacy/case-views.store';
 import { allowedActions, isAllowed } from '../domain/nomination-status';
 import { normalizeRiskFactors } from '../domain/risk-factors';
 import { actionNotAllowed, assertExpectedVersion } from '../nomination-problems';
-import { actorOf, lockNomination, NOMINATION_COLUMNS, type NominationRow } from '../nomination.record';
+import { actorOf, changedRows, lockNomination, NOMINATION_COLUMNS, type NominationRow } from '../nomination.record';
 import { recordPresentation } from '../nomination-writer.service';
 import type { UpdatePresentationRequest } from './update-presentation.request';
 
@@ -25,7 +25,8 @@ export class UpdatePresentationService {
       }
       assertExpectedVersion(n.version, req.expectedVersion);
       const factors = req.riskFactors ? normalizeRiskFactors(req.riskFactors) : null;
-      const [row]: NominationRow[] = await em.query(
+      const [row] = await changedRows<NominationRow>(
+        em,
         `UPDATE nomination n SET age_range = COALESCE($3, age_range), gender = COALESCE($4, gender),
                 risk_factors = COALESCE($5::text[], risk_factors),
                 risk_factor_count = COALESCE($6, risk_factor_count), risk_level = COALESCE($7, risk_level),

@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { allowedActions, isAllowed } from '../domain/nomination-status';
 import { normalizeRiskFactors } from '../domain/risk-factors';
 import { actionNotAllowed, assertExpectedVersion } from '../nomination-problems';
-import { actorOf, lockNomination, requestSchedulingContext } from '../nomination.record';
+import { actorOf, changedRows, lockNomination, requestSchedulingContext } from '../nomination.record';
 import { NominationWriter, recordPresentation } from '../nomination-writer.service';
 import type { VerifyNominationRequest } from './verify-nomination.request';
 
@@ -42,7 +42,8 @@ export class VerifyNominationService {
       }
       assertExpectedVersion(n.version, req.expectedVersion);
       if (req.decision === 'reject') {
-        const [row]: Array<{ version: number }> = await em.query(
+        const [row] = await changedRows<{ version: number }>(
+          em,
           `UPDATE nomination SET status = 'rejected', rejection_reason = $3, verified_at = now(), verified_by = $4,
                   closed_at = now(), closed_status = 'rejected', updated_at = now(), version = version + 1
             WHERE department_id = $1 AND id = $2 RETURNING version`,
@@ -64,7 +65,8 @@ export class VerifyNominationService {
       }
       const open = await this.writer.openNominationOf(em, dept, n.person_key);
       const status = open ? 'closed' : 'open';
-      const [row]: Array<{ version: number }> = await em.query(
+      const [row] = await changedRows<{ version: number }>(
+        em,
         `UPDATE nomination SET status = $3, risk_level = COALESCE($4, risk_level), risk_factors = $5::text[],
                 risk_factor_count = $6, age_range = COALESCE($7, age_range), gender = COALESCE($8, gender),
                 verified_at = now(), verified_by = $9, linked_nomination_id = COALESCE($10, linked_nomination_id),

@@ -5,7 +5,7 @@ import { ProblemException, ProblemType } from '@cit/service-kit';
 import { DataSource } from 'typeorm';
 import { allowedActions, isAllowed } from '../domain/nomination-status';
 import { actionNotAllowed, assertExpectedVersion } from '../nomination-problems';
-import { actorOf, lockNomination } from '../nomination.record';
+import { actorOf, changedRows, lockNomination } from '../nomination.record';
 import type { WithdrawNominationRequest } from './withdraw-nomination.request';
 
 const PROGRAM_ROLES = ['coordinator', 'supervisor'];
@@ -32,7 +32,8 @@ export class WithdrawNominationService {
         throw actionNotAllowed('withdraw', n.status, allowedActions(n.status, n.privacy_stage));
       }
       assertExpectedVersion(n.version, req.expectedVersion);
-      const [row]: Array<{ version: number }> = await em.query(
+      const [row] = await changedRows<{ version: number }>(
+        em,
         `UPDATE nomination SET status = 'withdrawn', closed_at = now(), closed_status = $3, updated_at = now(),
                 version = version + 1
           WHERE department_id = $1 AND id = $2 RETURNING version`,
