@@ -1,4 +1,4 @@
-import { bhObservationSchema, bhRelatedToSchema, suspectedUsingSchema } from '@cit/contracts';
+import { bhCodingSchema, bhRelatedToSchema } from '@cit/contracts';
 import { z } from 'zod';
 
 const decisionReason = z.string().trim().min(1).max(500).describe('Why; free text that may hold PHI, stored encrypted');
@@ -9,8 +9,9 @@ const decisionReason = z.string().trim().min(1).max(500).describe('Why; free tex
  */
 export const acceptReviewItemRequestSchema = z.strictObject({
   relatedTo: bhRelatedToSchema.exclude(['neither']),
-  observations: z.array(bhObservationSchema).max(6).optional(),
-  suspectedUsing: z.array(suspectedUsingSchema).max(3).optional(),
+  // The coding's own rules (no repeated code, N alone): the event the accept emits is checked against them.
+  observations: bhCodingSchema.shape.observations.optional(),
+  suspectedUsing: bhCodingSchema.shape.suspectedUsing.optional(),
   reason: decisionReason,
 });
 export type AcceptReviewItemRequest = z.infer<typeof acceptReviewItemRequestSchema>;
