@@ -21,6 +21,13 @@ export class AgencyKeys {
 
   /** The agency's key (created on first use), base64. */
   async key(em: EntityManager, departmentId: string, agencyId: string): Promise<string> {
+    const key = await this.findKey(em, departmentId, agencyId);
+    if (key === undefined) throw new Error('unknown partner agency');
+    return key;
+  }
+
+  /** The agency's key (created on first use), base64; undefined when the department has no such agency. */
+  async findKey(em: EntityManager, departmentId: string, agencyId: string): Promise<string | undefined> {
     const aad = `partner_agency.delivery_key:${departmentId}:${agencyId}`;
     const rows = (await em.query(
       `UPDATE partner_agency SET delivery_key_ciphertext = COALESCE(delivery_key_ciphertext, $3)
@@ -28,8 +35,7 @@ export class AgencyKeys {
       [departmentId, agencyId, this.platform.encrypt(randomBytes(32).toString('base64'), aad)],
     )) as [{ delivery_key_ciphertext: string }[], number];
     const token = rows[0]?.[0]?.delivery_key_ciphertext;
-    if (!token) throw new Error('unknown partner agency');
-    return this.platform.decrypt(token, aad);
+    return token ? this.platform.decrypt(token, aad) : undefined;
   }
 
   async cipher(em: EntityManager, departmentId: string, agencyId: string): Promise<FieldCipher> {

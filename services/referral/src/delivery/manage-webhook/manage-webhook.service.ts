@@ -81,8 +81,10 @@ export class ManageWebhookService {
   /** The agency's delivery key: PHI values on its topic and webhooks are FieldCipher tokens under it. */
   async deliveryKey(p: Principal) {
     const key = await tenantTransaction(this.dataSource, p.departmentId, (em) =>
-      this.agencyKeys.key(em, p.departmentId, p.agencyId!),
+      this.agencyKeys.findKey(em, p.departmentId, p.agencyId!),
     );
+    // A valid partner token for an agency the department's directory does not (or no longer) list.
+    if (key === undefined) throw new ProblemException(ProblemType.notFound, 404, 'Not found', 'no such partner agency');
     return {
       keyId: AgencyKeys.keyId(p.agencyId!),
       key,
