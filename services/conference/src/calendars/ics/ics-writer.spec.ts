@@ -60,3 +60,40 @@ describe('ics writer', () => {
     );
   });
 });
+
+describe('zonedDateTime against Intl at every quarter hour', () => {
+  // Zones with DST, half-hour DST (Lord Howe), :45 offsets (Chatham, Kathmandu), a Ramadan
+  // suspension of DST weeks apart (Casablanca) and none (Kolkata).
+  const zones = [
+    'America/New_York',
+    'Europe/London',
+    'Australia/Lord_Howe',
+    'Pacific/Chatham',
+    'Asia/Kathmandu',
+    'Africa/Casablanca',
+    'Asia/Kolkata',
+  ];
+  it.each(zones)('%s, two years', (zone) => {
+    const exact = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    const wall = (d: Date) => {
+      const p = Object.fromEntries(exact.formatToParts(d).map((x) => [x.type, x.value]));
+      return `${p.year}${p.month}${p.day}T${p.hour}${p.minute}${p.second}`;
+    };
+    const from = Date.UTC(2026, 0, 1);
+    const to = Date.UTC(2028, 0, 1);
+    let mismatches = 0;
+    for (let t = from; t < to; t += 15 * 60_000 + 7_000) {
+      if (zonedDateTime(new Date(t), zone) !== wall(new Date(t))) mismatches++;
+    }
+    expect(mismatches).toBe(0);
+  });
+});

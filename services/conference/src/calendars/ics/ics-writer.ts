@@ -94,11 +94,41 @@ function wallClockFormat(zone: string): Intl.DateTimeFormat {
   return format;
 }
 
+// The offset of a zone at an instant, exactly, from Intl (the costly step: ~5 µs a call).
+function exactOffsetMs(zone: string, instant: number): number {
+  const parts: Record<string, string> = {};
+  for (const p of wallClockFormat(zone).formatToParts(new Date(instant))) parts[p.type] = p.value;
+  const wall = Date.UTC(+parts.year, +parts.month - 1, +parts.day, +parts.hour, +parts.minute, +parts.second);
+  return wall - (instant - (((instant % 1000) + 1000) % 1000));
+}
+
+// Offsets change a few times a year, never twice within a week: when a week starts and ends
+// with the same offset, every instant of it has that offset, and a feed of 1,800 daily
+// sessions needs ~260 exact look-ups instead of 3,600. Weeks with a change are looked up exactly.
+const WEEK_MS = 7 * 86_400_000;
+const boundaryOffsets = new Map<string, Map<number, number>>();
+
+function offsetMs(zone: string, instant: number): number {
+  let byWeek = boundaryOffsets.get(zone);
+  if (!byWeek) boundaryOffsets.set(zone, (byWeek = new Map()));
+  const week = Math.floor(instant / WEEK_MS);
+  const at = (w: number) => {
+    let o = byWeek.get(w);
+    if (o === undefined) {
+      o = exactOffsetMs(zone, w * WEEK_MS);
+      // Bounded: a long-running service renders a few zones over a few years of weeks.
+      if (byWeek.size > 20_000) byWeek.clear();
+      byWeek.set(w, o);
+    }
+    return o;
+  };
+  const start = at(week);
+  return start === at(week + 1) ? start : exactOffsetMs(zone, instant);
+}
+
 /** The wall-clock DATE-TIME of an instant in an IANA zone, for a property with TZID=zone: 20260308T030000. */
 export function zonedDateTime(instant: Date, zone: string): string {
-  const parts: Record<string, string> = {};
-  for (const p of wallClockFormat(zone).formatToParts(instant)) parts[p.type] = p.value;
-  return `${parts.year.padStart(4, '0')}${parts.month}${parts.day}T${parts.hour}${parts.minute}${parts.second}`;
+  return utcDateTime(new Date(instant.getTime() + offsetMs(zone, instant.getTime()))).slice(0, -1);
 }
 
 /** Accumulates content lines into an iCalendar object (CRLF line ends, folded). */
