@@ -45,7 +45,6 @@ describe('conference nominations', () => {
     const partner = async (agency: string) => `Bearer ${await t.partnerToken(agency, dept)}`;
     return { dept, fx, C, M, series, session, staff, partner };
   }
-  type Dept = Awaited<ReturnType<typeof department>>;
 
   const nominationBody = (over: Record<string, unknown> = {}) => ({
     name: 'Avery Lindqvist',
