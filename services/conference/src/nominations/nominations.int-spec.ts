@@ -507,4 +507,24 @@ describe('conference nominations', () => {
       { filter: 1, action: 'presented' },
     ]);
   });
+
+  it('documents every nomination and four-filter route at /docs', async () => {
+    const doc = await http().get('/docs-json');
+    expect(doc.status).toBe(200);
+    const paths = Object.keys(doc.body.paths);
+    for (const path of [
+      '/v1/nominations',
+      '/v1/nominations/{id}',
+      '/v1/nominations/{id}/verify',
+      '/v1/nominations/{id}/withdraw',
+      '/v1/nominations/{id}/privacy-trail',
+      '/v1/partner/nominations',
+      '/v1/partner/nominations/{id}',
+      '/v1/public/departments/{departmentId}/nominations',
+      '/v1/sessions/{sessionId}/cases/{nominationId}/risk-decision',
+    ]) {
+      expect(paths).toContain(path);
+    }
+    expect(doc.body.paths['/v1/nominations'].post.requestBody).toBeDefined();
+  });
 });
