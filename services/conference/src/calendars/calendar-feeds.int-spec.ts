@@ -326,8 +326,12 @@ describe('calendar feeds (iCalendar, parsed with ical.js)', () => {
     for (const token of [unknown, 'short', `${'b'.repeat(42)}%2F`, `${'c'.repeat(43)}x`]) {
       const res = await get(`/v1/calendars/${token}.ics`);
       expect(res.status).toBe(404);
-      const body = (await res.json()) as { detail: string };
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+      const text = await res.text();
+      expect(text).not.toContain(token.slice(0, 20));
+      const body = JSON.parse(text) as { detail: string; instance: string };
       expect(body.detail).toBe('No calendar feed has this address.');
+      expect(body.instance).toBe('/v1/calendars/{token}.ics');
     }
   });
 

@@ -1,9 +1,10 @@
-import { Controller, Get, Headers, HttpStatus, Param, Res } from '@nestjs/common';
+import { Controller, Get, Headers, HttpStatus, Param, Res, UseFilters } from '@nestjs/common';
 import { ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from '@cit/auth';
 import { ProblemException, ProblemType } from '@cit/service-kit';
 import type { FastifyReply } from 'fastify';
 import { ifNoneMatchHits } from './feed-etag';
+import { FeedProblemFilter } from './feed-problem.filter';
 import { ServeFeedService } from './serve-feed.service';
 
 @ApiTags('calendar feeds')
@@ -14,6 +15,7 @@ export class ServeFeedController {
   /** The iCalendar feed a token names (the token is the credential: no bearer token needed). */
   @Get(':token.ics')
   @Public()
+  @UseFilters(new FeedProblemFilter())
   @ApiProduces('text/calendar')
   @ApiResponse({ status: 200, description: 'text/calendar; charset=utf-8 (RFC 5545, METHOD:PUBLISH)' })
   @ApiResponse({ status: 304, description: 'If-None-Match named the current ETag' })
