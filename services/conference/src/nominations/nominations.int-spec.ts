@@ -145,6 +145,21 @@ describe('conference nominations', () => {
     expect(dup.body.detail).toMatch(/^personId: /);
   });
 
+  it('nominations of one person at once: exactly one opens, the others are 409 (never a 500)', async () => {
+    const d = await department();
+    const auth = await d.staff('coordinator');
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        http()
+          .post('/v1/nominations')
+          .set('authorization', auth)
+          .send(nominationBody({ name: 'Quinn Racewell' })),
+      ),
+    );
+    expect(answers.map((a) => a.status).sort()).toEqual([201, 409, 409, 409, 409, 409]);
+    expect(await rows(d.dept)).toHaveLength(1);
+  });
+
   it('partner nominations come from member agencies only; bad input is refused naming the field, nothing stored', async () => {
     const d = await department();
     const ok = await http()
