@@ -397,4 +397,13 @@ describe('calendar feeds (iCalendar, parsed with ical.js)', () => {
     for (const e of parseFeed(ics).events) for (const p of e.properties) expect(allowed.has(p)).toBe(true);
     expect(ics).not.toContain('holiday');
   });
+
+  it('documents the routes at /docs', async () => {
+    const doc = (await (await fetch(`${t.url}/docs-json`)).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    expect(Object.keys(doc.paths['/v1/calendar-feeds'] ?? {}).sort()).toEqual(['get', 'post']);
+    expect(Object.keys(doc.paths['/v1/calendar-feeds/{id}'] ?? {})).toEqual(['delete']);
+    expect(Object.keys(doc.paths['/v1/calendars/{token}.ics'] ?? {})).toEqual(['get']);
+  });
 });
