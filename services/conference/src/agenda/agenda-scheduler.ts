@@ -151,21 +151,24 @@ export class AgendaScheduler {
     if (sessions.length === 0) return { placed: 0, unplaced: await this.countUnplaced(em, dept) };
     // Open cases with no scheduled item; the latest earlier item tells whether the case was
     // moved or carried over (it keeps its priority) and whether it comes back as a status update.
+    // One pass over the open cases' items (hash joins, window per case) rather than a lookup per
+    // case: the plan stays linear even when statistics lag behind a bulk placement.
     const candidates: CandidateRow[] = await em.query(
-      `SELECT n.id, n.risk_level, COALESCE(n.verified_at, n.created_at) AS waiting_since, n.series_kind,
-              n.privacy_stage, n.triage_case_id, last.status AS last_status, last.session_id AS last_session_id,
-              last.starts_at AS last_starts_at,
-              EXISTS (SELECT 1 FROM agenda_item d WHERE d.department_id = n.department_id AND d.nomination_id = n.id
-                         AND d.status = 'discussed') AS discussed
-         FROM nomination n
-         LEFT JOIN LATERAL (SELECT i.status, i.session_id, ls.starts_at
-                              FROM agenda_item i
-                              JOIN conference_session ls ON ls.department_id = i.department_id AND ls.id = i.session_id
-                             WHERE i.department_id = n.department_id AND i.nomination_id = n.id
-                             ORDER BY ls.starts_at DESC, i.placed_at DESC LIMIT 1) last ON true
-        WHERE n.department_id = $1 AND n.status = 'open'
-          AND NOT EXISTS (SELECT 1 FROM agenda_item s WHERE s.department_id = n.department_id
-                             AND s.nomination_id = n.id AND s.status = 'scheduled')`,
+      `WITH history AS (
+         SELECT DISTINCT ON (i.nomination_id) i.nomination_id, i.status AS last_status, i.session_id AS last_session_id,
+                s.starts_at AS last_starts_at,
+                bool_or(i.status = 'scheduled') OVER (PARTITION BY i.nomination_id) AS scheduled,
+                bool_or(i.status = 'discussed') OVER (PARTITION BY i.nomination_id) AS discussed
+           FROM agenda_item i
+           JOIN nomination o ON o.department_id = i.department_id AND o.id = i.nomination_id AND o.status = 'open'
+           JOIN conference_session s ON s.department_id = i.department_id AND s.id = i.session_id
+          WHERE i.department_id = $1
+          ORDER BY i.nomination_id, s.starts_at DESC, i.placed_at DESC)
+       SELECT n.id, n.risk_level, COALESCE(n.verified_at, n.created_at) AS waiting_since, n.series_kind,
+              n.privacy_stage, n.triage_case_id, h.last_status, h.last_session_id, h.last_starts_at,
+              COALESCE(h.discussed, false) AS discussed
+         FROM nomination n LEFT JOIN history h ON h.nomination_id = n.id
+        WHERE n.department_id = $1 AND n.status = 'open' AND NOT COALESCE(h.scheduled, false)`,
       [dept],
     );
     if (candidates.length === 0) return { placed: 0, unplaced: 0 };
