@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
-import { REDIS } from '@cit/service-kit';
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { ProblemException, ProblemType, REDIS } from '@cit/service-kit';
 import type Redis from 'ioredis';
 import { NOMINATION_OPTIONS, type NominationOptions } from '../nomination-options';
 import { fixedWindow, withinLimit } from './fixed-window';
@@ -45,10 +45,20 @@ export class FamilyFormRateLimiter {
     return { limited: false };
   }
 
+  // Without Redis the limit cannot be counted: the form refuses (503) rather than take an unlimited flood.
   private async increment(key: string, ttlSeconds: number): Promise<number> {
-    const results = await this.redis.multi().incr(key).expire(key, ttlSeconds).exec();
-    const [error, count] = results?.[0] ?? [new Error('no reply')];
-    if (error) throw error;
-    return Number(count);
+    try {
+      const results = await this.redis.multi().incr(key).expire(key, ttlSeconds).exec();
+      const [error, count] = results?.[0] ?? [new Error('no reply')];
+      if (error) throw error;
+      return Number(count);
+    } catch {
+      throw new ProblemException(
+        ProblemType.unavailable,
+        HttpStatus.SERVICE_UNAVAILABLE,
+        'Service unavailable',
+        'The form cannot take submissions right now; try again later.',
+      );
+    }
   }
 }
