@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AuditTrail, currentAuditContext, type AuditContext } from '@cit/audit';
+import { AuditTrail, currentAuditContext } from '@cit/audit';
 import type { Principal } from '@cit/auth';
 import { FieldCipher, tenantTransaction } from '@cit/persistence';
 import { DataSource } from 'typeorm';
@@ -25,7 +25,8 @@ export class GetNominationService {
 
   async get(id: string, principal: Principal): Promise<CaseView & { version?: number }> {
     const dept = principal.departmentId;
-    const context = currentAuditContext() as AuditContext;
+    const context = currentAuditContext();
+    if (!context) throw new Error('GetNominationService: no audit context (route must be @AuditInService)');
     return tenantTransaction(this.dataSource, dept, async (em) => {
       const views = await loadCaseViews(em, dept, [id], viewerOf(principal), {
         cipher: this.cipher,
