@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { tenantTransaction } from '@cit/persistence';
 import { ProblemType } from '@cit/service-kit';
+import { AgendaScheduler } from '../agenda/agenda-scheduler';
 import { MouChangedHandler } from '../agencies/mou-changed/mou-changed.handler';
 import { SETTINGS_MISSING_PROBLEM, SETTINGS_VERSION_PROBLEM } from '../settings/settings.problems';
 import { startConferenceTestApp, type ConferenceTestApp } from '../testing/conference-test-app';
@@ -322,6 +323,9 @@ describe('series and sessions (real PostgreSQL under RLS, broker, outbox)', () =
       .expect(200);
     const [a, b, c] = page.body.items as { id: string; startsAt: string; sequence: number; recurrenceId: string }[];
     expect(a!.sequence).toBe(0);
+    const scheduler = t.app.get(AgendaScheduler);
+    const withdrawn = jest.spyOn(scheduler, 'sessionWithdrawn');
+    const placed = jest.spyOn(scheduler, 'placeOpenNominations');
 
     const cancelled = await http()
       .post(`/v1/sessions/${a!.id}/cancel`)
@@ -370,6 +374,8 @@ describe('series and sessions (real PostgreSQL under RLS, broker, outbox)', () =
       meetingUrl: 'https://meet.example.org/hub',
       location: 'Precinct 4, room 2',
     });
+    expect(placed).toHaveBeenCalled();
+    placed.mockRestore();
     expect(moved.body.startsAt).toMatch(new RegExp(`^${nextDay}T14:30:00-0[45]:00$`));
     const startsAt = new Date(moved.body.startsAt as string).getTime();
     expect(new Date(moved.body.endsAt as string).getTime() - startsAt).toBe(150 * 60_000);
@@ -541,5 +547,26 @@ describe('series and sessions (real PostgreSQL under RLS, broker, outbox)', () =
     await http().post(`/v1/sessions/${sessionId}/cancel`).set(as('outsider')).send({ reason: 'x' }).expect(403);
     // Another department sees nothing of this one.
     await http().get(`/v1/series/${withOutsider.body.id}`).set(as('adminB')).expect(404);
+  });
+
+  it('documents its routes at /docs-json', async () => {
+    const doc = (await http().get('/docs-json').expect(200)).body as { paths: Record<string, Record<string, unknown>> };
+    for (const [path, method] of [
+      ['/v1/settings', 'put'],
+      ['/v1/agencies', 'get'],
+      ['/v1/series', 'post'],
+      ['/v1/series/{id}', 'patch'],
+      ['/v1/series/{id}/end', 'post'],
+      ['/v1/series/{id}/sessions', 'get'],
+      ['/v1/sessions/{id}', 'get'],
+      ['/v1/sessions/{id}/cancel', 'post'],
+      ['/v1/sessions/{id}/reschedule', 'post'],
+    ] as const) {
+      expect({ path, method, documented: Boolean(doc.paths[path]?.[method]) }).toEqual({
+        path,
+        method,
+        documented: true,
+      });
+    }
   });
 });

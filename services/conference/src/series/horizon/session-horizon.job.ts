@@ -7,8 +7,8 @@ import { CONFERENCE_SYSTEM_SCOPES } from '../migrations/1765200000100-conference
 import { SERIES_OPTIONS, type SeriesOptions } from '../series-options';
 import { SessionHorizonService } from './session-horizon.service';
 
-// One horizon pass at a time across replicas (session-level advisory lock, 'cnfhrzn1').
-const HORIZON_LOCK_KEY = 0x636e666872_7a6e31n;
+/** Session-level advisory lock key ('cnfhrzn1'): one horizon pass at a time across replicas. */
+export const HORIZON_LOCK_KEY = 0x636e6668727a6e31n;
 
 /** What one pass did. */
 export interface HorizonPassResult {
