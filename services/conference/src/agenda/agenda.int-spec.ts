@@ -29,10 +29,6 @@ describe('conference agenda', () => {
     tenantTransaction(t.db.dataSource, dept, (em) =>
       t.app.get(AgendaScheduler).placeOpenNominations(em, { departmentId: dept, correlationId: `cor-${t.run}` }),
     );
-  const withdraw = (dept: string, sessionId: string) =>
-    tenantTransaction(t.db.dataSource, dept, (em) =>
-      t.app.get(AgendaScheduler).sessionWithdrawn(em, { departmentId: dept, correlationId: `cor-${t.run}` }, sessionId),
-    );
   const scheduledEvents = async (dept: string) =>
     (await t.outbox('cit.conference.case-scheduled.v1')).filter((e) => e.departmentId === dept).map((e) => e.data);
   const ids = (rows: Array<{ nomination_id: string }>) => rows.map((r) => r.nomination_id);
@@ -112,12 +108,14 @@ describe('conference agenda', () => {
     const c = await fx.nomination('urgent', { ageHours: 500 });
     const d = await fx.nomination('routine', { ageHours: 500 });
 
-    await t.db.ownerDataSource.query(
-      `UPDATE conference_session SET status = 'cancelled', sequence = sequence + 1 WHERE department_id = $1 AND id = $2`,
-      [dept, s1],
-    );
     const before = (await scheduledEvents(dept)).length;
-    await withdraw(dept, s1);
+    const coordinator = await t.token('coordinator', dept);
+    // Cancelled through the series area's endpoint, which hands the session to sessionWithdrawn.
+    await http()
+      .post(`/v1/sessions/${s1}/cancel`)
+      .set('authorization', `Bearer ${coordinator}`)
+      .send({ reason: 'holiday' })
+      .expect(200);
 
     expect((await fx.agenda(s1)).map((i) => i.status)).toEqual(['moved', 'moved']);
     expect(ids(await fx.agenda(s2))).toEqual([a, c]);
@@ -127,7 +125,6 @@ describe('conference agenda', () => {
     expect(moved.find((e) => e.nominationId === b)).toMatchObject({ sessionId: s3, movedFromSessionId: s1 });
     expect(moved.find((e) => e.nominationId === c)).not.toHaveProperty('movedFromSessionId');
 
-    const coordinator = await t.token('coordinator', dept);
     const res = await http().get(`/v1/sessions/${s1}/agenda`).set('authorization', `Bearer ${coordinator}`).expect(200);
     expect(res.body.sessionStatus).toBe('cancelled');
     expect(res.body.items.map((i: { status: string }) => i.status)).toEqual(['moved', 'moved']);
