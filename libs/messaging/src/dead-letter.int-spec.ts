@@ -101,6 +101,7 @@ describe('dead letters: poison messages and failing handlers do not block the pa
         key: m.key,
         value: m.value!.toString(),
         error: headerString(m.headers, 'dlq-error'),
+        reason: headerString(m.headers, 'dlq-reason'),
         topic: headerString(m.headers, 'dlq-original-topic'),
         partition: headerString(m.headers, 'dlq-original-partition'),
         offset: headerString(m.headers, 'dlq-original-offset'),
@@ -109,6 +110,7 @@ describe('dead letters: poison messages and failing handlers do not block the pa
       }));
       expect(meta.map((m) => m.value)).toEqual([notJson, JSON.stringify(schemaInvalid), JSON.stringify(failing)]);
       expect(meta.map((m) => m.offset)).toEqual(['1', '2', '3']);
+      expect(meta.map((m) => m.reason)).toEqual(['invalid', 'invalid', 'failed']);
       for (const m of meta) {
         expect(m).toMatchObject({ key: 'agg-p', topic, partition: '0' });
         expect(m.group).toMatch(/^dlq-/);

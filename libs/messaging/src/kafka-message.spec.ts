@@ -42,6 +42,16 @@ describe('deadLetterHeaders', () => {
     });
   });
 
+  it('says why in a short code when the consumer gives one, e.g. an event refused on arrival', () => {
+    expect(deadLetterHeaders(undefined, origin)['dlq-reason']).toBeUndefined();
+    const headers = deadLetterHeaders(undefined, {
+      ...origin,
+      error: 'rejected: source is not the producer of cit.incident.reported.v1 (expected /cit/intake)',
+      reason: 'source-not-producer',
+    });
+    expect(headers['dlq-reason']).toBe('source-not-producer');
+  });
+
   it('replaces dlq headers of an earlier failure instead of keeping stale ones', () => {
     const headers = deadLetterHeaders({ 'dlq-original-offset': '7', 'dlq-stale': 'x' }, origin);
     expect(headers['dlq-original-offset']).toBe('41');

@@ -45,6 +45,11 @@ describe('redactDeadLetter', () => {
     expect(r.dataKeys).toEqual(keys);
   });
 
+  it('keeps the reason code of the dead letter', () => {
+    const refused = { ...letter(null), reason: 'unknown-department' };
+    expect(redactDeadLetter(refused).reason).toBe('unknown-department');
+  });
+
   it('a key that is not a plain id is redacted', () => {
     expect(redactDeadLetter(letter(null, 'Jane Doe 1990')).key).toBe('[redacted]');
   });
