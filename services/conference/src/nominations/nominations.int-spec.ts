@@ -6,6 +6,7 @@ import { IncidentReportedHandler } from '../persons/incident-reported.handler';
 import { PersonMergedHandler, PersonUnmergedHandler } from '../persons/person-merged.handler';
 import { PersonRetentionService } from '../persons/person-retention.service';
 import { startConferenceTestApp, type ConferenceTestApp } from '../testing/conference-test-app';
+import { ageRangeOfBirthDate } from './domain/age-range';
 import { FamilyFormRateLimiter } from './family-form/family-form-rate-limiter';
 import { NominationRequestedHandler } from './triage-requested/nomination-requested.handler';
 
@@ -394,6 +395,13 @@ describe('conference nominations', () => {
       name_ciphertext: name,
       risk_factors: ['mental-health', 'suicide-risk', 'substance-use', 'alcohol', 'repeat-police-contact'],
     });
+    // The age band comes from intake's birth date: a decryption by the service itself, audited as such.
+    expect(nom!.age_range).toBe(ageRangeOfBirthDate('1979-09-09', new Date()));
+    const decrypts = await t.db.ownerDataSource.query(
+      `SELECT actor_kind, record_id, fields FROM audit_log WHERE department_id = $1 AND action = 'decrypt'`,
+      [d.dept],
+    );
+    expect(decrypts).toEqual([{ actor_kind: 'system', record_id: personId, fields: ['birthDate'] }]);
     expect((await d.fx.agenda(d.session)).map((a) => a.nomination_id)).toEqual([nom!.id]);
     const scheduled = (await t.outbox('cit.conference.case-scheduled.v1')).filter((e) => e.departmentId === d.dept);
     expect(scheduled.map((e) => e.data.caseId)).toEqual([requested.caseId]);

@@ -1,8 +1,11 @@
 import { Injectable } from '@nestjs/common';
+import { AuditTrail } from '@cit/audit';
 import type { ConferenceNominationRequested } from '@cit/contracts';
+import { FieldCipher } from '@cit/persistence';
 import type { EntityManager } from 'typeorm';
 import type { SchedulingContext } from '../../agenda/agenda-scheduler';
 import { projectedPerson } from '../../persons/person-projection.store';
+import { ageRangeOfBirthDate, isPlausibleBirthDate, type AgeRange } from '../domain/age-range';
 import { deriveTriageRiskFactors } from '../domain/risk-factors';
 import { NominationWriter } from '../nomination-writer.service';
 
@@ -21,7 +24,11 @@ const REASON_CODE: Record<ConferenceNominationRequested['reason'], string> = {
  */
 @Injectable()
 export class TriageNominationService {
-  constructor(private readonly writer: NominationWriter) {}
+  constructor(
+    private readonly writer: NominationWriter,
+    private readonly cipher: FieldCipher,
+    private readonly trail: AuditTrail,
+  ) {}
 
   /** Returns the nomination id, or null when this request was already taken. */
   async request(em: EntityManager, ctx: SchedulingContext, d: ConferenceNominationRequested): Promise<string | null> {
@@ -53,8 +60,7 @@ export class TriageNominationService {
       linkedNominationId: existing?.id ?? null,
       riskLevel: d.riskLevel,
       riskFactors: deriveTriageRiskFactors(d.reason, person?.coding ?? null),
-      // The birth date is intake's ciphertext: the coordinator sets the band when preparing the presentation.
-      ageRange: null,
+      ageRange: existing ? null : await this.ageRangeOf(em, ctx, d.personId, person?.birthDateCiphertext ?? null),
       gender: 'not-recorded',
       reasonCode: REASON_CODE[d.reason],
       nameCiphertext: person?.nameCiphertext ?? null,
@@ -62,5 +68,46 @@ export class TriageNominationService {
       reasonTextCiphertext: null,
       contactCiphertext: null,
     });
+  }
+
+  /**
+   * The presentation's age band from intake's birth date: the one decryption the service makes on
+   * its own, recorded in the audit as the system's. An unreadable or implausible date gives no band.
+   */
+  private async ageRangeOf(
+    em: EntityManager,
+    ctx: SchedulingContext,
+    personId: string,
+    birthDateCiphertext: string | null,
+  ): Promise<AgeRange | null> {
+    if (!birthDateCiphertext) return null;
+    let birthDate: string;
+    try {
+      birthDate = this.cipher.decrypt(birthDateCiphertext);
+    } catch {
+      return null;
+    }
+    await this.trail.append(
+      em,
+      {
+        departmentId: ctx.departmentId,
+        actor: { subject: 'conference', kind: 'system', roles: [] },
+        purpose: 'operations',
+        requestId: null,
+        correlationId: ctx.correlationId,
+        clientAddress: null,
+      },
+      [
+        {
+          action: 'decrypt',
+          recordType: 'conference-person',
+          recordId: personId,
+          personIds: [personId],
+          fields: ['birthDate'],
+        },
+      ],
+    );
+    const now = new Date();
+    return isPlausibleBirthDate(birthDate, now) ? ageRangeOfBirthDate(birthDate, now) : null;
   }
 }
