@@ -7,6 +7,8 @@ export interface CalendarsOptions {
   pastDays: number;
   /** Right-hand side of every event UID: keep it fixed for a deployment, or clients see new events. */
   uidDomain: string;
+  /** Origin the secret feed URLs are given under (behind a proxy); absent = the request's own origin. */
+  publicBaseUrl?: string;
 }
 
 /** Injection token of CalendarsOptions. */
@@ -18,6 +20,10 @@ const calendarsEnvSchema = z.object({
     .string()
     .regex(/^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/, 'must be a lowercase host name')
     .default('cit-platform'),
+  CONFERENCE_CALENDAR_PUBLIC_URL: z
+    .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
+    .refine((u) => !/[?#]/.test(u), 'must not carry a query or fragment')
+    .optional(),
 });
 
 /** Validates the calendars area's variables; a bad one stops the service with its name. */
@@ -26,5 +32,10 @@ export function loadCalendarsOptions(env: NodeJS.ProcessEnv = process.env): Cale
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
-  return { pastDays: parsed.data.CONFERENCE_CALENDAR_PAST_DAYS, uidDomain: parsed.data.CONFERENCE_CALENDAR_UID_DOMAIN };
+  const publicUrl = parsed.data.CONFERENCE_CALENDAR_PUBLIC_URL;
+  return {
+    pastDays: parsed.data.CONFERENCE_CALENDAR_PAST_DAYS,
+    uidDomain: parsed.data.CONFERENCE_CALENDAR_UID_DOMAIN,
+    ...(publicUrl ? { publicBaseUrl: publicUrl.replace(/\/+$/, '') } : {}),
+  };
 }

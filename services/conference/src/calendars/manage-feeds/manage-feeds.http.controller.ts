@@ -1,8 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Post, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Inject, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '@cit/auth';
 import { ApiZodBody, IdParam, ZodValidationPipe } from '@cit/service-kit';
 import type { FastifyRequest } from 'fastify';
+import { CALENDARS_OPTIONS, type CalendarsOptions } from '../calendars-options';
 import {
   createCalendarFeedExample,
   createCalendarFeedRequestSchema,
@@ -14,7 +15,10 @@ import { ManageFeedsService } from './manage-feeds.service';
 @ApiBearerAuth()
 @Controller('v1/calendar-feeds')
 export class ManageFeedsController {
-  constructor(private readonly feeds: ManageFeedsService) {}
+  constructor(
+    private readonly feeds: ManageFeedsService,
+    @Inject(CALENDARS_OPTIONS) private readonly options: CalendarsOptions,
+  ) {}
 
   /** Creates a feed token; the answer carries the secret feed URL, shown this once. */
   @Post()
@@ -29,7 +33,8 @@ export class ManageFeedsController {
     @Req() req: FastifyRequest,
   ) {
     const created = await this.feeds.create(body, principal);
-    return { ...created, url: `${req.protocol}://${req.host}${created.path}` };
+    const origin = this.options.publicBaseUrl ?? `${req.protocol}://${req.host}`;
+    return { ...created, url: `${origin}${created.path}` };
   }
 
   /** Active feeds of the department (a partner: its own agency's), without their tokens. */
