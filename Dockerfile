@@ -1,13 +1,13 @@
 # syntax=docker/dockerfile:1
 # One image per service: docker build --build-arg SERVICE=intake -t cit-platform/intake .
-# docker-compose.yml's dev issuer and topic provisioning use the tools target (--target tools).
+# docker-compose's dev issuer, topic provisioning and Kafka users/ACLs use the tools target (--target tools).
 #
 # Layers, so that a source change rebuilds only what it has to:
 #   manifests  package.json + package-lock.json of the root and every workspace, nothing else
 #   deps       npm ci on those manifests: cached until a manifest or the lock file changes
 #   build      sources on top of deps, nx build
 #   prod-deps  deps without dev dependencies (also cached with the manifests)
-#   runtime    production node_modules, the SERVICE's dist and the libs' dist: no sources, no tests
+#   runtime    production node_modules, the SERVICE's dist and the libs' dist (without the dev issuer): no sources, no tests
 ARG NODE_IMAGE=node:22-bookworm-slim
 
 FROM ${NODE_IMAGE} AS manifests
@@ -45,18 +45,24 @@ COPY --from=prod-deps /app/node_modules ./node_modules
 # Workspace manifests (and any workspace-local production node_modules npm had to nest), then dist.
 COPY --from=prod-deps /app/libs ./libs
 COPY --from=build /out/libs ./libs
+# The development issuer never ships in a service image (libs/auth loads it lazily, so nothing
+# else needs it); the tools target copies it back.
+RUN rm -rf libs/auth/dist/dev-issuer
 COPY infra/docker/healthcheck.cjs infra/docker/
 
-# Development tools for docker-compose.yml, never deployed: the dev OIDC issuer (keys in a volume
-# at .local/dev-issuer; nx.json marks the root it looks for) and production topic provisioning.
+# Tools for docker-compose, never deployed: the dev OIDC issuer (docker-compose.dev.yml; keys in a
+# volume at .local/dev-issuer; nx.json marks the root it looks for), topic provisioning and the
+# Kafka users/ACLs renderer (infra/kafka). The only image that holds libs/auth's dev-issuer.
 FROM base AS tools
+COPY --from=build /out/libs/auth/dist/dev-issuer ./libs/auth/dist/dev-issuer
 COPY nx.json ./
 COPY infra/docker/dev-issuer.cjs infra/docker/
 COPY infra/provision/ infra/provision/
+COPY infra/kafka/kafka-security.mjs infra/kafka/kafka-acls.cjs infra/kafka/consumers.json infra/kafka/
 COPY libs/contracts/src/topic-expansion.cjs libs/contracts/src/topics.manifest.json libs/contracts/src/
 COPY infra/local/demo/department.json infra/local/demo/
-# Owned by node so a named volume mounted here (dev issuer keys) is writable.
-RUN mkdir -p /app/.local/dev-issuer && chown -R node:node /app/.local
+# Owned by node so the named volumes mounted here (dev issuer keys, the rendered Kafka setup) are writable.
+RUN mkdir -p /app/.local/dev-issuer /kafka-init && chown -R node:node /app/.local /kafka-init
 USER node
 
 # The service image (default target, so it stays last).

@@ -1,22 +1,32 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseEnv } from 'node:util';
+import { topicManifest } from '@cit/contracts';
+import { productionProblems } from '@cit/service-kit';
 
 // js-yaml ships no types (no @types/js-yaml in the workspace): a typed require instead.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { load } = require('js-yaml') as { load(text: string): unknown };
 
-// Validates docker-compose.yml without a Docker engine: `docker-compose config` parses and
-// normalises the file (Debian's docker-compose 1.29, the oldest Compose we support).
+// Validates docker-compose.yml (and docker-compose.dev.yml on top of it) without a Docker engine:
+// `docker-compose config` parses, interpolates and normalises the files (Debian's
+// docker-compose 1.29, the oldest Compose we support).
 const root = join(__dirname, '..', '..');
+const devEnvFile = join(root, 'infra', 'compose', 'dev.env');
+const devEnv = readEnvFile(devEnvFile);
+const apps = ['intake', 'triage', 'referral', 'conference', 'followup'];
 
 interface ComposeService {
   image?: string;
   build?: unknown;
   command?: string | string[];
+  entrypoint?: string | string[];
   environment?: Record<string, string | number | null>;
   healthcheck?: { test?: string | string[] };
   depends_on?: Record<string, { condition?: string }>;
+  ports?: Array<string | { published?: string | number; host_ip?: string; target?: number }>;
+  volumes?: Array<string | { source?: string; target?: string; read_only?: boolean }>;
 }
 interface ComposeConfig {
   services: Record<string, ComposeService>;
@@ -46,27 +56,81 @@ function ensureDockerCompose(): void {
   }
 }
 
-describe('docker-compose.yml', () => {
+/** Runs `docker-compose config` on the files with only PATH, HOME and the given variables set. */
+function composeConfig(files: string[], env: Record<string, string> = {}, envFile?: string) {
+  ensureDockerCompose();
+  return spawnSync(
+    'docker-compose',
+    [...(envFile ? ['--env-file', envFile] : []), ...files.flatMap((f) => ['-f', join(root, f)]), 'config'],
+    {
+      cwd: root,
+      encoding: 'utf8',
+      // Values from the files and the given env only, not from the developer's shell.
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+      timeout: 60_000,
+    },
+  );
+}
+
+function readEnvFile(file: string): Record<string, string> {
+  return parseEnv(readFileSync(file, 'utf8')) as Record<string, string>;
+}
+
+function loadConfig(files: string[], env: Record<string, string> = {}, envFile?: string): ComposeConfig {
+  const r = composeConfig(files, env, envFile);
+  if (r.status !== 0) throw new Error(`docker-compose config failed (exit ${r.status}):\n${r.stderr}`);
+  return load(r.stdout) as ComposeConfig;
+}
+
+const text = (v: string | string[] | undefined) => (Array.isArray(v) ? v.join(' ') : String(v ?? ''));
+const hostPorts = (svc: ComposeService) =>
+  (svc.ports ?? []).map((p) => (typeof p === 'string' ? p : `${p.host_ip ?? ''}:${p.published}:${p.target}`));
+const volumeTargets = (svc: ComposeService) =>
+  (svc.volumes ?? []).map((v) => (typeof v === 'string' ? v.split(':')[1] : v.target));
+
+describe('docker-compose.yml (production-shaped: every secret required)', () => {
   let config: ComposeConfig;
 
   beforeAll(() => {
-    ensureDockerCompose();
-    const r = spawnSync('docker-compose', ['-f', join(root, 'docker-compose.yml'), 'config'], {
-      cwd: root,
-      encoding: 'utf8',
-      // Defaults from the file, not from the developer's shell.
-      env: { PATH: process.env.PATH, HOME: process.env.HOME },
-      timeout: 60_000,
-    });
-    if (r.status !== 0) throw new Error(`docker-compose config failed (exit ${r.status}):\n${r.stderr}`);
-    config = load(r.stdout) as ComposeConfig;
+    // The development values only fill the required variables; nothing in this file depends on them.
+    config = loadConfig(['docker-compose.yml'], devEnv);
   }, 360_000);
 
-  const core = ['kafka', 'postgres', 'redis', 'intake', 'triage', 'referral', 'conference', 'followup'];
-  const apps = ['intake', 'triage', 'referral', 'conference', 'followup'];
+  const core = ['kafka', 'postgres', 'redis', ...apps];
+
+  it('refuses to render without its secrets, naming the first missing one', () => {
+    const r = composeConfig(['docker-compose.yml']);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(
+      /set (POSTGRES_PASSWORD|AUTH_ISSUER|AUTH_JWKS_URL|PHI_KEYS|BLIND_INDEX_KEY|KAFKA_\w+|METRICS_TOKEN)/,
+    );
+    for (const name of ['PHI_KEYS', 'PHI_ACTIVE_KEY_ID', 'BLIND_INDEX_KEY', 'METRICS_TOKEN', 'KAFKA_ADMIN_PASSWORD']) {
+      const without = { ...devEnv };
+      delete without[name];
+      const missing = composeConfig(['docker-compose.yml'], without);
+      expect({ name, status: missing.status, named: missing.stderr.includes(`set ${name}`) }).toEqual({
+        name,
+        status: 1,
+        named: true,
+      });
+    }
+  });
+
+  it('holds no default for any key, password or token, and no development issuer', () => {
+    const file = readFileSync(join(root, 'docker-compose.yml'), 'utf8');
+    expect(file).not.toMatch(
+      /\$\{(PHI_KEYS|PHI_ACTIVE_KEY_ID|BLIND_INDEX_KEY|METRICS_TOKEN|POSTGRES_PASSWORD|AUTH_ISSUER|AUTH_JWKS_URL|KAFKA_\w*PASSWORD\w*):-/,
+    );
+    expect(file).not.toMatch(/REVWLU9OTFk/); // base64 of "DEV-ONLY"
+    expect(Object.keys(config.services)).not.toContain('dev-issuer');
+    const withoutComments = file.replace(/#.*$/gm, '');
+    expect(withoutComments).not.toMatch(/dev-issuer/);
+  });
 
   it('passes docker-compose config and defines every service', () => {
-    expect(Object.keys(config.services)).toEqual(expect.arrayContaining([...core, 'kafka-ui']));
+    expect(Object.keys(config.services)).toEqual(
+      expect.arrayContaining([...core, 'topics-init', 'kafka-security-render', 'kafka-security-init', 'prometheus']),
+    );
   });
 
   it.each(core)('%s has a health check', (name) => {
@@ -76,21 +140,59 @@ describe('docker-compose.yml', () => {
   });
 
   it('runs Redis with noeviction and append-only persistence', () => {
-    const command = config.services.redis.command;
-    const text = Array.isArray(command) ? command.join(' ') : String(command);
-    expect(text).toMatch(/--maxmemory-policy\s+noeviction/);
-    expect(text).toMatch(/--appendonly\s+yes/);
+    const command = text(config.services.redis.command);
+    expect(command).toMatch(/--maxmemory-policy\s+noeviction/);
+    expect(command).toMatch(/--appendonly\s+yes/);
   });
 
-  it('runs Kafka as a single KRaft node with internal and host listeners', () => {
+  it('runs Kafka as one KRaft node from infra/kafka/server.properties: SASL over TLS on every listener, ACLs enforced', () => {
     const kafka = config.services.kafka;
     expect(kafka.image).toMatch(/^apache\/kafka:(3\.9|4)\.\d+/);
-    const env = kafka.environment ?? {};
-    expect(String(env.KAFKA_PROCESS_ROLES)).toMatch(/broker/);
-    expect(String(env.KAFKA_PROCESS_ROLES)).toMatch(/controller/);
-    expect(String(env.KAFKA_ADVERTISED_LISTENERS)).toContain('kafka:29092');
-    expect(String(env.KAFKA_ADVERTISED_LISTENERS)).toMatch(/:9092\b/);
-    expect(String(env.CLUSTER_ID)).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(text(kafka.command)).toContain('kafka-server-start.sh /etc/cit-kafka/server.properties');
+    expect(String(kafka.environment?.CLUSTER_ID)).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(volumeTargets(kafka)).toEqual(
+      expect.arrayContaining(['/etc/cit-kafka/server.properties', '/etc/cit-kafka/certs', '/var/lib/kafka/data']),
+    );
+    const props = parseProperties(readFileSync(join(root, 'infra', 'kafka', 'server.properties'), 'utf8'));
+    expect(props['process.roles']).toBe('broker,controller');
+    const protocols = props['listener.security.protocol.map'].split(',').map((e) => e.split(':'));
+    expect(protocols.map(([, p]) => p)).toEqual(protocols.map(() => 'SASL_SSL'));
+    expect(props.listeners).not.toMatch(/PLAINTEXT/);
+    expect(props['advertised.listeners']).toContain('CLIENT://kafka:29092');
+    expect(props['listener.name.client.sasl.enabled.mechanisms']).toBe('SCRAM-SHA-512');
+    expect(props['authorizer.class.name']).toBe('org.apache.kafka.metadata.authorizer.StandardAuthorizer');
+    expect(props['allow.everyone.if.no.acl.found']).toBe('false');
+    expect(props['super.users']).toBe('User:admin');
+    expect(props['auto.create.topics.enable']).toBe('false');
+    // Secrets come from the environment through the config provider, never from the file.
+    expect(props['listener.name.broker.plain.sasl.jaas.config']).toContain('${env:KAFKA_ADMIN_PASSWORD}');
+    expect(kafka.environment?.KAFKA_ADMIN_PASSWORD).toBe(devEnv.KAFKA_ADMIN_PASSWORD);
+  });
+
+  it('creates the SCRAM users and ACLs the generator derives, with every password it needs', () => {
+    const render = config.services['kafka-security-render'];
+    expect(render.build).toMatchObject({ target: 'tools' });
+    expect(text(render.command)).toMatch(
+      /^node infra\/kafka\/kafka-security\.mjs --agencies-file infra\/local\/demo\/department\.json --bootstrap kafka:29094 /,
+    );
+    const init = config.services['kafka-security-init'];
+    expect(init.image).toBe(config.services.kafka.image);
+    expect(init.depends_on).toMatchObject({
+      kafka: { condition: 'service_healthy' },
+      'kafka-security-render': { condition: 'service_completed_successfully' },
+    });
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const acls = require('../kafka/kafka-acls.cjs') as { scramUsers(a: string[]): Array<{ passwordVariable: string }> };
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { agencyIdsFrom } = require('../../libs/contracts/src/topic-expansion.cjs') as {
+      agencyIdsFrom(t: string): string[];
+    };
+    const agencies = agencyIdsFrom(readFileSync(join(root, 'infra', 'local', 'demo', 'department.json'), 'utf8'));
+    for (const { passwordVariable } of acls.scramUsers(agencies))
+      expect([passwordVariable, init.environment?.[passwordVariable]]).toEqual([
+        passwordVariable,
+        devEnv[passwordVariable],
+      ]);
   });
 
   it('pins image tags', () => {
@@ -100,8 +202,14 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it('publishes infrastructure ports on the host loopback only', () => {
+    for (const name of ['kafka', 'postgres', 'redis', 'prometheus'])
+      for (const port of hostPorts(config.services[name]))
+        expect([name, port]).toEqual([name, expect.stringMatching(/^127\.0\.0\.1:/)]);
+  });
+
   it.each(apps)(
-    '%s is built from the Dockerfile, waits for its dependencies and reaches Kafka inside the network',
+    '%s runs with NODE_ENV=production, waits for its dependencies and reaches Kafka as its own SCRAM principal over TLS',
     (name) => {
       const svc = config.services[name];
       expect(svc.build).toMatchObject({ target: 'runtime', args: { SERVICE: name } });
@@ -110,11 +218,21 @@ describe('docker-compose.yml', () => {
         redis: { condition: 'service_healthy' },
         kafka: { condition: 'service_healthy' },
         'topics-init': { condition: 'service_completed_successfully' },
+        'kafka-security-init': { condition: 'service_completed_successfully' },
       });
-      expect(svc.environment).toMatchObject({ KAFKA_BROKERS: 'kafka:29092', REDIS_URL: 'redis://redis:6379' });
+      expect(svc.environment).toMatchObject({
+        NODE_ENV: 'production',
+        KAFKA_BROKERS: 'kafka:29092',
+        KAFKA_SECURITY: 'sasl-ssl',
+        KAFKA_SASL_MECHANISM: 'scram-sha-512',
+        KAFKA_SASL_USERNAME: `cit-${name}`,
+        KAFKA_SASL_PASSWORD: devEnv[`KAFKA_PASSWORD_CIT_${name.toUpperCase()}`],
+        KAFKA_SSL_CA: '/etc/cit-kafka/certs/ca.pem',
+        REDIS_URL: 'redis://redis:6379',
+        METRICS_TOKEN: devEnv.METRICS_TOKEN,
+      });
+      expect(volumeTargets(svc)).toContain('/etc/cit-kafka/certs/ca.pem');
       expect(String(svc.environment?.DATABASE_URL)).toMatch(/@postgres:5432\//);
-      expect(svc.environment?.PHI_KEYS).toBeTruthy();
-      expect(svc.environment?.BLIND_INDEX_KEY).toBeTruthy();
     },
   );
 
@@ -132,13 +250,88 @@ describe('docker-compose.yml', () => {
     },
   );
 
-  it.each(['dev-issuer', 'topics-init'])('%s runs from the tools image, never from a service image', (name) => {
-    expect(config.services[name].build).toMatchObject({ target: 'tools' });
-    expect(config.services[name].image).toBe('cit-platform/tools:local');
+  it('runs topic provisioning from the tools image, as the Kafka admin over TLS', () => {
+    const topics = config.services['topics-init'];
+    expect(topics.build).toMatchObject({ target: 'tools' });
+    expect(topics.image).toBe('cit-platform/tools:local');
+    expect(text(topics.command)).toContain('infra/provision/provision-topics.mjs');
+    expect(text(topics.command)).toContain('kafka:29094');
+    expect(topics.environment).toMatchObject({
+      KAFKA_SSL_CA: '/etc/cit-kafka/certs/ca.pem',
+      KAFKA_SASL_MECHANISM: 'plain',
+      KAFKA_SASL_USERNAME: 'admin',
+    });
   });
 
-  it('provisions topics with the production provisioning script', () => {
-    const command = config.services['topics-init'].command;
-    expect(Array.isArray(command) ? command.join(' ') : command).toContain('infra/provision/provision-topics.mjs');
+  it('scrapes every service with the ops token', () => {
+    const prometheus = config.services.prometheus;
+    expect(prometheus.environment?.METRICS_TOKEN).toBe(devEnv.METRICS_TOKEN);
+    expect(text(prometheus.command)).toContain('/prometheus/metrics-token');
+    const scrape = load(readFileSync(join(root, 'infra', 'compose', 'prometheus.yml'), 'utf8')) as {
+      scrape_configs: Array<{
+        authorization?: { type?: string; credentials_file?: string };
+        static_configs: Array<{ targets: string[] }>;
+      }>;
+    };
+    const job = scrape.scrape_configs[0];
+    expect(job.authorization).toEqual({ type: 'Bearer', credentials_file: '/prometheus/metrics-token' });
+    expect(job.static_configs[0].targets.map((t) => t.split(':')[0]).sort()).toEqual([...apps].sort());
   });
 });
+
+describe('docker-compose.dev.yml with infra/compose/dev.env (development only)', () => {
+  let config: ComposeConfig;
+
+  beforeAll(() => {
+    config = loadConfig(['docker-compose.yml', 'docker-compose.dev.yml'], {}, devEnvFile);
+  }, 360_000);
+
+  it('adds the dev issuer from the tools image, reachable on the network, published on the host loopback only', () => {
+    const issuer = config.services['dev-issuer'];
+    expect(issuer.build).toMatchObject({ target: 'tools' });
+    expect(issuer.image).toBe('cit-platform/tools:local');
+    expect(issuer.environment?.DEV_ISSUER_HOST).toBe('0.0.0.0');
+    expect(hostPorts(issuer)).toEqual([expect.stringMatching(/^127\.0\.0\.1:3999:3999(\/tcp)?$/)]);
+    expect(hostPorts(config.services['kafka-ui'])).toEqual([expect.stringMatching(/^127\.0\.0\.1:8080:8080(\/tcp)?$/)]);
+  });
+
+  it.each(apps)('%s runs as development and waits for the dev issuer', (name) => {
+    const svc = config.services[name];
+    expect(svc.environment?.NODE_ENV).toBe('development');
+    expect(svc.environment?.AUTH_ISSUER).toBe('http://dev-issuer:3999');
+    expect(svc.depends_on).toMatchObject({
+      'dev-issuer': { condition: 'service_healthy' },
+      'kafka-security-init': { condition: 'service_completed_successfully' },
+    });
+  });
+
+  it('holds only values a production boot refuses (DEV-ONLY keys, http issuer)', () => {
+    const problems = productionProblems({ ...devEnv, NODE_ENV: 'production' });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'AUTH_ISSUER must be an https:// URL in production',
+        'AUTH_JWKS_URL must be an https:// URL in production',
+        'PHI_KEYS is a development key, refused in production',
+        'BLIND_INDEX_KEY is a development key, refused in production',
+      ]),
+    );
+    expect(problems.join('\n')).not.toContain(devEnv.PHI_KEYS.split(':')[1]);
+  });
+
+  it('names every manifest topic owner it gives a principal to', () => {
+    // Sanity: the services of the compose stack are the owners in the manifest (audit is written by all).
+    const owners = new Set(topicManifest.topics.map((t) => t.owner));
+    for (const owner of owners) if (owner !== 'audit') expect(apps).toContain(owner);
+  });
+});
+
+function parseProperties(textContent: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of textContent.split('\n')) {
+    const t = line.trim();
+    if (!t || t.startsWith('#')) continue;
+    const i = t.indexOf('=');
+    out[t.slice(0, i)] = t.slice(i + 1);
+  }
+  return out;
+}

@@ -38,6 +38,7 @@ const chain = (name: string): Stage[] => {
   const s = stage(name);
   return stages.some((x) => x.name === s.from) ? [s, ...chain(s.from)] : [s];
 };
+const REMOVE_DEV_ISSUER = 'RUN rm -rf libs/auth/dist/dev-issuer';
 const copiesFromContext = (s: Stage) => s.instructions.filter((i) => /^COPY\s/i.test(i) && !/--from=/.test(i));
 
 describe('Dockerfile', () => {
@@ -80,15 +81,36 @@ describe('Dockerfile', () => {
     expect(out).toMatch(
       /cp "\$project\/package\.json" "\/out\/\$project\/" && cp -R "\$project\/dist" "\/out\/\$project\/"/,
     );
-    expect(runtime.flatMap((s) => s.instructions).join('\n')).not.toMatch(
-      /dev-issuer|infra\/local|infra\/provision|\bsrc\//,
+    expect(
+      runtime
+        .flatMap((s) => s.instructions)
+        .filter((i) => i !== REMOVE_DEV_ISSUER)
+        .join('\n'),
+    ).not.toMatch(/dev-issuer|infra\/local|infra\/provision|infra\/kafka|\bsrc\//);
+  });
+
+  it('leaves the development issuer out of the service image: removed after the libs are copied, never copied back', () => {
+    const instructions = chain('runtime')
+      .reverse()
+      .flatMap((s) => s.instructions);
+    const libs = instructions.findIndex((i) => /^COPY\s+--from=build\s+\/out\/libs\s/.test(i));
+    const removal = instructions.indexOf(REMOVE_DEV_ISSUER);
+    expect(libs).toBeGreaterThanOrEqual(0);
+    expect(removal).toBeGreaterThan(libs);
+    for (const later of instructions.slice(removal + 1)) expect(later).not.toMatch(/^COPY\s.*\/out\/libs\b/);
+    // The tools target, and only it, gets it back.
+    expect(stage('tools').instructions).toContain(
+      'COPY --from=build /out/libs/auth/dist/dev-issuer ./libs/auth/dist/dev-issuer',
     );
   });
 
-  it('gives the dev issuer and topic provisioning their own tools target', () => {
+  it('gives the dev issuer, topic provisioning and the Kafka users/ACLs renderer their own tools target', () => {
     const tools = stage('tools').instructions.join('\n');
     expect(tools).toContain('infra/docker/dev-issuer.cjs');
     expect(tools).toContain('infra/provision/');
+    expect(tools).toMatch(
+      /COPY infra\/kafka\/kafka-security\.mjs infra\/kafka\/kafka-acls\.cjs infra\/kafka\/consumers\.json /,
+    );
     expect(tools).toContain('libs/contracts/src/topic-expansion.cjs');
   });
 

@@ -16,7 +16,7 @@
 // organization_identifiers entry of scheme cit-agency-id); the URL is read with the bearer token
 // in CIT_TOKEN.
 //
-// Environment: KAFKA_BROKERS (default for --brokers), KAFKA_SSL=true, KAFKA_SASL_MECHANISM
+// Environment: KAFKA_BROKERS (default for --brokers), KAFKA_SSL=true or KAFKA_SSL_CA=<PEM file>, KAFKA_SASL_MECHANISM
 // (plain|scram-sha-256|scram-sha-512), KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD, CIT_TOKEN.
 //
 // Not for the local mock broker: it has no controller; infra/local/cit.mjs pre-creates topics there.
@@ -132,7 +132,11 @@ function kafkaConfig(brokers) {
       .map((b) => b.trim())
       .filter(Boolean),
   };
-  if (process.env.KAFKA_SSL === 'true') cfg.ssl = true;
+  // KAFKA_SSL_CA: a PEM CA bundle (a private PKI, or compose's .local/kafka-certs/ca.pem); it implies TLS.
+  if (process.env.KAFKA_SSL_CA) cfg.ssl = { ca: [fs.readFileSync(process.env.KAFKA_SSL_CA, 'utf8')] };
+  else if (process.env.KAFKA_SSL === 'true') cfg.ssl = true;
+  if (process.env.KAFKA_SASL_MECHANISM && !cfg.ssl)
+    throw new Error('KAFKA_SASL_MECHANISM needs TLS (KAFKA_SSL=true or KAFKA_SSL_CA)');
   if (process.env.KAFKA_SASL_MECHANISM) {
     cfg.sasl = {
       mechanism: process.env.KAFKA_SASL_MECHANISM,
