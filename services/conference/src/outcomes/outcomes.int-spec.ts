@@ -143,6 +143,23 @@ describe('conference outcomes and attendance', () => {
       expect(JSON.stringify(stored)).not.toContain('Dana');
 
       expect(await nominationRow(dept, nom)).toMatchObject({ status: 'open', privacy_stage: 'planning' });
+      // Filters 3 and 4 recorded: the planning agencies' disclosures and the steps.
+      const disclosures = await t.db.ownerDataSource.query(
+        `SELECT agency_id, role FROM identity_disclosure WHERE department_id = $1 AND role <> 'selected' ORDER BY role`,
+        [dept],
+      );
+      expect(disclosures).toEqual([
+        { agency_id: agencies.assisting, role: 'assisting' },
+        { agency_id: agencies.lead, role: 'lead' },
+      ]);
+      const steps = await t.db.ownerDataSource.query(
+        `SELECT filter, action FROM privacy_step WHERE department_id = $1 ORDER BY filter`,
+        [dept],
+      );
+      expect(steps).toEqual([
+        { filter: 3, action: 'lead-assigned' },
+        { filter: 4, action: 'assisting-assigned' },
+      ]);
       expect((await fx.agenda(s1))[0]).toMatchObject({ status: 'discussed' });
       expect(await fx.agenda(s2)).toEqual([expect.objectContaining({ nomination_id: nom, kind: 'status-update' })]);
       const scheduled = (await t.outbox('cit.conference.case-scheduled.v1')).filter(

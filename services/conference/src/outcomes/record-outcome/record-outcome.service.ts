@@ -8,6 +8,7 @@ import { FieldCipher, tenantTransaction } from '@cit/persistence';
 import { databaseErrorCode, ProblemException, ProblemType, RequestValidationError } from '@cit/service-kit';
 import { DataSource } from 'typeorm';
 import { AgendaScheduler, lockDepartmentAgenda } from '../../agenda/agenda-scheduler';
+import { recordPlanningAgencies } from '../../privacy/planning-agencies';
 import { actorOf, loadSessionFor } from '../../agenda/session-access';
 import { outcomeFieldErrors } from '../outcome-rules';
 import {
@@ -105,6 +106,7 @@ export class RecordOutcomeService {
         const errors = outcomeFieldErrors(req, new Set(selected.map((s) => s.agency_id)), now);
         if (errors.length > 0) throw new RequestValidationError(errors);
 
+        if (!audit) throw new Error('RecordOutcomeService: no audit context (route must be @AuditInService)');
         const by = actorOf(principal);
         const caseId = n.triage_case_id ?? nominationId;
         const outcomeId = newId('out');
@@ -142,15 +144,25 @@ export class RecordOutcomeService {
             WHERE department_id = $1 AND session_id = $2 AND nomination_id = $3`,
           [dept, sessionId, nominationId],
         );
-        const closes = CLOSING_STATUSES.includes(req.status);
-        await em.query(
-          `UPDATE nomination SET privacy_stage = 'planning', updated_at = now(), version = version + 1,
-                  status = CASE WHEN $3 THEN 'closed' ELSE status END,
-                  closed_at = CASE WHEN $3 THEN now() ELSE closed_at END,
-                  closed_status = CASE WHEN $3 THEN $4 ELSE closed_status END
-            WHERE department_id = $1 AND id = $2`,
-          [dept, nominationId, closes, req.status],
+        // Filters 3/4: the lead and assisting agencies get what planning needs (disclosures,
+        // privacy steps and their audit, privacy stage planning).
+        await recordPlanningAgencies(
+          em,
+          { departmentId: dept, trail: this.trail, audit },
+          nominationId,
+          sessionId,
+          req.leadAgencyId,
+          req.assistingAgencyIds,
+          by,
         );
+        const closes = CLOSING_STATUSES.includes(req.status);
+        if (closes)
+          await em.query(
+            `UPDATE nomination SET status = 'closed', closed_at = now(), closed_status = $3, updated_at = now(),
+                    version = version + 1
+              WHERE department_id = $1 AND id = $2`,
+            [dept, nominationId, req.status],
+          );
         await this.outbox.append(
           em,
           buildEvent(
@@ -176,7 +188,6 @@ export class RecordOutcomeService {
         );
         // Carried over: back on the next session with room, as a status update.
         if (!closes) await this.scheduler.placeOpenNominations(em, ctx);
-        if (!audit) throw new Error('RecordOutcomeService: no audit context (route must be @AuditInService)');
         await this.trail.append(em, audit, outcomeWritten(outcomeId, n.person_id, actionRows.length > 0));
         return outcomeView(outcome!, actionRows, this.cipher);
       });
