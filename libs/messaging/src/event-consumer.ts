@@ -452,8 +452,9 @@ export class EventConsumer {
         },
         'event refused on arrival; dead-lettering',
       );
-      this.metrics.eventsRejected.inc({ group: this.options.groupId, topic: batch.topic, reason: arrival.reason });
       await this.deadLetter(batch, message, `rejected: ${arrival.error}`, arrival.reason, ctl);
+      // Counted once written: a dead letter given up on shutdown is refused again by the next owner.
+      this.metrics.eventsRejected.inc({ group: this.options.groupId, topic: batch.topic, reason: arrival.reason });
       return;
     }
     const event = arrival.event;
