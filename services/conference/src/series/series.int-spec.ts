@@ -338,6 +338,13 @@ describe('series and sessions (real PostgreSQL under RLS, broker, outbox)', () =
       cancelReason: 'holiday',
       eventStatus: 'cancelled',
     });
+    // Its cases move, in the cancel's transaction.
+    expect(withdrawn).toHaveBeenCalledWith(
+      expect.anything(),
+      expect.objectContaining({ departmentId: 'dept-a' }),
+      a!.id,
+    );
+    withdrawn.mockRestore();
     const again = await http()
       .post(`/v1/sessions/${a!.id}/cancel`)
       .set(as('coordinator'))
