@@ -136,16 +136,26 @@ export class AgendaScheduler {
     const dept = ctx.departmentId;
     // The sweep visits every department that ever had an agenda.
     await em.query(`INSERT INTO agenda_department (department_id) VALUES ($1) ON CONFLICT DO NOTHING`, [dept]);
+    // Upcoming sessions that take cases, with what their agendas already hold. A case withdrawn
+    // or closed before its session no longer holds its place (its position is not reused).
     const sessions: SessionRow[] = await em.query(
-      `SELECT s.id, s.starts_at, s.cutoff_at, s.case_capacity, r.kind,
-              COALESCE(a.placed, 0)::int AS placed, COALESCE(a.max_position, 0)::int AS max_position
-         FROM conference_session s
-         JOIN conference_series r ON r.department_id = s.department_id AND r.id = s.series_id AND r.status = 'active'
-         LEFT JOIN (SELECT session_id, count(*) FILTER (WHERE status IN ('scheduled', 'discussed')) AS placed,
-                           max(position) AS max_position
-                      FROM agenda_item WHERE department_id = $1 GROUP BY session_id) a ON a.session_id = s.id
-        WHERE s.department_id = $1 AND s.status = 'scheduled' AND s.case_capacity > 0 AND s.cutoff_at > $2
-        ORDER BY s.starts_at, s.id`,
+      `WITH upcoming AS (
+         SELECT s.id, s.starts_at, s.cutoff_at, s.case_capacity, r.kind
+           FROM conference_session s
+           JOIN conference_series r ON r.department_id = s.department_id AND r.id = s.series_id AND r.status = 'active'
+          WHERE s.department_id = $1 AND s.status = 'scheduled' AND s.case_capacity > 0 AND s.cutoff_at > $2),
+       held AS (
+         SELECT a.session_id,
+                count(*) FILTER (WHERE a.status = 'discussed' OR (a.status = 'scheduled' AND n.status = 'open')) AS placed,
+                max(a.position) AS max_position
+           FROM agenda_item a
+           JOIN nomination n ON n.department_id = a.department_id AND n.id = a.nomination_id
+          WHERE a.department_id = $1 AND a.session_id IN (SELECT id FROM upcoming)
+          GROUP BY a.session_id)
+       SELECT u.id, u.starts_at, u.cutoff_at, u.case_capacity, u.kind,
+              COALESCE(h.placed, 0)::int AS placed, COALESCE(h.max_position, 0)::int AS max_position
+         FROM upcoming u LEFT JOIN held h ON h.session_id = u.id
+        ORDER BY u.starts_at, u.id`,
       [dept, now],
     );
     if (sessions.length === 0) return { placed: 0, unplaced: await this.countUnplaced(em, dept) };

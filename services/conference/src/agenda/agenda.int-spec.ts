@@ -94,6 +94,26 @@ describe('conference agenda', () => {
     expect(ids(await fx.agenda(next))).toEqual([n]);
   });
 
+  it('a case withdrawn before its session gives its place to the next case', async () => {
+    const { dept, fx } = department();
+    const series = await fx.series({ capacity: 2 });
+    const s1 = await fx.session(series, 7);
+    const a = await fx.nomination('urgent');
+    const b = await fx.nomination('urgent');
+    await place(dept);
+    await t.db.ownerDataSource.query(
+      `UPDATE nomination SET status = 'withdrawn' WHERE department_id = $1 AND id = $2`,
+      [dept, a],
+    );
+    const c = await fx.nomination('routine');
+    expect(await place(dept)).toEqual({ placed: 1, unplaced: 0 });
+    expect((await fx.agenda(s1)).map((i) => [i.nomination_id, i.position])).toEqual([
+      [a, 1],
+      [b, 2],
+      [c, 3],
+    ]);
+  });
+
   it('moves a cancelled session’s cases to the next session with room, ahead of new cases of the same risk', async () => {
     const { dept, fx } = department();
     const series = await fx.series({ capacity: 2 });
