@@ -336,4 +336,26 @@ describe('conference outcomes and attendance', () => {
       expect(invalid.body.errors[0].field).toBe('traineeKind');
     });
   });
+
+  it('documents the agenda, outcome and attendance routes at /docs-json', async () => {
+    const doc = (await http().get('/docs-json').expect(200)).body as { paths: Record<string, Record<string, unknown>> };
+    for (const [path, method] of [
+      ['/v1/sessions/{sessionId}/agenda', 'get'],
+      ['/v1/sessions/{sessionId}/cases/{nominationId}/outcome', 'post'],
+      ['/v1/nominations/{nominationId}/outcomes', 'get'],
+      ['/v1/action-items/{actionItemId}/complete', 'post'],
+      ['/v1/sessions/{sessionId}/attendance', 'put'],
+      ['/v1/sessions/{sessionId}/attendance', 'get'],
+      ['/v1/training/roster', 'get'],
+    ] as const)
+      expect({ path, method, documented: Boolean(doc.paths[path]?.[method]) }).toEqual({
+        path,
+        method,
+        documented: true,
+      });
+    const outcome = doc.paths['/v1/sessions/{sessionId}/cases/{nominationId}/outcome']!.post as {
+      requestBody?: unknown;
+    };
+    expect(outcome.requestBody).toBeDefined();
+  });
 });
