@@ -1,4 +1,12 @@
-import { Kafka, logLevel, Partitioners, type ISocketFactory, type Producer, type SASLOptions } from 'kafkajs';
+import {
+  Kafka,
+  logLevel,
+  Partitioners,
+  type ISocketFactory,
+  type Producer,
+  type RetryOptions,
+  type SASLOptions,
+} from 'kafkajs';
 import { patchKafkajsRequestQueue } from './kafkajs-request-queue.patch';
 import { defaultLogger, type MessagingLogger } from './logger';
 
@@ -13,6 +21,8 @@ export interface KafkaClientOptions {
   requestTimeoutMs?: number;
   /** Replaces kafkajs' socket factory (tests use it to track and close sockets). */
   socketFactory?: ISocketFactory;
+  /** Overrides KAFKA_RETRY (tools and tests that must fail fast rather than ride out an outage). */
+  retry?: Partial<RetryOptions>;
   /** SASL/SCRAM credentials of the service's principal; only ever sent over TLS. */
   sasl?: KafkaSaslOptions;
   /** TLS to the brokers: PEM strings of the CA bundle (default: the system's) and an optional client certificate. */
@@ -59,7 +69,7 @@ export function createKafka(options: KafkaClientOptions): KafkaClient {
     brokers: options.brokers,
     connectionTimeout: 3000,
     requestTimeout: options.requestTimeoutMs ?? 30000,
-    retry: KAFKA_RETRY,
+    retry: { ...KAFKA_RETRY, ...options.retry },
     logLevel: logLevel.WARN,
     ...(options.socketFactory ? { socketFactory: options.socketFactory } : {}),
     ...(options.ssl
