@@ -77,7 +77,8 @@ describe('event origin: which types may arrive on a topic, and from whom', () =>
     expect(checkEventOrigin(topic, 'cit.referral.requested.v1', '/cit/triage')).toMatchObject({
       reason: 'source-not-producer',
     });
-    expect(checkEventOrigin(topic, 'cit.referral.status-changed.v1', '/cit/referral')).toMatchObject({
+    expect(checkEventOrigin(topic, 'cit.referral.status-changed.v1', '/cit/referral')).toEqual({ ok: true });
+    expect(checkEventOrigin(topic, 'cit.referral.mou-changed.v1', '/cit/referral')).toMatchObject({
       reason: 'type-not-on-topic',
     });
   });

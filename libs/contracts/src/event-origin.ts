@@ -2,8 +2,14 @@ import { eventCatalog, findEventDefinition } from './catalog';
 import { eventSource } from './envelope';
 import { topicManifest } from './topics';
 
-/** Event types partner agencies receive on their own topic (cit.partner.<agencyId>.referrals.v1). */
-export const PARTNER_REFERRAL_EVENT_TYPES: readonly string[] = ['cit.referral.requested.v1'];
+/**
+ * Event types partner agencies receive on their own topic (cit.partner.<agencyId>.referrals.v1):
+ * their referrals, and the status changes of those referrals.
+ */
+export const PARTNER_REFERRAL_EVENT_TYPES: readonly string[] = [
+  'cit.referral.requested.v1',
+  'cit.referral.status-changed.v1',
+];
 
 const [partnerPrefix, partnerSuffix] = topicManifest.partnerReferralTopic.pattern.split('{agencyId}') as [
   string,
