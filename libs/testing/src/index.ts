@@ -4,3 +4,4 @@ export * from './kafka-mock-process';
 export * from './local-env';
 export * from './wait-for';
 export * from './service-process';
+export * from './fuzz';
