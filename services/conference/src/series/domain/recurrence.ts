@@ -263,6 +263,11 @@ export interface RecurrenceSpec {
 // the window ends within 400 years of 9999 bounds that walk.
 const MAX_YEAR = 9999;
 
+/** Years (a multiple of 400) a window ending in `endYear` is moved by so that it ends within 400 years of 9999. */
+export function walkShiftYears(endYear: number): number {
+  return Math.max(0, Math.floor((MAX_YEAR - 1 - endYear) / 400) * 400);
+}
+
 function shiftYears(ms: number, years: number): number {
   const d = new Date(ms);
   d.setUTCFullYear(d.getUTCFullYear() + years);
@@ -284,8 +289,7 @@ export function expandOccurrences(
   // The window in floating time, a day wider on each side to cover any zone offset.
   const fromFloating = window.from.getTime() - 2 * DAY_MS;
   const toFloating = window.to.getTime() + 2 * DAY_MS;
-  const endYear = new Date(toFloating).getUTCFullYear();
-  const shift = Math.max(0, Math.floor((MAX_YEAR - 1 - endYear) / 400) * 400);
+  const shift = walkShiftYears(new Date(toFloating).getUTCFullYear());
   const options: Partial<RRuleOptions> = {
     ...spec.rule.options,
     dtstart: new Date(shiftYears(floatingMs(first), shift)),
