@@ -141,6 +141,17 @@ export const CalendarFeedStore = {
     return { departmentId: row.department_id, feedId: row.id, target };
   },
 
+  /** Active feeds of one target (a series, or an agency), for the cap on how many may be open at once. */
+  async countActive(em: EntityManager, departmentId: string, target: FeedScope): Promise<number> {
+    const [row] = (await em.query(
+      `SELECT count(*)::int AS n FROM calendar_feed
+        WHERE department_id = $1 AND revoked_at IS NULL AND scope = $2
+          AND (series_id = $3 OR agency_id = $3)`,
+      [departmentId, target.scope, target.scope === 'series' ? target.seriesId : target.agencyId],
+    )) as Array<{ n: number }>;
+    return row?.n ?? 0;
+  },
+
   async seriesExists(em: EntityManager, departmentId: string, seriesId: string): Promise<boolean> {
     const rows = (await em.query('SELECT 1 FROM conference_series WHERE department_id = $1 AND id = $2', [
       departmentId,

@@ -1,5 +1,6 @@
 import { newId } from '@cit/contracts';
 import { startConferenceTestApp, type ConferenceTestApp } from '../testing/conference-test-app';
+import { MAX_ACTIVE_FEEDS_PER_TARGET } from './manage-feeds/manage-feeds.service';
 import { parseFeed, type ParsedFeedEvent } from './testing/parse-feed';
 
 const NY = 'America/New_York';
@@ -396,6 +397,31 @@ describe('calendar feeds (iCalendar, parsed with ical.js)', () => {
     ]);
     for (const e of parseFeed(ics).events) for (const p of e.properties) expect(allowed.has(p)).toBe(true);
     expect(ics).not.toContain('holiday');
+  });
+
+  it('caps the active feeds of one target, and a revoked one frees its place', async () => {
+    const partner = await t.partnerToken(agencyY);
+    const active = async () =>
+      (
+        (await owner().query(
+          `SELECT count(*)::int AS n FROM calendar_feed WHERE agency_id = $1 AND revoked_at IS NULL`,
+          [agencyY],
+        )) as Array<{ n: number }>
+      )[0].n;
+    const made: string[] = [];
+    while ((await active()) < MAX_ACTIVE_FEEDS_PER_TARGET)
+      made.push((await feedPath(partner, { scope: 'agency', agencyId: agencyY })).id);
+    const refused = await createFeed(partner, { scope: 'agency', agencyId: agencyY });
+    expect(refused.status).toBe(409);
+    expect(await active()).toBe(MAX_ACTIVE_FEEDS_PER_TARGET);
+    const del = await fetch(`${t.url}/v1/calendar-feeds/${made[0]}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${partner}` },
+    });
+    expect(del.status).toBe(204);
+    expect((await createFeed(partner, { scope: 'agency', agencyId: agencyY })).status).toBe(201);
+    // Another target is not affected.
+    expect((await createFeed(admin, { scope: 'series', seriesId: hubSeries })).status).toBe(201);
   });
 
   it('documents the routes at /docs', async () => {

@@ -27,6 +27,7 @@ export class ManageFeedsController {
   @ApiResponse({ status: 201, description: 'The feed, with its token, path and url (never shown again)' })
   @ApiResponse({ status: 400, description: 'problem+json naming the invalid field (unknown series or agency)' })
   @ApiResponse({ status: 403, description: "A partner asked for a feed other than its own agency's" })
+  @ApiResponse({ status: 409, description: 'The series or agency already has the most active feeds allowed' })
   async create(
     @Body(new ZodValidationPipe(createCalendarFeedRequestSchema)) body: CreateCalendarFeedRequest,
     @CurrentPrincipal() principal: Principal,

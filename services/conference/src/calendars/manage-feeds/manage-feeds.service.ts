@@ -9,6 +9,9 @@ import { CalendarFeedStore, type CalendarFeedRecord, type FeedScope } from '../c
 import { newFeedToken } from '../feed-tokens/feed-token';
 import type { CreateCalendarFeedRequest } from './manage-feeds.request';
 
+/** Active feeds one series or one agency may have at once. */
+export const MAX_ACTIVE_FEEDS_PER_TARGET = 25;
+
 /** A feed as listed: what it covers, never its token. */
 export interface CalendarFeedView {
   id: string;
@@ -64,6 +67,16 @@ export class ManageFeedsService {
         throw new RequestValidationError([
           { field: 'agencyId', detail: 'not a member of any series and no MOU on record' },
         ]);
+      }
+      // Each feed is a standing secret URL: a handful per series or agency is plenty, and the
+      // cap keeps a leaked partner token from filling the table.
+      if ((await CalendarFeedStore.countActive(em, dept, target)) >= MAX_ACTIVE_FEEDS_PER_TARGET) {
+        throw new ProblemException(
+          ProblemType.conflict,
+          409,
+          'Conflict',
+          `This ${target.scope} already has ${MAX_ACTIVE_FEEDS_PER_TARGET} active calendar feeds; revoke one first.`,
+        );
       }
       return CalendarFeedStore.insert(em, dept, {
         id: newId('cfd'),
