@@ -7,7 +7,8 @@
  *   2. AgendaScheduler.placeOpenNominations against PostgreSQL as the service runs it (runtime
  *      role under row-level security, one tenant transaction): reading the sessions and the open
  *      nominations, slotting, writing 10,000 agenda items and 10,000 case-scheduled events to the
- *      outbox, commit; then the same call with nothing left to place (steady state).
+ *      outbox, commit; then the same call with nothing left to place (steady state);
+ *   3. what of that is the events alone: building (validated) and the outbox's re-validation.
  * Own database, dropped at the end. Prints figures; asserts nothing.
  *   BENCH_QUICK=1 / --quick     fewer repetitions (5 pure runs and 1 database run instead of 30 and 3)
  *   BENCH_NOMINATIONS           override the number of nominations (default 10,000)
@@ -34,6 +35,7 @@ const pg = require('pg');
 const { slotCases } = require(join(ROOT, 'services/conference/dist/agenda/domain/slotting.js'));
 const { AgendaScheduler } = require(join(ROOT, 'services/conference/dist/agenda/agenda-scheduler.js'));
 const { OutboxWriter, messagingEntities } = require('@cit/messaging');
+const { buildEvent, parseCloudEvent } = require('@cit/contracts');
 const { createDataSource, databaseUrlAs, runtimeRoleName, tenantTransaction } = require('@cit/persistence');
 
 const run = runId();
@@ -162,6 +164,35 @@ async function benchDatabase(owner, dataSource, capacity) {
   );
 }
 
+/** The event work of one bulk placement, in this process: buildEvent validates, OutboxWriter validates again. */
+function benchEvents() {
+  const session = 'ses_' + 'a'.repeat(32);
+  const t0 = performance.now();
+  const events = Array.from({ length: NOMINATIONS }, (_, i) =>
+    buildEvent(
+      'cit.conference.case-scheduled.v1',
+      session,
+      {
+        sessionId: session,
+        nominationId: `nom_${String(i).padStart(32, '0')}`,
+        caseId: `nom_${String(i).padStart(32, '0')}`,
+        position: 1 + (i % 200),
+        riskLevel: 'urgent',
+        identityLevel: 'de-identified',
+        kind: 'new',
+      },
+      { departmentId: department, correlationId: `bench-${run}` },
+    ),
+  );
+  const t1 = performance.now();
+  for (const e of events) parseCloudEvent(e);
+  const t2 = performance.now();
+  console.log(
+    `  of which the ${fmt(NOMINATIONS)} case-scheduled events: building ${(t1 - t0).toFixed(0)} ms, ` +
+      `the outbox's re-validation ${(t2 - t1).toFixed(0)} ms`,
+  );
+}
+
 async function main() {
   console.log(`agenda slotting — ${machineLine()}`);
   benchPure(200);
@@ -180,6 +211,7 @@ async function main() {
   try {
     await benchDatabase(owner, dataSource, 200);
     await benchDatabase(owner, dataSource, 40);
+    benchEvents();
   } finally {
     await dataSource.destroy();
     await owner.end();
