@@ -82,6 +82,8 @@ describe('four-filter privacy', () => {
     const auth = `Bearer ${await tb.partner(agency)}`;
     const nomination = await http().get(`/v1/partner/nominations/${nominationId}`).set('authorization', auth);
     const agenda = await http().get(`/v1/sessions/${tb.session}/agenda`).set('authorization', auth);
+    const nextAgenda = await http().get(`/v1/sessions/${tb.other}/agenda`).set('authorization', auth);
+    const outcomes = await http().get(`/v1/nominations/${nominationId}/outcomes`).set('authorization', auth);
     const again = await http()
       .post('/v1/partner/nominations')
       .set('authorization', auth)
@@ -93,7 +95,13 @@ describe('four-filter privacy', () => {
         reasonCode: 'other',
         reasonText: 'probe',
       });
-    return { nomination, agenda, again, text: JSON.stringify([nomination.body, agenda.body, again.body]) };
+    return {
+      nomination,
+      agenda,
+      again,
+      outcomes,
+      text: JSON.stringify([nomination.body, agenda.body, nextAgenda.body, outcomes.body, again.body]),
+    };
   }
 
   const expectNoIdentity = (text: string) => {
@@ -178,8 +186,25 @@ describe('four-filter privacy', () => {
     expect(afterDecision.nomination.body.level).toBe('de-identified');
     expectNoIdentity(afterDecision.text);
 
-    // Filters 3 and 4: L leads, S assists; they see what planning needs. O still sees nothing more.
-    await planning(tb.dept, nominationId, tb.session, L, [S]);
+    // Filters 3 and 4 through the table's outcome: L leads, S assists; they see what planning needs.
+    // The case is carried over (back on the next agenda as a status update). O still sees nothing more.
+    const outcome = await http()
+      .post(`/v1/sessions/${tb.session}/cases/${nominationId}/outcome`)
+      .set('authorization', `Bearer ${await tb.token('coordinator')}`)
+      .send({
+        status: 'carry-over',
+        leadAgencyId: L,
+        assistingAgencyIds: [S],
+        actionItems: [
+          {
+            ownerAgencyId: L,
+            kind: 'home-visit',
+            description: `Visit ${NAME} with housing`,
+            dueAt: new Date(Date.now() + 3 * 86_400_000).toISOString(),
+          },
+        ],
+      });
+    expect(outcome.status).toBe(201);
     const lead = await whatAgencySees(tb, L, nominationId);
     expect(lead.nomination.body).toMatchObject({
       level: 'planning',
@@ -187,6 +212,9 @@ describe('four-filter privacy', () => {
       reasonText: REASON,
       contact: CONTACT,
     });
+    // The lead reads the action item naming the person: the probes below are not vacuous.
+    expect(lead.outcomes.status).toBe(200);
+    expect(JSON.stringify(lead.outcomes.body)).toContain(NAME);
     const assisting = await whatAgencySees(tb, S, nominationId);
     expect(assisting.nomination.body.level).toBe('planning');
     const afterPlanning = await whatAgencySees(tb, O, nominationId);
