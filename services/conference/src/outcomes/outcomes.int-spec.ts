@@ -1,4 +1,5 @@
 import { tenantTransaction } from '@cit/persistence';
+import { waitFor } from '@cit/testing';
 import request from 'supertest';
 import { AgendaScheduler } from '../agenda/agenda-scheduler';
 import { AgendaFixtures } from '../agenda/testing/agenda-fixtures';
@@ -135,6 +136,14 @@ describe('conference outcomes and attendance', () => {
         })),
       );
       expect(JSON.stringify(event)).not.toContain('Dana');
+      // The relay delivers it to the broker, keyed by the session (what followup consumes).
+      const sink = await t.collect('cit.conference.v1');
+      const delivered = await waitFor(
+        'outcome-recorded on cit.conference.v1',
+        () => sink.messages.find((m) => m.key === s1 && m.value.includes('"cit.conference.outcome-recorded.v1"')),
+        { timeoutMs: 60_000 },
+      );
+      expect(JSON.parse(delivered.value).data.actionItems).toHaveLength(2);
       // The description is stored encrypted.
       const stored = await t.db.ownerDataSource.query(
         `SELECT description_ciphertext FROM action_item WHERE department_id = $1`,
