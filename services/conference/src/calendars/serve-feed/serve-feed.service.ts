@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { systemScopeTransaction, tenantTransaction } from '@cit/persistence';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { CALENDARS_OPTIONS, type CalendarsOptions } from '../calendars-options';
 import { CalendarFeedStore, type ResolvedFeed } from '../calendar-feed.store';
 import { feedTokenHash, isFeedTokenForm } from '../feed-tokens/feed-token';
@@ -42,11 +42,7 @@ export class ServeFeedService {
     );
   }
 
-  private async load(
-    em: Parameters<typeof CalendarFeedStore.sessions>[0],
-    feed: ResolvedFeed,
-    since: Date,
-  ): Promise<FeedCalendar> {
+  private async load(em: EntityManager, feed: ResolvedFeed, since: Date): Promise<FeedCalendar> {
     const dept = feed.departmentId;
     const events = await CalendarFeedStore.sessions(em, dept, feed.target, since);
     if (feed.target.scope === 'series') {
