@@ -11,6 +11,8 @@ import { SERIES_VERSION_PROBLEM, SESSION_CANCELLED_PROBLEM, SESSION_PAST_PROBLEM
 
 jest.setTimeout(120_000);
 
+const job = (t: ConferenceTestApp) => t.app.get(SessionHorizonJob);
+
 const SESSION_EVENT = 'cit.conference.session-scheduled.v1';
 
 describe('series and sessions (real PostgreSQL under RLS, broker, outbox)', () => {
@@ -310,7 +312,41 @@ describe('series and sessions (real PostgreSQL under RLS, broker, outbox)', () =
     expect(dupes!.n).toBeGreaterThanOrEqual(140);
     const events = (await t.outbox(SESSION_EVENT)).filter((e) => e.data.seriesId === id);
     expect(events).toHaveLength(dupes!.n);
-    await http().post(`/v1/series/${id}/end`).set(as('admin')).send({}).expect(200);
+
+    // Ending it cancels its future sessions (events, sequence + 1) and freezes it; past ones stay.
+    const ended = await http()
+      .post(`/v1/series/${id}/end`)
+      .set(as('admin'))
+      .send({ reason: 'merged into CCIT' })
+      .expect(200);
+    expect(ended.body).toMatchObject({ status: 'ended', version: 2 });
+    const states = (await t.db.ownerDataSource.query(
+      `SELECT starts_at > now() AS future, status, cancel_reason, sequence, count(*)::int AS n FROM conference_session
+        WHERE series_id = $1 GROUP BY 1, 2, 3, 4 ORDER BY 1`,
+      [id],
+    )) as { future: boolean; status: string; cancel_reason: string | null; sequence: number; n: number }[];
+    expect(states.filter((r) => r.future)).toEqual([
+      {
+        future: true,
+        status: 'cancelled',
+        cancel_reason: 'merged into CCIT',
+        sequence: 1,
+        n: ended.body.sessionsCancelled,
+      },
+    ]);
+    expect(states.filter((r) => !r.future).every((r) => r.status === 'scheduled' && r.sequence === 0)).toBe(true);
+    const cancelledEvents = (await t.outbox(SESSION_EVENT)).filter(
+      (e) => e.data.seriesId === id && e.data.status === 'cancelled',
+    );
+    expect(cancelledEvents).toHaveLength(ended.body.sessionsCancelled);
+    await http().post(`/v1/series/${id}/end`).set(as('admin')).send({}).expect(409);
+    await http().patch(`/v1/series/${id}`).set(as('admin')).send({ expectedVersion: 2, caseCapacity: 2 }).expect(409);
+    expect(await job(t).runOnce()).toMatchObject({ ran: true });
+    const [after] = (await t.db.ownerDataSource.query(
+      `SELECT count(*)::int AS n FROM conference_session WHERE series_id = $1`,
+      [id],
+    )) as { n: number }[];
+    expect(after!.n).toBe(dupes!.n);
   });
 
   it('cancel and reschedule raise the sequence, write their events, and refuse past or cancelled sessions', async () => {

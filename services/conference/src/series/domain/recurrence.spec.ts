@@ -1,3 +1,4 @@
+import { RRule } from 'rrule';
 import {
   expandOccurrences,
   instantToWallClock,
@@ -205,5 +206,24 @@ describe('expandOccurrences', () => {
   it('finds a leap-day rule only in leap years (the shifted calendar keeps leap years)', () => {
     const leap = spec('FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29', '2026-01-01T10:00', 'UTC');
     expect(nextOccurrence(leap, new Date('2026-01-01Z'), 4)?.recurrenceLocal).toBe('2028-02-29T10:00:00');
+  });
+
+  it.each([
+    'FREQ=WEEKLY;BYDAY=MO,WE,FR',
+    'FREQ=WEEKLY;INTERVAL=3;BYDAY=SU;WKST=SU',
+    'FREQ=MONTHLY;BYDAY=-1TH',
+    'FREQ=MONTHLY;BYDAY=TU;BYSETPOS=2',
+    'FREQ=MONTHLY;BYMONTHDAY=31',
+    'FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29',
+    'FREQ=DAILY;INTERVAL=5',
+    'FREQ=WEEKLY;BYDAY=TU;COUNT=40',
+  ])('gives the dates rrule gives unshifted for %s', (text) => {
+    const s = spec(text, '2026-01-06T10:00', 'UTC');
+    const window = { from: new Date('2026-01-01T00:00:00Z'), to: new Date('2032-01-01T00:00:00Z') };
+    const direct = new RRule({ ...s.rule.options, dtstart: new Date('2026-01-06T10:00:00Z') })
+      .between(window.from, window.to, true)
+      .map((d) => d.toISOString().slice(0, 19));
+    expect(direct.length).toBeGreaterThan(0);
+    expect(expandOccurrences(s, window).map((o) => o.recurrenceLocal)).toEqual(direct);
   });
 });
