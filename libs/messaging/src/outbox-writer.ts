@@ -1,5 +1,6 @@
-import { parseCloudEvent, topicForEventType, type CloudEvent } from '@cit/contracts';
+import { checkEventOrigin, parseCloudEvent, topicForEventType, type CloudEvent } from '@cit/contracts';
 import type { EntityManager } from 'typeorm';
+import type { EventOriginPolicy } from './event-admission';
 import type { EventValidator } from './event-validator';
 
 export interface OutboxWriterOptions {
@@ -7,6 +8,12 @@ export interface OutboxWriterOptions {
   validate?: EventValidator;
   /** Maps an event type to its topic (default: topicForEventType). */
   topicFor?: (eventType: string) => string;
+  /**
+   * Which types and sources belong on a topic (default: the contracts' checkEventOrigin, the
+   * check consumers apply on arrival). An event its consumers would refuse fails the caller's
+   * transaction here instead of reaching a dead-letter topic.
+   */
+  checkOrigin?: EventOriginPolicy;
 }
 
 export interface AppendOptions {
@@ -18,10 +25,12 @@ export interface AppendOptions {
 export class OutboxWriter {
   private readonly validate: EventValidator;
   private readonly topicFor: (eventType: string) => string;
+  private readonly checkOrigin: EventOriginPolicy;
 
   constructor(options: OutboxWriterOptions = {}) {
     this.validate = options.validate ?? parseCloudEvent;
     this.topicFor = options.topicFor ?? topicForEventType;
+    this.checkOrigin = options.checkOrigin ?? checkEventOrigin;
   }
 
   /** Appends one event; `manager` must be the transaction's EntityManager. */
@@ -55,8 +64,12 @@ export class OutboxWriter {
       const event = events[i]!;
       const checked = this.validate(event);
       if (!checked.ok) throw new Error(`OutboxWriter: invalid event ${event.id} (${event.type}): ${checked.error}`);
+      const topic = options.topic ?? this.topicFor(event.type);
+      const origin = this.checkOrigin(topic, event.type, event.source);
+      if (!origin.ok)
+        throw new Error(`OutboxWriter: event ${event.id} (${event.type}) does not belong on ${topic}: ${origin.error}`);
       ids[i] = event.id;
-      topics[i] = options.topic ?? this.topicFor(event.type);
+      topics[i] = topic;
       keys[i] = event.subject;
       types[i] = event.type;
       payloads[i] = JSON.stringify(event);

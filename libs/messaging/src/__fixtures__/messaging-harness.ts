@@ -13,7 +13,7 @@ import { MessagingTenancy1764806400000 } from '../messaging-tenancy.migration';
 import { messagingEntities } from '../messaging.entities';
 import { OutboxWriter } from '../outbox-writer';
 import { MessagingTestTables1732700000001 } from './test-tables.migration';
-import { testValidator } from './test-events';
+import { testOrigin, testValidator } from './test-events';
 
 /** Broker addresses from the environment; fails with instructions when the mock is not running. */
 export function requireBrokerEnv(): { brokers: string[]; control: KafkaControl } {
@@ -137,7 +137,7 @@ export async function waitFor<T>(
  * per run of consecutive events of one department, under that department's tenant.
  */
 export async function writeEvents(dataSource: DataSource, topic: string, events: CloudEvent[]): Promise<void> {
-  const writer = new OutboxWriter({ validate: testValidator });
+  const writer = new OutboxWriter({ validate: testValidator, checkOrigin: testOrigin });
   for (let i = 0; i < events.length; ) {
     let j = i + 1;
     while (j < events.length && events[j].departmentid === events[i].departmentid) j++;

@@ -30,14 +30,14 @@ export const testValidator: EventValidator = (raw) => {
 /** The CloudEvents source of every test event. */
 export const TEST_SOURCE = '/cit/messaging-test';
 
-const TEST_TOPIC = /^cit\.test-[a-z0-9]+\.v1$/;
+const TEST_TOPIC = /^cit\.test(-[a-z0-9-]+)?\.v1$/;
 
 /**
  * The arrival check for the test types, shaped like the contracts' one: a test type on a
  * test topic (createTestTopic's cit.test-<suffix>.v1), from the test source.
  */
 export const testOrigin: EventOriginPolicy = (topic, type, source) => {
-  if (!TEST_TOPIC.test(topic) || !(type in testDataSchemas))
+  if (!TEST_TOPIC.test(topic) || !Object.hasOwn(testDataSchemas, type))
     return { ok: false, reason: 'type-not-on-topic', error: `type ${type} is not an event of topic ${topic}` };
   if (source !== TEST_SOURCE)
     return {
