@@ -190,7 +190,7 @@ describe('conference agenda', () => {
     expect(ids(await fx.agenda(s2))).toEqual([c]);
   });
 
-  it('the sweep carries over cases of a session that passed without an outcome and places them again', async () => {
+  it('the sweep (leader only) carries over cases of a session that passed without an outcome and places them again', async () => {
     const { dept, fx } = department();
     const series = await fx.series({ capacity: 2 });
     const s1 = await fx.session(series, 7);
@@ -202,6 +202,15 @@ describe('conference agenda', () => {
     await place(dept);
     expect(ids(await fx.agenda(s2))).toEqual([c]);
     await fx.pastSession(s1, 2);
+
+    // Another instance leads: this one's pass does nothing.
+    const leader = t.db.ownerDataSource.createQueryRunner();
+    await leader.connect();
+    await leader.query(`SELECT pg_advisory_lock(hashtext('cit.conference.agenda-sweep'), 0)`);
+    expect(await t.app.get(AgendaSweepService).sweep()).toBeNull();
+    expect((await fx.agenda(s1)).map((i) => i.status)).toEqual(['scheduled', 'scheduled']);
+    await leader.query(`SELECT pg_advisory_unlock(hashtext('cit.conference.agenda-sweep'), 0)`);
+    await leader.release();
 
     const run = await t.app.get(AgendaSweepService).sweep();
     // Other tests' departments are visited too: none of them has a passed or cancelled session left.

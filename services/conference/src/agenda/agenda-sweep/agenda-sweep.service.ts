@@ -52,13 +52,13 @@ export class AgendaSweepService implements OnApplicationBootstrap, BeforeApplica
     await runner.connect();
     try {
       const [{ leader }]: Array<{ leader: boolean }> = await runner.query(
-        `SELECT pg_try_advisory_lock(hashtext('cit.conference.agenda'), hashtext('sweep')) AS leader`,
+        `SELECT pg_try_advisory_lock(hashtext('cit.conference.agenda-sweep'), 0) AS leader`,
       );
       if (!leader) return null;
       try {
         return await this.pass(now);
       } finally {
-        await runner.query(`SELECT pg_advisory_unlock(hashtext('cit.conference.agenda'), hashtext('sweep'))`);
+        await runner.query(`SELECT pg_advisory_unlock(hashtext('cit.conference.agenda-sweep'), 0)`);
       }
     } finally {
       await runner.release();
