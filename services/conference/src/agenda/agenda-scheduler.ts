@@ -136,6 +136,24 @@ export class AgendaScheduler {
     const dept = ctx.departmentId;
     // The sweep visits every department that ever had an agenda.
     await em.query(`INSERT INTO agenda_department (department_id) VALUES ($1) ON CONFLICT DO NOTHING`, [dept]);
+    // A session whose capacity was lowered below what its agenda holds gives back its
+    // lowest-priority cases while nominations are still open for it; they move on like the cases
+    // of a cancelled session. After the cutoff an agenda stays as members prepared it.
+    await em.query(
+      `UPDATE agenda_item a SET status = 'moved', updated_at = now()
+         FROM (SELECT i.session_id, i.nomination_id, s.case_capacity,
+                      row_number() OVER (PARTITION BY i.session_id
+                        ORDER BY array_position(ARRAY['imminent', 'urgent', 'routine', 'none'], n.risk_level), i.position)
+                        AS rank
+                 FROM agenda_item i
+                 JOIN nomination n ON n.department_id = i.department_id AND n.id = i.nomination_id AND n.status = 'open'
+                 JOIN conference_session s ON s.department_id = i.department_id AND s.id = i.session_id
+                  AND s.status = 'scheduled' AND s.cutoff_at > $2
+                WHERE i.department_id = $1 AND i.status = 'scheduled') x
+        WHERE a.department_id = $1 AND a.session_id = x.session_id AND a.nomination_id = x.nomination_id
+          AND x.rank > x.case_capacity`,
+      [dept, now],
+    );
     // Upcoming sessions that take cases, with what their agendas already hold. A case withdrawn
     // or closed before its session no longer holds its place (its position is not reused).
     const sessions: SessionRow[] = await em.query(

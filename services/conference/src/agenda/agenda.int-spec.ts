@@ -114,6 +114,31 @@ describe('conference agenda', () => {
     ]);
   });
 
+  it('a session whose capacity is lowered gives back its lowest-priority cases to the next session', async () => {
+    const { dept, fx } = department();
+    const series = await fx.series({ capacity: 3 });
+    const s1 = await fx.session(series, 7, { capacity: 3 });
+    const s2 = await fx.session(series, 14, { capacity: 3 });
+    const imminent = await fx.nomination('imminent');
+    const routine = await fx.nomination('routine');
+    const urgent = await fx.nomination('urgent');
+    await place(dept);
+    expect(ids(await fx.agenda(s1))).toEqual([imminent, urgent, routine]);
+    await t.db.ownerDataSource.query(
+      `UPDATE conference_session SET case_capacity = 2 WHERE department_id = $1 AND id = $2`,
+      [dept, s1],
+    );
+    expect(await place(dept)).toEqual({ placed: 1, unplaced: 0 });
+    expect((await fx.agenda(s1)).map((i) => [i.nomination_id, i.status])).toEqual([
+      [imminent, 'scheduled'],
+      [urgent, 'scheduled'],
+      [routine, 'moved'],
+    ]);
+    expect(ids(await fx.agenda(s2))).toEqual([routine]);
+    const moved = (await scheduledEvents(dept)).at(-1);
+    expect(moved).toMatchObject({ sessionId: s2, nominationId: routine, movedFromSessionId: s1 });
+  });
+
   it('moves a cancelled session’s cases to the next session with room, ahead of new cases of the same risk', async () => {
     const { dept, fx } = department();
     const series = await fx.series({ capacity: 2 });
