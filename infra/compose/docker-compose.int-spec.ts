@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { topicManifest } from '@cit/contracts';
@@ -237,18 +238,49 @@ describe('docker-compose.yml (production-shaped: every secret required)', () => 
   );
 
   it.each(apps)(
-    '%s connects as its own non-owner role, created by the init script; only migrations use the owner',
+    '%s connects as its own non-owner role, with the password the init script gives that role; only migrations use the owner',
     (name) => {
       const env = config.services[name].environment ?? {};
       const runtime = new URL(String(env.DATABASE_URL));
       expect(decodeURIComponent(runtime.username)).toBe(`cit_${name}`);
+      const variable = `CIT_DB_PASSWORD_${name.toUpperCase()}`;
+      expect(decodeURIComponent(runtime.password)).toBe(devEnv[variable]);
+      expect(config.services.postgres.environment?.[variable]).toBe(devEnv[variable]);
       expect(decodeURIComponent(new URL(String(env.DATABASE_MIGRATION_URL)).username)).toBe('postgres');
-      const init = readFileSync(join(root, 'infra', 'compose', 'postgres-init.sql'), 'utf8');
-      const create = init.split('\n').find((l) => l.startsWith(`CREATE ROLE cit_${name} `));
-      expect(create).toMatch(/ LOGIN NOSUPERUSER NOBYPASSRLS /);
-      expect(create).toContain(`PASSWORD '${decodeURIComponent(runtime.password)}'`);
     },
   );
+
+  it('creates each runtime role with its password from the environment, refusing unsafe passwords', () => {
+    expect(volumeTargets(config.services.postgres)).toEqual(
+      expect.arrayContaining([
+        '/docker-entrypoint-initdb.d/10-cit-databases.sql',
+        '/docker-entrypoint-initdb.d/20-cit-roles.sh',
+      ]),
+    );
+    // A stand-in psql prints its arguments and script, as the container's psql would receive them.
+    const bin = mkdtempSync(join(tmpdir(), 'cit-fake-psql-'));
+    writeFileSync(join(bin, 'psql'), '#!/bin/sh\necho "ARGS $*"\ncat\n', { mode: 0o755 });
+    const passwords = Object.fromEntries(
+      apps.map((a) => [`CIT_DB_PASSWORD_${a.toUpperCase()}`, devEnv[`CIT_DB_PASSWORD_${a.toUpperCase()}`]]),
+    );
+    const run = (env: Record<string, string>) =>
+      spawnSync('bash', [join(root, 'infra', 'compose', 'postgres-init-roles.sh')], {
+        env: { PATH: `${bin}:${process.env.PATH}`, POSTGRES_USER: 'postgres', POSTGRES_DB: 'postgres', ...env },
+        encoding: 'utf8',
+      });
+    const ok = run(passwords);
+    expect(ok.status).toBe(0);
+    for (const a of apps) {
+      expect(ok.stdout).toContain(`-v password=${passwords[`CIT_DB_PASSWORD_${a.toUpperCase()}`]}`);
+      expect(ok.stdout).toContain(
+        `CREATE ROLE cit_${a} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE PASSWORD :'password';`,
+      );
+    }
+    const bad = run({ ...passwords, CIT_DB_PASSWORD_TRIAGE: "x'; DROP ROLE postgres; --" });
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toContain('CIT_DB_PASSWORD_TRIAGE must be 16 or more');
+    expect(bad.stdout).not.toContain('DROP ROLE');
+  });
 
   it('runs topic provisioning from the tools image, as the Kafka admin over TLS', () => {
     const topics = config.services['topics-init'];

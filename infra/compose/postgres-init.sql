@@ -7,11 +7,4 @@ CREATE DATABASE cit_referral;
 CREATE DATABASE cit_conference;
 CREATE DATABASE cit_followup;
 
--- One runtime role per service: it logs in, owns nothing, is no superuser and cannot bypass
--- row-level security. Migrations run as postgres (the owner) and grant these roles DML on
--- their service's tables after every migration run. DEVELOPMENT-ONLY passwords.
-CREATE ROLE cit_intake LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE PASSWORD 'cit_intake';
-CREATE ROLE cit_triage LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE PASSWORD 'cit_triage';
-CREATE ROLE cit_referral LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE PASSWORD 'cit_referral';
-CREATE ROLE cit_conference LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE PASSWORD 'cit_conference';
-CREATE ROLE cit_followup LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE PASSWORD 'cit_followup';
+-- The runtime roles, with their passwords from the environment: postgres-init-roles.sh.
