@@ -120,9 +120,11 @@ describe('docker-compose.yml (production-shaped: every secret required)', () => 
   it('holds no default for any key, password or token, and no development issuer', () => {
     const file = readFileSync(join(root, 'docker-compose.yml'), 'utf8');
     expect(file).not.toMatch(
-      /\$\{(PHI_KEYS|PHI_ACTIVE_KEY_ID|BLIND_INDEX_KEY|METRICS_TOKEN|POSTGRES_PASSWORD|AUTH_ISSUER|AUTH_JWKS_URL|KAFKA_\w*PASSWORD\w*):-/,
+      /\$\{(PHI_KEYS|PHI_ACTIVE_KEY_ID|BLIND_INDEX_KEY|METRICS_TOKEN|POSTGRES_PASSWORD|REDIS_PASSWORD|CIT_DB_PASSWORD_\w+|AUTH_ISSUER|AUTH_JWKS_URL|KAFKA_\w*PASSWORD\w*):-/,
     );
     expect(file).not.toMatch(/REVWLU9OTFk/); // base64 of "DEV-ONLY"
+    // No literal password in a connection URL: each is a required variable.
+    expect(file).not.toMatch(/(postgresql|redis):\/\/\w*:(?!\$\{)[^@\s]+@/);
     expect(Object.keys(config.services)).not.toContain('dev-issuer');
     const withoutComments = file.replace(/#.*$/gm, '');
     expect(withoutComments).not.toMatch(/dev-issuer/);
@@ -144,6 +146,7 @@ describe('docker-compose.yml (production-shaped: every secret required)', () => 
     const command = text(config.services.redis.command);
     expect(command).toMatch(/--maxmemory-policy\s+noeviction/);
     expect(command).toMatch(/--appendonly\s+yes/);
+    expect(command).toContain(`--requirepass ${devEnv.REDIS_PASSWORD}`);
   });
 
   it('runs Kafka as one KRaft node from infra/kafka/server.properties: SASL over TLS on every listener, ACLs enforced', () => {
@@ -229,7 +232,7 @@ describe('docker-compose.yml (production-shaped: every secret required)', () => 
         KAFKA_SASL_USERNAME: `cit-${name}`,
         KAFKA_SASL_PASSWORD: devEnv[`KAFKA_PASSWORD_CIT_${name.toUpperCase()}`],
         KAFKA_SSL_CA: '/etc/cit-kafka/certs/ca.pem',
-        REDIS_URL: 'redis://redis:6379',
+        REDIS_URL: `redis://:${devEnv.REDIS_PASSWORD}@redis:6379`,
         METRICS_TOKEN: devEnv.METRICS_TOKEN,
       });
       expect(volumeTargets(svc)).toContain('/etc/cit-kafka/certs/ca.pem');
