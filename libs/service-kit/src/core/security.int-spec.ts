@@ -109,6 +109,26 @@ describe('token hardening and public routes (chassis, real apps)', () => {
     expect(await statuses(token)).toEqual([401, 401]);
   });
 
+  it('refuses a token revoked by its jti alone (`npm run token -- revoke <jti>`), for the whole maximum age', async () => {
+    const jti = `cli-${randomUUID()}`;
+    const token = await issueDevToken({ roles: ['officer'], department: 'dept-s', jti });
+    expect(await statuses(token)).toEqual([200, 200]);
+    const cli = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'libs/auth/src/dev-issuer/token.cli.ts', 'revoke', jti],
+      {
+        cwd: root,
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
+    expect({ status: cli.status, stdout: cli.stdout }).toEqual({
+      status: 0,
+      stdout: `revoked jti ${jti} for 3630 s\n`,
+    });
+    expect(await statuses(token)).toEqual([401, 401]);
+  });
+
   it('refuses a token older than AUTH_MAX_TOKEN_AGE_SECONDS even before its exp', async () => {
     const now = Math.floor(Date.now() / 1000);
     const old = await issueDevToken({ roles: ['officer'], department: 'dept-s', issuedAt: now - 7200, ttl: 10800 });
