@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { buildEvent, type CloudEvent, type RiskLevel } from '@cit/contracts';
 import { OutboxWriter } from '@cit/messaging';
 import type { EntityManager } from 'typeorm';
-import { updateReturning } from './session-access';
 import { identityLevelOf, slotCases, type SlotCandidate, type SlotSession } from './domain/slotting';
 
 /** What a scheduling call runs under: the department and the event chain it belongs to. */
@@ -33,6 +32,11 @@ interface SessionRow {
   kind: string;
   placed: number;
   max_position: number;
+}
+
+interface ItemKey {
+  session_id: string;
+  nomination_id: string;
 }
 
 interface CandidateRow {
@@ -94,32 +98,27 @@ export class AgendaScheduler {
     options: { now: Date; graceMs: number; maxItems: number },
   ): Promise<SweepSummary> {
     await lockDepartmentAgenda(em, ctx.departmentId);
-    const moved = await updateReturning<{ nomination_id: string }>(
-      em,
-      `UPDATE agenda_item a SET status = 'moved', updated_at = now()
-        WHERE (a.department_id, a.session_id, a.nomination_id) IN (
-          SELECT i.department_id, i.session_id, i.nomination_id
-            FROM agenda_item i JOIN conference_session s ON s.department_id = i.department_id AND s.id = i.session_id
-           WHERE i.department_id = $1 AND i.status = 'scheduled' AND s.status = 'cancelled'
-           LIMIT $2)
-        RETURNING a.nomination_id`,
+    // Keys first (bounded), then updates by key: plans stay index lookups whatever the statistics.
+    const onCancelled: ItemKey[] = await em.query(
+      `SELECT i.session_id, i.nomination_id
+         FROM agenda_item i JOIN conference_session s ON s.department_id = i.department_id AND s.id = i.session_id
+        WHERE i.department_id = $1 AND i.status = 'scheduled' AND s.status = 'cancelled'
+        LIMIT $2`,
       [ctx.departmentId, options.maxItems],
     );
-    const passed = await updateReturning<{ nomination_id: string; status: string }>(
-      em,
-      `UPDATE agenda_item a
-          SET status = CASE WHEN n.status = 'open' THEN 'carried-over' ELSE 'discussed' END, updated_at = now()
-         FROM nomination n
-        WHERE n.department_id = a.department_id AND n.id = a.nomination_id
-          AND (a.department_id, a.session_id, a.nomination_id) IN (
-            SELECT i.department_id, i.session_id, i.nomination_id
-              FROM agenda_item i JOIN conference_session s ON s.department_id = i.department_id AND s.id = i.session_id
-             WHERE i.department_id = $1 AND i.status = 'scheduled' AND s.status = 'scheduled'
-               AND s.ends_at < $2::timestamptz - make_interval(secs => $3::double precision / 1000)
-             LIMIT $4)
-        RETURNING a.nomination_id, a.status`,
-      [ctx.departmentId, options.now, options.graceMs, Math.max(0, options.maxItems - moved.length)],
+    await this.setStatus(em, ctx.departmentId, onCancelled, () => 'moved');
+    const passed: Array<ItemKey & { open: boolean }> = await em.query(
+      `SELECT i.session_id, i.nomination_id, n.status = 'open' AS open
+         FROM agenda_item i
+         JOIN conference_session s ON s.department_id = i.department_id AND s.id = i.session_id
+         JOIN nomination n ON n.department_id = i.department_id AND n.id = i.nomination_id
+        WHERE i.department_id = $1 AND i.status = 'scheduled' AND s.status = 'scheduled'
+          AND s.ends_at < $2::timestamptz - make_interval(secs => $3::double precision / 1000)
+        LIMIT $4`,
+      [ctx.departmentId, options.now, options.graceMs, Math.max(0, options.maxItems - onCancelled.length)],
     );
+    // A case closed meanwhile (e.g. found not at acutely elevated risk) was dealt with at its session.
+    await this.setStatus(em, ctx.departmentId, passed, (p) => (p.open ? 'carried-over' : 'discussed'));
     const placed = await this.place(em, ctx, options.now);
     await em.query(`UPDATE agenda_department SET last_swept_at = $2 WHERE department_id = $1`, [
       ctx.departmentId,
@@ -127,8 +126,8 @@ export class AgendaScheduler {
     ]);
     return {
       ...placed,
-      moved: moved.length,
-      carriedOver: passed.filter((p) => p.status === 'carried-over').length,
+      moved: onCancelled.length,
+      carriedOver: passed.filter((p) => p.open).length,
     };
   }
 
@@ -136,24 +135,6 @@ export class AgendaScheduler {
     const dept = ctx.departmentId;
     // The sweep visits every department that ever had an agenda.
     await em.query(`INSERT INTO agenda_department (department_id) VALUES ($1) ON CONFLICT DO NOTHING`, [dept]);
-    // A session whose capacity was lowered below what its agenda holds gives back its
-    // lowest-priority cases while nominations are still open for it; they move on like the cases
-    // of a cancelled session. After the cutoff an agenda stays as members prepared it.
-    await em.query(
-      `UPDATE agenda_item a SET status = 'moved', updated_at = now()
-         FROM (SELECT i.session_id, i.nomination_id, s.case_capacity,
-                      row_number() OVER (PARTITION BY i.session_id
-                        ORDER BY array_position(ARRAY['imminent', 'urgent', 'routine', 'none'], n.risk_level), i.position)
-                        AS rank
-                 FROM agenda_item i
-                 JOIN nomination n ON n.department_id = i.department_id AND n.id = i.nomination_id AND n.status = 'open'
-                 JOIN conference_session s ON s.department_id = i.department_id AND s.id = i.session_id
-                  AND s.status = 'scheduled' AND s.cutoff_at > $2
-                WHERE i.department_id = $1 AND i.status = 'scheduled') x
-        WHERE a.department_id = $1 AND a.session_id = x.session_id AND a.nomination_id = x.nomination_id
-          AND x.rank > x.case_capacity`,
-      [dept, now],
-    );
     // Upcoming sessions that take cases, with what their agendas already hold. A case withdrawn
     // or closed before its session no longer holds its place (its position is not reused).
     const sessions: SessionRow[] = await em.query(
@@ -177,6 +158,8 @@ export class AgendaScheduler {
       [dept, now],
     );
     if (sessions.length === 0) return { placed: 0, unplaced: await this.countUnplaced(em, dept) };
+    for (const session of sessions)
+      if (session.placed > session.case_capacity) session.placed -= await this.giveBackOverflow(em, dept, session);
     // Open cases with no scheduled item; the latest earlier item tells whether the case was
     // moved or carried over (it keeps its priority) and whether it comes back as a status update.
     // One pass over the open cases' items (hash joins, window per case) rather than a lookup per
@@ -267,6 +250,45 @@ export class AgendaScheduler {
     });
     await this.outbox.appendMany(em, events);
     return { placed: p.length, unplaced: result.unplaced.length };
+  }
+
+  private async setStatus<K extends ItemKey>(
+    em: EntityManager,
+    dept: string,
+    keys: readonly K[],
+    status: (key: K) => 'moved' | 'carried-over' | 'discussed',
+  ): Promise<void> {
+    if (keys.length === 0) return;
+    await em.query(
+      `UPDATE agenda_item a SET status = k.status, updated_at = now()
+         FROM unnest($2::text[], $3::text[], $4::text[]) AS k(session_id, nomination_id, status)
+        WHERE a.department_id = $1 AND a.session_id = k.session_id AND a.nomination_id = k.nomination_id`,
+      [dept, keys.map((k) => k.session_id), keys.map((k) => k.nomination_id), keys.map(status)],
+    );
+  }
+
+  /**
+   * A session whose capacity was lowered below what its agenda holds gives back its
+   * lowest-priority cases while nominations are still open for it (the caller only passes such
+   * sessions); they move on like the cases of a cancelled session. Returns how many moved.
+   */
+  private async giveBackOverflow(em: EntityManager, dept: string, session: SessionRow): Promise<number> {
+    const rows: Array<{ nomination_id: string }> = await em.query(
+      `SELECT i.nomination_id
+         FROM agenda_item i
+         JOIN nomination n ON n.department_id = i.department_id AND n.id = i.nomination_id AND n.status = 'open'
+        WHERE i.department_id = $1 AND i.session_id = $2 AND i.status = 'scheduled'
+        ORDER BY array_position(ARRAY['imminent', 'urgent', 'routine', 'none'], n.risk_level) DESC, i.position DESC
+        LIMIT $3`,
+      [dept, session.id, session.placed - session.case_capacity],
+    );
+    if (rows.length === 0) return 0;
+    await em.query(
+      `UPDATE agenda_item SET status = 'moved', updated_at = now()
+        WHERE department_id = $1 AND session_id = $2 AND nomination_id = ANY($3::text[])`,
+      [dept, session.id, rows.map((r) => r.nomination_id)],
+    );
+    return rows.length;
   }
 
   private async countUnplaced(em: EntityManager, dept: string): Promise<number> {
