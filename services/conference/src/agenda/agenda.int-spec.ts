@@ -98,8 +98,8 @@ describe('conference agenda', () => {
     const { dept, fx } = department();
     const series = await fx.series({ capacity: 2 });
     const s1 = await fx.session(series, 7);
-    const a = await fx.nomination('urgent');
-    const b = await fx.nomination('urgent');
+    const a = await fx.nomination('urgent', { ageHours: 2 });
+    const b = await fx.nomination('urgent', { ageHours: 1 });
     await place(dept);
     await t.db.ownerDataSource.query(
       `UPDATE nomination SET status = 'withdrawn' WHERE department_id = $1 AND id = $2`,
@@ -196,8 +196,8 @@ describe('conference agenda', () => {
     const placedFirst = new Promise<void>((resolve) => (firstPlaced = resolve));
     let secondDone = false;
     const first = tenantTransaction(t.db.dataSource, dept, async (em) => {
-      const a = await fx.nomination('urgent', { via: em });
-      const b = await fx.nomination('urgent', { via: em });
+      const a = await fx.nomination('urgent', { via: em, ageHours: 2 });
+      const b = await fx.nomination('urgent', { via: em, ageHours: 1 });
       await scheduler.placeOpenNominations(em, ctx);
       firstPlaced();
       while (!secondDone && (await lockWaiters()) === 0) await new Promise((r) => setTimeout(r, 20));
@@ -247,6 +247,30 @@ describe('conference agenda', () => {
     const again = (await scheduledEvents(dept)).filter((e) => e.nominationId === a);
     expect(again.map((e) => e.sessionId)).toEqual([s1, s2]);
     expect(again[1]).not.toHaveProperty('movedFromSessionId');
+  });
+
+  it('the sweep touches at most its item budget per department and pass', async () => {
+    const { dept, fx } = department();
+    const series = await fx.series({ capacity: 3 });
+    const s1 = await fx.session(series, 7, { capacity: 3 });
+    await fx.session(series, 14, { capacity: 3 });
+    for (const risk of ['urgent', 'routine', 'none'] as const) await fx.nomination(risk);
+    await place(dept);
+    await fx.pastSession(s1, 2);
+    const sweep = () =>
+      tenantTransaction(t.db.dataSource, dept, (em) =>
+        t.app
+          .get(AgendaScheduler)
+          .sweepDepartment(
+            em,
+            { departmentId: dept, correlationId: `cor-${t.run}` },
+            { now: new Date(), graceMs: 0, maxItems: 2 },
+          ),
+      );
+    expect(await sweep()).toMatchObject({ carriedOver: 2, placed: 2 });
+    expect(await sweep()).toMatchObject({ carriedOver: 1, placed: 1 });
+    expect(await sweep()).toMatchObject({ carriedOver: 0, placed: 0 });
+    expect((await fx.agenda(s1)).map((i) => i.status)).toEqual(['carried-over', 'carried-over', 'carried-over']);
   });
 
   it('shows identity on the agenda only to the agency the table selected; a non-member gets 404', async () => {
