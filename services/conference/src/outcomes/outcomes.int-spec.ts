@@ -293,6 +293,10 @@ describe('conference outcomes and attendance', () => {
       // A member that is not the chair may read but not record; a non-member sees nothing.
       await put(newer, await t.partnerToken(member, dept), []).expect(403);
       await put(newer, await t.partnerToken(`ag-none-${t.run}`, dept), []).expect(404);
+      await put(hubSession, coordinator, [
+        { kind: 'agency-representative', id: 'rep-1', agencyId: chair, present: true },
+      ]).expect(200);
+
       const bad = await put(hubSession, coordinator, [
         { kind: 'officer', id: 'badge-1', present: true, training: { completed: true, hours: 2 } },
         { kind: 'agency-representative', id: 'rep-2', agencyId: `ag-none-${t.run}`, present: true },
@@ -301,9 +305,11 @@ describe('conference outcomes and attendance', () => {
         'attendees.0.training',
         'attendees.1.agencyId',
       ]);
-      await put(hubSession, coordinator, [
-        { kind: 'agency-representative', id: 'rep-1', agencyId: chair, present: true },
-      ]).expect(200);
+      // The refused list changed nothing.
+      const hubRead = await http().get(`/v1/sessions/${hubSession}/attendance`).set(bearer(coordinator)).expect(200);
+      expect(hubRead.body.attendees).toEqual([
+        { kind: 'agency-representative', id: 'rep-1', name: null, agencyId: chair, present: true },
+      ]);
 
       const read = await http()
         .get(`/v1/sessions/${newer}/attendance`)
