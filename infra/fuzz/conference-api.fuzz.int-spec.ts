@@ -50,5 +50,7 @@ describe('conference API under fuzzed requests', () => {
     );
     console.log(formatReport(report, process.env.FUZZ_VERBOSE === '1'));
     expect(report.failures).toEqual([]);
+    // Which conference operations need state to succeed is still moving while the service is
+    // built: report.neverSucceeded is printed above, not yet held to a list.
   }, 900_000);
 });

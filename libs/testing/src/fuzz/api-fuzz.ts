@@ -47,6 +47,8 @@ export interface FuzzOptions {
   only?: string;
   /** Table columns background work changes by itself, left out of the snapshot hash. */
   volatileColumns?: Record<string, string[]>;
+  /** Extra valid requests for an operation none of whose valid requests succeeded (default 12). */
+  retryRuns?: number;
   /** Time limit per property including shrinking, after which it stops (and reports what it found). */
   propertyTimeLimitMs?: number;
 }
@@ -270,56 +272,89 @@ export async function fuzzApi(target: FuzzTarget, options: FuzzOptions): Promise
     };
     reports.push(report);
     const isValidBody = ajvValidator(op, doc);
-    const run = async (property: 'valid' | 'malformed', arb: fc.Arbitrary<FuzzCase>, numRuns: number) => {
+    const attempt = async (property: 'valid' | 'malformed', c: FuzzCase) => {
       const statuses = property === 'valid' ? report.validStatuses : report.malformedStatuses;
-      const details = await fc.check(
-        fc.asyncProperty(arb, async (c) => {
-          if (property === 'valid') report.validRuns++;
-          else report.malformedRuns++;
-          let res: RawResponse;
-          try {
-            res = await send(c);
-            // Where a staff token is refused, the operation may be a partner's: the same request as one.
-            if (property === 'valid' && res.status === 403 && c.caller.kind === 'staff') {
-              await check(c, res, statuses, c.path);
-              res = await send({ ...c, caller: { kind: 'partner' } });
-            }
-          } catch (err) {
-            throw new Finding(`no response: ${(err as Error).message}`);
-          }
-          if (property === 'valid' && res.status >= 400 && !report.validRefusals[res.status]) {
-            report.validRefusals[res.status] = `${problemDetail(res)} ← ${describeCase(c).slice(0, 400)}`;
-          }
+      if (property === 'valid') report.validRuns++;
+      else report.malformedRuns++;
+      let res: RawResponse;
+      try {
+        res = await send(c);
+        // Where a staff token is refused, the operation may be a partner's: the same request as one.
+        if (property === 'valid' && res.status === 403 && c.caller.kind === 'staff') {
           await check(c, res, statuses, c.path);
-        }),
+          res = await send({ ...c, caller: { kind: 'partner' } });
+        }
+      } catch (err) {
+        throw new Finding(`no response: ${(err as Error).message}`);
+      }
+      if (property === 'valid' && res.status >= 400 && !report.validRefusals[res.status]) {
+        report.validRefusals[res.status] = `${problemDetail(res)} ← ${describeCase(c).slice(0, 400)}`;
+      }
+      await check(c, res, statuses, c.path);
+    };
+    const fail = (
+      property: 'valid' | 'malformed',
+      error: unknown,
+      c: FuzzCase | undefined,
+      seedUsed: number,
+      path?: string,
+    ) =>
+      failures.push({
+        operation: op.key,
+        property,
+        reason: error instanceof Error ? error.message : String(error),
+        request: c ? describeCase(c) : '(none)',
+        seed: seedUsed,
+        counterexamplePath: path,
+      });
+    const run = async (
+      property: 'valid' | 'malformed',
+      arb: fc.Arbitrary<FuzzCase>,
+      numRuns: number,
+      label: string,
+    ) => {
+      const details = await fc.check(
+        fc.asyncProperty(arb, (c) => attempt(property, c)),
         {
-          seed: derivedSeed(seed, property),
+          seed: derivedSeed(seed, label),
           numRuns,
           interruptAfterTimeLimit: options.propertyTimeLimitMs ?? 60_000,
           markInterruptAsFailure: false,
         },
       );
       if (details.failed) {
-        const [c] = details.counterexample ?? [];
-        failures.push({
-          operation: op.key,
+        fail(
           property,
-          reason:
-            details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance),
-          request: c ? describeCase(c) : '(none)',
-          seed: details.seed,
-          counterexamplePath: details.counterexamplePath ?? undefined,
-        });
+          details.errorInstance,
+          details.counterexample?.[0],
+          details.seed,
+          details.counterexamplePath ?? undefined,
+        );
       }
     };
+    const succeeded = () => Object.keys(report.validStatuses).some((s) => Number(s) >= 200 && Number(s) < 300);
     // The arbitraries read the id pool when built: valid requests see what earlier operations created.
     // First the request most likely to succeed (the documented example on the latest ids), once.
-    await run('valid', validCase(op, resolve, pool, { example: documentedExample(op) }), 1);
-    await run('valid', validCase(op, resolve, pool), options.validRuns);
+    await run('valid', validCase(op, resolve, pool, { example: documentedExample(op) }), 1, 'example');
+    await run('valid', validCase(op, resolve, pool), options.validRuns, 'valid');
+    // None succeeded yet: a few more until one does, so a rare success does not depend on the seed.
+    if (!succeeded() && !failures.some((f) => f.operation === op.key)) {
+      const retrySeed = derivedSeed(seed, 'retry');
+      for (const c of fc.sample(validCase(op, resolve, pool), { seed: retrySeed, numRuns: options.retryRuns ?? 12 })) {
+        try {
+          await attempt('valid', c);
+        } catch (err) {
+          fail('valid', err, c, retrySeed);
+          break;
+        }
+        if (succeeded()) break;
+      }
+    }
     await run(
       'malformed',
       malformedCase(op, validCase(op, resolve, pool), target.roles, isValidBody),
       options.malformedRuns,
+      'malformed',
     );
   }
   const neverSucceeded = reports
@@ -359,4 +394,18 @@ export function formatReport(report: FuzzReport, verbose = false): string {
     );
   }
   return lines.join('\n');
+}
+
+/**
+ * Operations that should have succeeded but did not (no valid request got a 2xx and the
+ * service does not list the state it needs), and listed operations the document no longer has.
+ */
+export function unexplainedFailuresToSucceed(report: FuzzReport, needsState: Record<string, string>): string[] {
+  const known = new Set(report.operations.map((o) => o.key));
+  return [
+    ...report.neverSucceeded.filter((key) => !(key in needsState)).map((key) => `${key}: no valid request succeeded`),
+    ...Object.keys(needsState)
+      .filter((key) => !known.has(key) && report.operations.length > 1)
+      .map((key) => `${key}: listed as needing state but not in /docs-json`),
+  ];
 }

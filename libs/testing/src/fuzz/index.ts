@@ -2,6 +2,7 @@ export {
   buildSeed,
   formatReport,
   fuzzApi,
+  unexplainedFailuresToSucceed,
   type FuzzFailure,
   type FuzzOptions,
   type FuzzReport,

@@ -40,6 +40,14 @@ function deleteAt(root: unknown, path: Path): unknown {
   return copy;
 }
 
+function mapStrings(value: unknown, f: (s: string) => string): unknown {
+  if (typeof value === 'string') return f(value);
+  if (Array.isArray(value)) return value.map((v) => mapStrings(v, f));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapStrings(v, f)]));
+  return value;
+}
+
 const show = (path: Path) => (path.length ? path.join('.') : '(body)');
 
 function pick<T>(items: T[], n: number): T | undefined {
@@ -266,6 +274,15 @@ export function malformedCase(
               mustReject: true,
             };
           }),
+        // Every string of the body at once: whichever field reaches storage unguarded carries it.
+        fc.tuple(valid, fc.constantFrom(...BAD_TEXT)).map(([b, bad]) => ({
+          ...json(
+            b,
+            mapStrings(b.json, (v) => `${v}${bad}`),
+            `body: text ${JSON.stringify(bad)} appended to every string`,
+          ),
+          mustReject: locations(b.json).some((l) => typeof l.value === 'string'),
+        })),
         fc.tuple(valid, fc.nat(), fc.constantFrom(...BAD_TEXT), fc.boolean()).map(([b, n, bad, asKey]) => {
           const all = locations(b.json);
           const strings = all.filter((l) => typeof l.value === 'string');
@@ -306,6 +323,31 @@ export function malformedCase(
           ...json(b, undefined, `body: not JSON ${JSON.stringify(text)}`, Buffer.from(text, 'utf8')),
           mustReject: notJsonMustReject(text, op, isValidBody),
         })),
+      ]
+    : [];
+
+  // Streamed uploads (NDJSON, CSV): their own reader meets NUL, bytes that are not UTF-8, a huge line, a broken line.
+  const streamMutations = op.bodies.some((b) => !/json$/.test(b.contentType) || /ndjson|jsonl/.test(b.contentType))
+    ? [
+        fc
+          .tuple(
+            valid,
+            fc.constantFrom(
+              Buffer.from('{"a":"x\\u0000y"}\n'),
+              Buffer.from('a\u0000b,c,d\n'),
+              Buffer.from([0xff, 0xfe, 0x0a]),
+              Buffer.from([0xed, 0xa0, 0x80, 0x0a]),
+              Buffer.from('{"a":\n'),
+              Buffer.from(`${'x'.repeat(2_000_000)}\n`),
+              Buffer.from(`${'['.repeat(50_000)}\n`),
+            ),
+          )
+          .map(([b, extra]) => ({
+            ...b,
+            label: `streamed body with ${extra.length > 60 ? `${extra.length} bytes` : JSON.stringify(extra.toString('latin1'))} appended`,
+            body: Buffer.concat([b.body ?? Buffer.alloc(0), extra]),
+            mustReject: false,
+          })),
       ]
     : [];
 
@@ -443,6 +485,7 @@ export function malformedCase(
 
   return fc.oneof(
     ...bodyMutations,
+    ...streamMutations,
     ...contentTypes,
     ...pathMutations,
     ...queryMutations,
