@@ -2,6 +2,8 @@ import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationB
 import { newId } from '@cit/contracts';
 import { createLogger } from '@cit/observability';
 import { systemScopeTransaction, tenantTransaction } from '@cit/persistence';
+import { METRICS_REGISTRY } from '@cit/service-kit';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { AGENDA_OPTIONS, type AgendaOptions } from '../agenda-options';
 import { AgendaScheduler, type SweepSummary } from '../agenda-scheduler';
@@ -21,12 +23,34 @@ export class AgendaSweepService implements OnApplicationBootstrap, BeforeApplica
   private readonly logger = createLogger('agenda-sweep');
   private timer?: NodeJS.Timeout;
   private running?: Promise<unknown>;
+  private readonly cases: Counter<'change'>;
+  private readonly waiting: Gauge;
+  private readonly duration: Histogram;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly scheduler: AgendaScheduler,
     @Inject(AGENDA_OPTIONS) private readonly options: AgendaOptions,
-  ) {}
+    @Inject(METRICS_REGISTRY) registry: Registry,
+  ) {
+    this.cases = new Counter({
+      name: 'cit_conference_agenda_sweep_cases_total',
+      help: 'Agenda changes made by the sweep: carried-over, moved (left on a cancelled session), placed',
+      labelNames: ['change'],
+      registers: [registry],
+    });
+    this.waiting = new Gauge({
+      name: 'cit_conference_agenda_unplaced_cases',
+      help: 'Open cases no upcoming session had room for at the last sweep (departments it visited)',
+      registers: [registry],
+    });
+    this.duration = new Histogram({
+      name: 'cit_conference_agenda_sweep_duration_seconds',
+      help: 'Duration of one sweep pass by the leader',
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers: [registry],
+    });
+  }
 
   onApplicationBootstrap(): void {
     if (this.options.sweepIntervalMs <= 0) return;
@@ -55,9 +79,16 @@ export class AgendaSweepService implements OnApplicationBootstrap, BeforeApplica
         `SELECT pg_try_advisory_lock(hashtext('cit.conference.agenda-sweep'), 0) AS leader`,
       );
       if (!leader) return null;
+      const stop = this.duration.startTimer();
       try {
-        return await this.pass(now);
+        const run = await this.pass(now);
+        this.cases.inc({ change: 'carried-over' }, run.carriedOver);
+        this.cases.inc({ change: 'moved' }, run.moved);
+        this.cases.inc({ change: 'placed' }, run.placed);
+        this.waiting.set(run.unplaced);
+        return run;
       } finally {
+        stop();
         await runner.query(`SELECT pg_advisory_unlock(hashtext('cit.conference.agenda-sweep'), 0)`);
       }
     } finally {
