@@ -17,7 +17,9 @@ function positive(value: string | undefined, fallback: number): number {
 /**
  * The fuzz budget of `npm test`, overridable for a deeper or a repeated run: FUZZ_SEED
  * (default: derived from the commit, so one build always replays the same requests),
- * FUZZ_RUNS and FUZZ_VALID_RUNS per operation, FUZZ_ONLY to run the operations whose key contains it.
+ * FUZZ_RUNS and FUZZ_VALID_RUNS per operation, FUZZ_ONLY to run the operations whose key contains it
+ * (operations that draw their path ids from records earlier ones created may then answer 404:
+ * to replay a failure exactly, repeat the whole service's run with its FUZZ_SEED).
  */
 export function fuzzOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): FuzzOptions {
   return {
