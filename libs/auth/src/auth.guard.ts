@@ -46,7 +46,9 @@ export class AuthGuard implements CanActivate {
       return await this.verifier.verify(token);
     } catch (err) {
       if (err instanceof AuthenticationError) {
-        if (err.reason === 'issuer_unavailable') throw new ServiceUnavailableException(err.message);
+        // Neither is the caller's fault: the keys or the deny-list could not be read (fail closed, retryable).
+        if (err.reason === 'issuer_unavailable' || err.reason === 'revocation_unavailable')
+          throw new ServiceUnavailableException(err.message);
         throw new UnauthorizedException(err.message);
       }
       throw err;

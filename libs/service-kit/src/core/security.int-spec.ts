@@ -169,7 +169,7 @@ describe('token hardening and public routes (chassis, real apps)', () => {
     expect(await ops.text()).toContain('cit_http_requests_total');
   });
 
-  it('answers readiness with the failed check named and no raw error text', async () => {
+  it('answers readiness with the failed check named and no raw error text; fails closed without the deny-list', async () => {
     // Kafka stays "failed" here (no consumer runs in this chassis-only app): the other two are ok.
     const before = (await (await fetch(`${urls[1]}/health/ready`)).json()) as { checks: Record<string, string> };
     expect(before.checks).toMatchObject({ database: 'ok', redis: 'ok' });
@@ -183,5 +183,10 @@ describe('token hardening and public routes (chassis, real apps)', () => {
       checks: { database: 'ok', redis: 'failed', kafka: before.checks.kafka },
     });
     expect(text).not.toMatch(/connection|closed|127\.0\.0\.1|6379|error/i);
+    // Without its deny-list the instance refuses tokens it cannot check (503, not 401: retry elsewhere).
+    const token = await issueDevToken({ roles: ['officer'], department: 'dept-s' });
+    const refused = await whoami(urls[1], token);
+    expect(refused.status).toBe(503);
+    expect(((await refused.json()) as { detail?: string }).detail).toBe('token revocation list unavailable');
   });
 });
