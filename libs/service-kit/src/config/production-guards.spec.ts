@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { isDevelopmentKey, productionProblems } from './production-guards';
+import { isDevelopmentKey, isPatternedKey, productionProblems } from './production-guards';
 import { ConfigError, kafkaSecurityOptions, loadServiceEnv } from './service-config';
 
 // docker-compose's former development defaults, as published in the repository's history.
@@ -84,6 +84,20 @@ describe('production guards (NODE_ENV=production)', () => {
     expect(problemsOf({ ...production(), BLIND_INDEX_KEY: localDevKey() })).toEqual([
       'BLIND_INDEX_KEY is a development key, refused in production',
     ]);
+  });
+
+  it('refuse patterned test keys (Buffer.alloc(32, 7), a repeated character)', () => {
+    expect(
+      problemsOf({
+        ...production(),
+        PHI_KEYS: `k-2026:${realKey()},s1:${Buffer.alloc(32, 7).toString('base64')}`,
+        BLIND_INDEX_KEY: Buffer.from('a'.repeat(32)).toString('base64'),
+      }),
+    ).toEqual([
+      'PHI_KEYS entry 2 is not a random key, refused in production',
+      'BLIND_INDEX_KEY is not a random key, refused in production',
+    ]);
+    for (let i = 0; i < 200; i++) expect(isPatternedKey(randomBytes(32))).toBe(false);
   });
 
   it('refuse missing keys, a missing metrics token and Kafka without SASL over TLS', () => {

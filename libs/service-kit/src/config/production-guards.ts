@@ -13,6 +13,15 @@ const KEY_VARIABLES = ['PHI_KEYS', 'BLIND_INDEX_KEY', 'BLIND_INDEX_KEYS'] as con
 
 const LOOPBACK_HOSTS = new Set(['localhost', '0.0.0.0', '::', '::1', '[::1]', '[::]']);
 
+/**
+ * True when the bytes cannot be a random key: test fixtures such as Buffer.alloc(32, 7) or
+ * 'a'.repeat(32). 32 random bytes hold about 30 distinct values; fewer than 16 happens with
+ * probability far below 1e-20.
+ */
+export function isPatternedKey(key: Buffer): boolean {
+  return new Set(key).size < Math.min(16, key.length / 2);
+}
+
 /** True when the key bytes carry the development marker. */
 export function isDevelopmentKey(key: Buffer): boolean {
   return (
@@ -79,12 +88,9 @@ export function productionProblems(env: NodeJS.ProcessEnv): string[] {
     const entries = keyEntries(raw);
     const single = entries.length === 1 && !raw.includes(',');
     for (const { position, key } of entries) {
-      if (isDevelopmentKey(key))
-        problems.push(
-          single
-            ? `${name} is a development key, refused in production`
-            : `${name} entry ${position} is a development key, refused in production`,
-        );
+      const which = single ? name : `${name} entry ${position}`;
+      if (isDevelopmentKey(key)) problems.push(`${which} is a development key, refused in production`);
+      else if (isPatternedKey(key)) problems.push(`${which} is not a random key, refused in production`);
     }
   }
   if (!env.METRICS_TOKEN) problems.push('METRICS_TOKEN is required in production');
