@@ -15,7 +15,13 @@ import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { createKafka } from '@cit/messaging';
 import { createDataSource } from '@cit/persistence';
-import { loadLocalEnvFile, loadServiceEnv, runtimeDatabaseUrl, serviceDatabaseName } from '@cit/service-kit';
+import {
+  kafkaSecurityOptions,
+  loadLocalEnvFile,
+  loadServiceEnv,
+  runtimeDatabaseUrl,
+  serviceDatabaseName,
+} from '@cit/service-kit';
 import { Queue } from 'bullmq';
 import { followupService } from '../followup.definition';
 import { DEFAULT_FOLLOWUP_OPTIONS, NOTIFICATION_QUEUE, REMINDER_QUEUE } from '../reminders/followup-options';
@@ -72,7 +78,9 @@ async function main(): Promise<number> {
     migrations: [],
     poolSize: 2,
   });
-  const kafka = createKafka({ clientId: 'cit-followup-ops-cli', brokers: env.KAFKA_BROKERS });
+  // SASL/TLS as configured: against a secured broker the DLQ commands run as the cit-ops principal (docs/security.md).
+  const { sasl, ssl } = kafkaSecurityOptions(env);
+  const kafka = createKafka({ clientId: 'cit-followup-ops-cli', brokers: env.KAFKA_BROKERS, sasl, ssl });
   const ops = new OpsToolkit({ queues, kafka, dataSource });
   const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value, null, values.json ? 0 : 2)}\n`);
   try {
