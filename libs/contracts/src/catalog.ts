@@ -4,6 +4,7 @@ import { breakGlassAccess } from './events/audit/break-glass-access.event';
 import { caseClosed } from './events/case/case-closed.event';
 import { caseOpened } from './events/case/case-opened.event';
 import { caseUpdated } from './events/case/case-updated.event';
+import { conferenceActionItemClosed } from './events/conference/conference-action-item-closed.event';
 import { conferenceCaseScheduled } from './events/conference/conference-case-scheduled.event';
 import { conferenceOutcomeRecorded } from './events/conference/conference-outcome-recorded.event';
 import { conferenceSessionScheduled } from './events/conference/conference-session-scheduled.event';
@@ -36,6 +37,7 @@ export const eventCatalog = [
   conferenceSessionScheduled,
   conferenceCaseScheduled,
   conferenceOutcomeRecorded,
+  conferenceActionItemClosed,
   followupReminderDue,
   followupEscalated,
   breakGlassAccess,

@@ -26,6 +26,7 @@ export * from './events/referral/mou-changed.event';
 export * from './events/conference/conference-session-scheduled.event';
 export * from './events/conference/conference-case-scheduled.event';
 export * from './events/conference/conference-outcome-recorded.event';
+export * from './events/conference/conference-action-item-closed.event';
 export * from './events/followup/followup-reminder-due.event';
 export * from './events/followup/followup-escalated.event';
 export * from './requests/create-incident.request';
