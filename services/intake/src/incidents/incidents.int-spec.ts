@@ -105,6 +105,28 @@ describe('incidents API (real PostgreSQL, outbox)', () => {
       expect(fresh[3].body.subjects[0].name).toBe('Jordan Example');
     });
 
+    // Found by the API fuzz suite: a second incident with a used RMS number (and no CAD number,
+    // so not the same call again) hit the unique index and answered 500.
+    it('refuses a second incident with a used RMS number with 409 problem+json, alone or in a batch', async () => {
+      const rms = `RMS-T-${Date.now()}`;
+      const b = body({ externalIds: { rmsIncidentNumber: rms } });
+      await http().post('/v1/incidents').set('authorization', `Bearer ${officer}`).send(b).expect(201);
+      const again = await http().post('/v1/incidents').set('authorization', `Bearer ${supervisor}`).send(b);
+      expect(again.status).toBe(409);
+      expect(again.headers['content-type']).toContain('application/problem+json');
+      expect(again.body.detail).toMatch(/rmsIncidentNumber/);
+      const batch = await Promise.all([
+        http().post('/v1/incidents').set('authorization', `Bearer ${officer}`).send(b),
+        http().post('/v1/incidents').set('authorization', `Bearer ${officer}`).send(body()),
+      ]);
+      expect(batch.map((r) => r.status)).toEqual([409, 201]);
+      const [{ n }] = await t.db.ownerDataSource.query(
+        'SELECT count(*)::int AS n FROM incident WHERE rms_incident_number = $1',
+        [rms],
+      );
+      expect(n).toBe(1);
+    });
+
     it('does not let another department see the CAD number as used', async () => {
       const b = body();
       const mine = await http().post('/v1/incidents').set('authorization', `Bearer ${officer}`).send(b).expect(201);

@@ -113,7 +113,7 @@ export class CreateIncidentService {
         try {
           results.push((await tenantTransaction(this.dataSource, departmentId, (em) => this.createAll(em, [cmd])))[0]);
         } catch (error) {
-          results.push({ ok: false, error });
+          results.push({ ok: false, error: rmsNumberConflict(error) ?? error });
         }
       }
       return results;
@@ -270,6 +270,23 @@ function idempotencyKeysInsert(keys: readonly NewIdempotencyKey[]): SqlStatement
       keys.map((k) => k.createdAt.toISOString()),
     ],
   };
+}
+
+// The RMS number is unique in a department (unlike a CAD number, a repeat is not the same call
+// reported again): a second incident with it is the caller's conflict, not a server error.
+function rmsNumberConflict(err: unknown): ProblemException | undefined {
+  if (!isUniqueViolation(err)) return undefined;
+  if (
+    (err as QueryFailedError & { driverError: { constraint?: string } }).driverError.constraint !==
+    'incident_rms_per_department'
+  )
+    return undefined;
+  return new ProblemException(
+    ProblemType.conflict,
+    HttpStatus.CONFLICT,
+    'Conflict',
+    'rmsIncidentNumber is already used by another incident of the department',
+  );
 }
 
 function isUniqueViolation(err: unknown): boolean {
