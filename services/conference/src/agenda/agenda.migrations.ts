@@ -1,4 +1,5 @@
 import type { MigrationInterface } from 'typeorm';
+import { ActionItemCancelled1765200000315 } from '../outcomes/migrations/1765200000315-action-item-cancelled';
 import { OutcomesInitial1765200000310 } from '../outcomes/migrations/1765200000310-outcomes-initial';
 import { AgendaInitial1765200000300 } from './migrations/1765200000300-agenda-initial';
 
@@ -6,4 +7,5 @@ import { AgendaInitial1765200000300 } from './migrations/1765200000300-agenda-in
 export const agendaMigrations: Array<new () => MigrationInterface> = [
   AgendaInitial1765200000300,
   OutcomesInitial1765200000310,
+  ActionItemCancelled1765200000315,
 ];

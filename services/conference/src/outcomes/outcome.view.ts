@@ -16,6 +16,9 @@ export interface OutcomeRow {
   recorded_by: string;
 }
 
+/** Open until done (completed) or until its nomination is withdrawn (cancelled). */
+export type ActionItemStatus = 'open' | 'completed' | 'cancelled';
+
 export interface ActionItemRow {
   id: string;
   outcome_id: string;
@@ -23,15 +26,16 @@ export interface ActionItemRow {
   kind: ActionItemKind;
   description_ciphertext: string;
   due_at: Date;
-  status: 'open' | 'completed';
+  status: ActionItemStatus;
   completed_at: Date | null;
   completed_by: string | null;
+  cancelled_at: Date | null;
 }
 
 export const OUTCOME_COLUMNS =
   'id, session_id, nomination_id, case_id, status, lead_agency_id, assisting_agency_ids, recorded_at, recorded_by';
 export const ACTION_ITEM_COLUMNS =
-  'id, outcome_id, owner_agency_id, kind, description_ciphertext, due_at, status, completed_at, completed_by';
+  'id, outcome_id, owner_agency_id, kind, description_ciphertext, due_at, status, completed_at, completed_by, cancelled_at';
 
 export interface ActionItemView {
   id: string;
@@ -39,9 +43,11 @@ export interface ActionItemView {
   kind: ActionItemKind;
   description: string;
   dueAt: string;
-  status: 'open' | 'completed';
+  status: ActionItemStatus;
   completedAt: string | null;
   completedBy: string | null;
+  /** Set when the item was cancelled because its nomination was withdrawn. */
+  cancelledAt: string | null;
 }
 
 export interface OutcomeView {
@@ -69,6 +75,7 @@ export function actionItemView(row: ActionItemRow, cipher: FieldCipher): ActionI
     status: row.status,
     completedAt: row.completed_at?.toISOString() ?? null,
     completedBy: row.completed_by,
+    cancelledAt: row.cancelled_at?.toISOString() ?? null,
   };
 }
 

@@ -240,6 +240,92 @@ describe('conference outcomes and attendance', () => {
         .post(`/v1/action-items/${item.id}/complete`)
         .set(bearer(await t.partnerToken(agencies.lead, dept)))
         .expect(409);
+      // One closed event (the refused and the repeated attempts wrote none), keyed by the item's
+      // session like the outcome-recorded event that created it: followup stops its reminder.
+      const closed = (await t.outbox('cit.conference.action-item-closed.v1')).filter((e) => e.departmentId === dept);
+      expect(closed).toEqual([
+        {
+          type: 'cit.conference.action-item-closed.v1',
+          subject: s1,
+          departmentId: dept,
+          data: {
+            sessionId: s1,
+            actionItemId: item.id,
+            outcomeId: staff.body.items[0].id,
+            nominationId: nom,
+            caseId: nom,
+            ownerAgencyId: agencies.lead,
+            resolution: 'completed',
+            closedAt: done.body.completedAt,
+          },
+        },
+      ]);
+    });
+
+    it('withdrawing the nomination cancels its open action items, one closed event each; done ones stay done', async () => {
+      // The nomination above closed; a second one is carried over with two items, one done.
+      const nom2 = await fx.nomination('urgent', { personId: 'per_0000000000000000000000000000b002' });
+      await place(dept);
+      const [slot] = (
+        await t.db.ownerDataSource.query(
+          `SELECT session_id FROM agenda_item WHERE department_id = $1 AND nomination_id = $2 AND status = 'scheduled'`,
+          [dept, nom2],
+        )
+      ).map((r: { session_id: string }) => r.session_id);
+      await fx.acutelyElevated(nom2, slot, [agencies.lead, agencies.assisting]);
+      const outcome = await http()
+        .post(`/v1/sessions/${slot}/cases/${nom2}/outcome`)
+        .set(bearer(coordinator))
+        .send({
+          status: 'carry-over',
+          leadAgencyId: agencies.lead,
+          assistingAgencyIds: [agencies.assisting],
+          actionItems: [
+            { ownerAgencyId: agencies.lead, kind: 'contact-person', description: 'Call', dueAt: inDays(2) },
+            { ownerAgencyId: agencies.assisting, kind: 'report-back', description: 'Report', dueAt: inDays(4) },
+          ],
+        })
+        .expect(201);
+      const [doneItem, openItem] = outcome.body.actionItems as Array<{ id: string }>;
+      await http().post(`/v1/action-items/${doneItem!.id}/complete`).set(bearer(coordinator)).expect(200);
+      const closedOf = async () =>
+        (await t.outbox('cit.conference.action-item-closed.v1')).filter(
+          (e) => e.departmentId === dept && e.data.nominationId === nom2,
+        );
+      expect((await closedOf()).map((e) => [e.data.actionItemId, e.data.resolution])).toEqual([
+        [doneItem!.id, 'completed'],
+      ]);
+
+      await http()
+        .post(`/v1/nominations/${nom2}/withdraw`)
+        .set(bearer(coordinator))
+        .send({ reason: 'person-moved' })
+        .expect(200);
+      const closed = await closedOf();
+      expect(closed.map((e) => [e.subject, e.data.actionItemId, e.data.resolution])).toEqual([
+        [slot, doneItem!.id, 'completed'],
+        [slot, openItem!.id, 'cancelled'],
+      ]);
+      const items = await t.db.ownerDataSource.query(
+        `SELECT id, status, completed_at IS NOT NULL AS completed, cancelled_at IS NOT NULL AS cancelled
+           FROM action_item WHERE department_id = $1 AND nomination_id = $2 ORDER BY due_at`,
+        [dept, nom2],
+      );
+      expect(items).toEqual([
+        { id: doneItem!.id, status: 'completed', completed: true, cancelled: false },
+        { id: openItem!.id, status: 'cancelled', completed: false, cancelled: true },
+      ]);
+      const cancelled = await http()
+        .post(`/v1/action-items/${openItem!.id}/complete`)
+        .set(bearer(await t.partnerToken(agencies.assisting, dept)))
+        .expect(409);
+      expect(cancelled.body.detail).toMatch(/cancelled/);
+      expect(await closedOf()).toHaveLength(2);
+      const listed = await http().get(`/v1/nominations/${nom2}/outcomes`).set(bearer(coordinator)).expect(200);
+      expect(listed.body.items[0].actionItems.map((a: { status: string }) => a.status)).toEqual([
+        'completed',
+        'cancelled',
+      ]);
     });
   });
 

@@ -1,8 +1,10 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import type { Principal } from '@cit/auth';
+import { OutboxWriter } from '@cit/messaging';
 import { tenantTransaction } from '@cit/persistence';
 import { ProblemException, ProblemType } from '@cit/service-kit';
 import { DataSource } from 'typeorm';
+import { cancelOpenActionItems, requestEventContext } from '../../outcomes/action-item-closure';
 import { allowedActions, isAllowed } from '../domain/nomination-status';
 import { actionNotAllowed, assertExpectedVersion } from '../nomination-problems';
 import { actorOf, changedRows, lockNomination } from '../nomination.record';
@@ -10,10 +12,16 @@ import type { WithdrawNominationRequest } from './withdraw-nomination.request';
 
 const PROGRAM_ROLES = ['coordinator', 'supervisor'];
 
-/** Withdraws a pending or open nomination: by program staff, or by the staff member who submitted it. */
+/**
+ * Withdraws a pending or open nomination: by program staff, or by the staff member who submitted it.
+ * Its open action items (from carry-over outcomes) are cancelled with it, so followup stops reminding.
+ */
 @Injectable()
 export class WithdrawNominationService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly outbox: OutboxWriter,
+  ) {}
 
   async withdraw(id: string, req: WithdrawNominationRequest, principal: Principal) {
     const dept = principal.departmentId;
@@ -39,6 +47,7 @@ export class WithdrawNominationService {
           WHERE department_id = $1 AND id = $2 RETURNING version`,
         [dept, id, `withdrawn:${req.reason}`],
       );
+      await cancelOpenActionItems(em, this.outbox, dept, id, requestEventContext(dept));
       return { nominationId: id, status: 'withdrawn' as const, version: row!.version };
     });
   }

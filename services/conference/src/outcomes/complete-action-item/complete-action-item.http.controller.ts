@@ -10,12 +10,12 @@ import { CompleteActionItemService } from './complete-action-item.service';
 export class CompleteActionItemController {
   constructor(private readonly items: CompleteActionItemService) {}
 
-  /** The owner agency (or program staff) reports the action item done. */
+  /** The owner agency (or program staff) reports the action item done; followup stops reminding it. */
   @Post(':actionItemId/complete')
   @HttpCode(HttpStatus.OK)
   @Roles('coordinator', 'supervisor', 'admin', 'partner')
   @ApiResponse({ status: 404, description: 'No such action item, or it belongs to another agency' })
-  @ApiResponse({ status: 409, description: 'Already completed' })
+  @ApiResponse({ status: 409, description: 'Already completed, or cancelled with its withdrawn nomination' })
   complete(@IdParam('actionItemId', 'act') actionItemId: string, @CurrentPrincipal() principal: Principal) {
     return this.items.complete(actionItemId, principal);
   }
