@@ -1,0 +1,131 @@
+/**
+ * The five services, each its own OS process, on the chaos suite's private PostgreSQL, Redis and
+ * mock Kafka cluster; any of them can be killed, restarted or doubled (a second instance joining
+ * its consumer group) while the others keep running.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { databaseUrlFor } from '@cit/persistence';
+import { repoRoot, startServiceProcess, type ServiceProcess } from '@cit/testing';
+import { Client } from 'pg';
+import { freePort, startPrivateKafka, startPrivatePostgres, startPrivateRedis } from './private-infra';
+import type { PrivateKafka, PrivatePostgres, PrivateRedis } from './private-infra';
+
+/** In flow order: a service's events are consumed by those after it. */
+export const SERVICES = ['intake', 'triage', 'referral', 'followup', 'conference'] as const;
+export type ServiceName = (typeof SERVICES)[number];
+
+export interface ChaosPlatform {
+  pg: PrivatePostgres;
+  redis: PrivateRedis;
+  kafka: PrivateKafka;
+  /** The running (first) instance of each service. */
+  service(name: ServiceName): ServiceProcess;
+  /** SIGKILL: no shutdown hook runs, in-flight work is lost as in a crash. */
+  kill(name: ServiceName): Promise<void>;
+  /** Starts the service again on its port and waits until it is ready. */
+  restart(name: ServiceName): Promise<ServiceProcess>;
+  /** A second instance of the service on another port, same database and consumer group. */
+  startExtra(name: ServiceName): Promise<ServiceProcess>;
+  /** SQL against a service's database as the owner (no row-level security in the way). */
+  sql<T = Record<string, unknown>>(name: ServiceName, text: string, params?: unknown[]): Promise<T[]>;
+  /** Everything every process wrote (for failure reports). */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+const dbName = (name: ServiceName) => `cit_chaos_${name}`;
+
+/** Starts the private infrastructure, migrates and seeds every service, then starts them all. */
+export async function startChaosPlatform(extraEnv: Record<string, string> = {}): Promise<ChaosPlatform> {
+  const stoppers: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stoppers.reverse()) await stop().catch(() => undefined);
+    stoppers.length = 0;
+  };
+  try {
+    const [pg, redis, kafka] = await Promise.all([startPrivatePostgres(), startPrivateRedis(), startPrivateKafka(3)]);
+    stoppers.push(() => pg.stop(), () => redis.stop(), () => kafka.stop());
+    const envOf = (name: ServiceName): Record<string, string> => ({
+      DATABASE_URL: pg.url,
+      DATABASE_NAME: dbName(name),
+      REDIS_URL: redis.url,
+      KAFKA_BROKERS: kafka.brokers.join(','),
+      KAFKA_MOCK_BROKERS: kafka.brokers.join(','),
+      CIT_DEPARTMENTS: 'demo',
+      // A killed instance's partitions move to the survivors after this long, not Kafka's 30 s default.
+      CONSUMER_SESSION_TIMEOUT_MS: '6000',
+      LOG_LEVEL: 'info',
+      ...extraEnv,
+    });
+    const root = repoRoot();
+    for (const name of SERVICES) {
+      for (const step of ['migrate.js', 'seed.js']) {
+        const file = join(root, 'services', name, 'dist', step);
+        if (!existsSync(file)) {
+          if (step === 'seed.js') continue;
+          throw new Error(`${file} is missing: build first (npm test builds every project)`);
+        }
+        const r = spawnSync(process.execPath, [file], {
+          env: { ...process.env, ...envOf(name), SEED_DEPARTMENT: 'demo' },
+          encoding: 'utf8',
+          timeout: 120000,
+        });
+        if (r.status !== 0) throw new Error(`${name} ${step} failed: ${r.stderr || r.stdout}`);
+      }
+    }
+    const ports = new Map<ServiceName, number>();
+    for (const name of SERVICES) ports.set(name, await freePort());
+    const running = new Map<ServiceName, ServiceProcess>();
+    const retired: ServiceProcess[] = [];
+    const start = async (name: ServiceName, port = ports.get(name)!) => {
+      const proc = await startServiceProcess(name, port, envOf(name), 120000);
+      return proc;
+    };
+    stoppers.push(async () => {
+      await Promise.all([...running.values(), ...retired].map((p) => p.stop(5000)));
+    });
+    // One at a time: five Nest boots at once on two shared cores take longer than one after another.
+    for (const name of SERVICES) running.set(name, await start(name));
+
+    const sql = async <T>(name: ServiceName, text: string, params: unknown[] = []) => {
+      const client = new Client({ connectionString: databaseUrlFor(pg.url, dbName(name)) });
+      await client.connect();
+      try {
+        return (await client.query(text, params)).rows as T[];
+      } finally {
+        await client.end();
+      }
+    };
+    return {
+      pg,
+      redis,
+      kafka,
+      service: (name) => running.get(name)!,
+      async kill(name) {
+        const proc = running.get(name)!;
+        const closed = new Promise((resolve) => proc.child.once('exit', resolve));
+        proc.child.kill('SIGKILL');
+        await closed;
+        retired.push(proc);
+      },
+      async restart(name) {
+        const proc = await start(name);
+        running.set(name, proc);
+        return proc;
+      },
+      async startExtra(name) {
+        const proc = await start(name, await freePort());
+        retired.push(proc);
+        return proc;
+      },
+      sql,
+      output: () => [...retired, ...running.values()].map((p) => `--- ${p.name}\n${p.output()}`).join('\n'),
+      stop: stopAll,
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
