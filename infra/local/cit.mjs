@@ -5,6 +5,7 @@
 // See infra/README.md for the layout and the environment variables.
 import { bench } from './commands/bench.mjs';
 import { kafkaCommand } from './commands/kafka.mjs';
+import { seedCommand } from './commands/seed.mjs';
 import { start } from './commands/start.mjs';
 import { test } from './commands/test.mjs';
 import { down, status, up } from './commands/up.mjs';
@@ -16,6 +17,8 @@ const USAGE = `usage: node infra/local/cit.mjs <command>
   status             show what runs
   test [paths...]    up, build, jest unit + integration + e2e, lint; last line "N passed, N failed"
   start              up, build, migrate, seed, run the five services
+  seed [--department demo|riverton|all] [--receiver-url <url>] [--incidents]
+                     seed the demo departments through the running services' APIs (idempotent)
   bench [args...]    up, build, run bench scripts
   kafka <command>    send a control command to the local broker: ping, bootstraps, down <id|all>,
                      up <id|all>, error <api-key> <code> <n>, clear-errors <api-key>, rtt <id|all> <ms>,
@@ -29,6 +32,7 @@ const COMMANDS = {
   status: () => status(),
   test: (rest) => test(withoutDashes(rest)),
   start: () => start(),
+  seed: (rest) => seedCommand(withoutDashes(rest)),
   bench: (rest) => bench(withoutDashes(rest)),
   kafka: (rest) => kafkaCommand(rest),
 };

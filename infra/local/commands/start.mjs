@@ -1,7 +1,7 @@
 // `start`: up, build, migrate and seed, then supervise the five services until Ctrl-C.
 import fs from 'node:fs';
 import path from 'node:path';
-import { seedDemoIncidents } from '../lib/demo.mjs';
+import { printSeedSummary, seedDemo, startDemoReceiver } from '../lib/demo-seed.mjs';
 import { issueToken, issuerBase, stopIssuer } from '../lib/dev-issuer.mjs';
 import { readText } from '../lib/files.mjs';
 import { stopKafka } from '../lib/kafka-mock.mjs';
@@ -122,7 +122,17 @@ export async function start() {
     else warn(`token.cli.ts failed: ${r.error}`);
   } else warn(`${path.relative(ROOT, FILES.tokenCli)} not found: no development token`);
 
-  await seedDemoIncidents(env, services[0].port);
+  // The demo partner's webhook receiver, then the demo departments through the APIs (idempotent).
+  const ports = Object.fromEntries(services.map((s) => [s.name, s.port]));
+  const receiver = await startDemoReceiver(env, ports).catch((err) =>
+    warn(`webhook receiver not started: ${err.message}`),
+  );
+  const seeded = await seedDemo(env, ports, {
+    receiverUrl: receiver ? `http://127.0.0.1:${receiver.port}` : undefined,
+    incidents: true,
+  }).catch((err) => warn(`demo seed failed: ${err.message}`));
   printWelcome(services, token);
+  if (seeded) printSeedSummary(seeded, { receiverPort: receiver?.port });
+  console.log('');
   await new Promise(() => {}); // run until a signal
 }

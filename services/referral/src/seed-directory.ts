@@ -178,6 +178,24 @@ export const DEMO_AGENCIES: DemoAgency[] = [
     ],
   },
   {
+    id: 'metro-youth-services',
+    name: 'Metro Youth Services — Family Resource Center',
+    template: 'community-organization',
+    services: [
+      {
+        key: 'youth-outreach',
+        name: 'Youth outreach and family stabilization',
+        kind: 'other',
+        needs: ['youth', 'family-support', 'mental-health'],
+        languages: ['en', 'es', 'pt'],
+        maxAge: 24,
+        hours: [{ days: ['MO', 'TU', 'WE', 'TH', 'FR'], opens: '10:00', closes: '20:00' }],
+        available: 6,
+        maximum: 12,
+      },
+    ],
+  },
+  {
     id: 'demo-action',
     name: 'Demo City Community Action Agency',
     template: 'community-action-agency',

@@ -1,17 +1,18 @@
-/* Seeds the demo department's partner directory (HSDS 3.1), MOUs and settings (idempotent); used by npm start. */
+/*
+ * Seeds the demo department's partner directory (HSDS 3.1) and time zone (idempotent); used by npm start.
+ * MOUs are not written here: infra/local/lib/demo-seed.mjs puts them through PUT /v1/mous so that
+ * cit.referral.mou-changed.v1 reaches conference (member agencies) and followup (expiry reminders).
+ */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createDataSource, tenantTransaction } from '@cit/persistence';
 import { loadDatabaseEnv, loadLocalEnvFile, migrationDatabaseUrl, serviceDatabaseName } from '@cit/service-kit';
-import { DateTime } from 'luxon';
 import { DirectoryStore } from './directory/directory.store';
 import type { DirectoryService } from './directory/directory.model';
 import { organizationFromHsds, serviceFromHsds, type HsdsOrganization } from './directory/hsds-mapping';
 import { HsdsValidator, type PointerError } from './directory/hsds-validator';
-import { TEMPLATE_TERMS } from './mous/mou.model';
-import { MouStore } from './mous/mou.store';
 import { referralService } from './referral.definition';
-import { DEMO_AGENCIES, demoDirectoryDocument } from './seed-directory';
+import { demoDirectoryDocument } from './seed-directory';
 
 interface DemoDepartment {
   department: { id: string; timezone?: string };
@@ -47,7 +48,6 @@ async function seed(): Promise<void> {
     migrations: [],
   }).initialize();
   try {
-    const today = DateTime.now().setZone(demo.department.timezone ?? 'America/New_York');
     await tenantTransaction(ds, dept, async (em) => {
       await em.query(
         `INSERT INTO referral_setting (department_id, timezone) VALUES ($1, $2) ON CONFLICT (department_id) DO NOTHING`,
@@ -55,26 +55,9 @@ async function seed(): Promise<void> {
       );
       await DirectoryStore.saveOrganizations(em, dept, orgs);
       await DirectoryStore.saveServices(em, dept, services);
-      for (const [i, a] of DEMO_AGENCIES.entries()) {
-        const existing = await MouStore.get(em, dept, `mou-${a.id}`);
-        if (existing) continue;
-        // One MOU expires within 60 days, so GET /v1/mous?expiringWithinDays=60 has something to show.
-        const expires = i === 2 ? today.plus({ days: 45 }) : today.plus({ years: 1 });
-        await MouStore.upsert(em, dept, {
-          id: `mou-${a.id}`,
-          agencyId: a.id,
-          template: a.template,
-          serviceIds: [],
-          effectiveFrom: today.minus({ months: 6 }).toISODate()!,
-          expiresOn: expires.toISODate()!,
-          status: 'active',
-          terms: TEMPLATE_TERMS[a.template],
-          documentRef: `mous/${a.id}-signed.pdf`,
-        });
-      }
     });
     process.stdout.write(
-      `referral: seeded ${orgs.length} partner agencies, ${services.length} services and their MOUs for department ${dept}\n`,
+      `referral: seeded ${orgs.length} partner agencies, ${services.length} services for department ${dept}\n`,
     );
   } finally {
     await ds.destroy();
