@@ -294,6 +294,72 @@ describe('followup reminders from events', () => {
     expect(mou).toMatchObject({ target_type: 'unit', target_id: 'program-admin' });
   });
 
+  it('a closed action item cancels its pending reminder and removes its job; a redelivery changes nothing; a fired one stays fired', async () => {
+    const sessionId = newId('ses');
+    const caseId = newId('case');
+    const [done, open, fired] = [newId('act'), newId('act'), newId('act')];
+    const item = (actionItemId: string, dueAt: number) => ({
+      actionItemId,
+      ownerAgencyId: 'agency-b',
+      dueAt: new Date(dueAt).toISOString(),
+      kind: 'report-back' as const,
+    });
+    await t.publish('cit.conference.outcome-recorded.v1', sessionId, {
+      sessionId,
+      caseId,
+      decision: 'acutely-elevated-risk',
+      leadAgencyId: 'agency-a',
+      assistingAgencyIds: ['agency-b'],
+      actionItems: [item(done, Date.now() + 48 * HOUR), item(open, Date.now() + 72 * HOUR), item(fired, Date.now())],
+      status: 'carry-over',
+    });
+    const rows = () =>
+      sql<{ subject_id: string; id: string; state: string; updated_at: Date }>(
+        `SELECT subject_id, id, state, updated_at FROM reminder WHERE kind = 'action-item' AND subject_id = ANY($1)
+          ORDER BY due_at DESC`,
+        [[done, open, fired]],
+      );
+    const before = await waitFor('two reminders waiting and one fired', async () => {
+      const r = await rows();
+      return r.map((x) => x.state).join() === 'scheduled,scheduled,fired' ? r : undefined;
+    });
+    const [openReminder, doneReminder] = [before[0]!.id, before[1]!.id];
+    const queues = t.app.get(ReminderQueues);
+    expect(await (await queues.reminders.getJob(doneReminder))?.getState()).toBe('delayed');
+
+    const closed = (actionItemId: string, resolution: 'completed' | 'cancelled') => ({
+      sessionId,
+      actionItemId,
+      outcomeId: newId('out'),
+      nominationId: newId('nom'),
+      caseId,
+      ownerAgencyId: 'agency-b',
+      resolution,
+      closedAt: new Date().toISOString(),
+    });
+    const completed = await t.publish('cit.conference.action-item-closed.v1', sessionId, closed(done, 'completed'));
+    await waitFor('the completed item to cancel its reminder', async () => (await rows())[1]!.state === 'cancelled');
+    expect(await queues.reminders.getJob(doneReminder)).toBeUndefined();
+    // The other item of the outcome is untouched.
+    expect(await (await queues.reminders.getJob(openReminder))?.getState()).toBe('delayed');
+    const after = await rows();
+    expect(after.map((r) => [r.subject_id, r.state])).toEqual([
+      [open, 'scheduled'],
+      [done, 'cancelled'],
+      [fired, 'fired'],
+    ]);
+
+    // The same event again (the relay re-sent it), then the fired item's close on the same key,
+    // so once that one is handled the duplicate has been read too.
+    await t.publishRaw('cit.conference.v1', sessionId, JSON.stringify(completed));
+    const late = await t.publish('cit.conference.action-item-closed.v1', sessionId, closed(fired, 'cancelled'));
+    const handled = (eventId: string) => sql(`SELECT 1 FROM inbox WHERE event_id = $1`, [eventId]);
+    await waitFor('the fired item’s close to be handled', async () => (await handled(late.id)).length === 1);
+    expect(await handled(completed.id)).toHaveLength(1);
+    expect(await rows()).toEqual(after);
+    expect(await (await queues.reminders.getJob(openReminder))?.getState()).toBe('delayed');
+  });
+
   it('firing is exactly once under concurrent deliveries of the same job', async () => {
     const caseId = newId('case');
     await t.publish('cit.case.opened.v1', caseId, {

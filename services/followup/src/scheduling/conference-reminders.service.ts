@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type {
   CloudEvent,
+  ConferenceActionItemClosed,
   ConferenceCaseScheduled,
   ConferenceOutcomeRecorded,
   ConferenceSessionScheduled,
@@ -15,7 +16,7 @@ import { endScheduled, insertReminders, type ReminderDraft } from '../reminders/
  * for the session and once per case on its agenda. Any change (reschedule, cancellation, a
  * case placed or moved) supersedes the session's pending reminders and plans them again under
  * the session's next revision (a new occurrence, so new job ids). Action items from an
- * outcome become due-date reminders to their owner agency.
+ * outcome become due-date reminders to their owner agency, until the item is closed.
  */
 @Injectable()
 export class ConferenceRemindersService {
@@ -72,6 +73,22 @@ export class ConferenceRemindersService {
       correlationId: event.correlationid,
     }));
     await this.queues.enqueueReminders(await insertReminders(em, drafts));
+  }
+
+  /**
+   * A completed action item (or one cancelled with its withdrawn nomination) needs no more
+   * reminding: its pending reminder is cancelled and its job removed. One already fired stays
+   * fired. The close is keyed by the same session as the outcome that announced the item, so it
+   * never arrives before the reminder it ends.
+   */
+  async actionItemClosed(em: EntityManager, event: CloudEvent<ConferenceActionItemClosed>): Promise<void> {
+    const cancelled = await endScheduled(
+      em,
+      event.departmentid,
+      { subjectId: event.data.actionItemId, kinds: ['action-item'] },
+      'cancelled',
+    );
+    await this.queues.removeReminderJobs(cancelled);
   }
 
   private async bump(em: EntityManager, dept: string, sessionId: string): Promise<void> {

@@ -5,6 +5,7 @@ import type {
   CaseOpened,
   CaseUpdated,
   CloudEvent,
+  ConferenceActionItemClosed,
   ConferenceCaseScheduled,
   ConferenceOutcomeRecorded,
   ConferenceSessionScheduled,
@@ -76,5 +77,10 @@ export class FollowupEventsHandler {
   @EventPattern('cit.conference.outcome-recorded.v1')
   outcomeRecorded(@Payload() event: CloudEvent<ConferenceOutcomeRecorded>, @Ctx() ctx: InboxContext) {
     return this.conferences.outcomeRecorded(ctx.manager, event);
+  }
+
+  @EventPattern('cit.conference.action-item-closed.v1')
+  actionItemClosed(@Payload() event: CloudEvent<ConferenceActionItemClosed>, @Ctx() ctx: InboxContext) {
+    return this.conferences.actionItemClosed(ctx.manager, event);
   }
 }
