@@ -85,6 +85,8 @@ export interface FuzzReport {
   /** Operations none of whose valid requests succeeded: each needs state the fuzzer could not create. */
   neverSucceeded: string[];
   requests: number;
+  /** Malformed requests sent, by kind of mutation (body, path, query, header, caller, content, method, streamed). */
+  mutations: Record<string, number>;
   durationMs: number;
 }
 
@@ -205,6 +207,7 @@ export async function fuzzApi(target: FuzzTarget, options: FuzzOptions): Promise
     }
   };
   let requests = 0;
+  const mutations: Record<string, number> = {};
   const send = async (c: FuzzCase): Promise<RawResponse> => {
     const auth = await authorization(c.caller);
     requests++;
@@ -223,8 +226,8 @@ export async function fuzzApi(target: FuzzTarget, options: FuzzOptions): Promise
   // After an accepted request the service may still be writing (the relay, audit): wait until two snapshots agree.
   const settle = async () => {
     let previous = await takeSnapshot(target.db, snapshotSql);
-    for (let i = 0; i < 30; i++) {
-      await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 60; i++) {
+      await new Promise((r) => setTimeout(r, 50));
       const next = await takeSnapshot(target.db, snapshotSql);
       if (snapshotDiff(previous, next).length === 0) return next;
       previous = next;
@@ -275,7 +278,11 @@ export async function fuzzApi(target: FuzzTarget, options: FuzzOptions): Promise
     const attempt = async (property: 'valid' | 'malformed', c: FuzzCase) => {
       const statuses = property === 'valid' ? report.validStatuses : report.malformedStatuses;
       if (property === 'valid') report.validRuns++;
-      else report.malformedRuns++;
+      else {
+        report.malformedRuns++;
+        const kind = c.label.split(/[ :]/)[0]!;
+        mutations[kind] = (mutations[kind] ?? 0) + 1;
+      }
       let res: RawResponse;
       try {
         res = await send(c);
@@ -350,6 +357,24 @@ export async function fuzzApi(target: FuzzTarget, options: FuzzOptions): Promise
         if (succeeded()) break;
       }
     }
+    // Every role alone, and no token, on one valid request: what each may do is the service's
+    // rule, but none of them may meet a 5xx, a bare error or a write behind a refusal.
+    const [base] = fc.sample(validCase(op, resolve, pool), { seed: derivedSeed(seed, 'roles'), numRuns: 1 });
+    const sweep: Caller[] = [...target.roles.map((role): Caller => ({ kind: 'role', role })), { kind: 'none' }];
+    for (const caller of base ? sweep : []) {
+      const c: FuzzCase = {
+        ...base!,
+        label: `caller ${caller.kind === 'role' ? caller.role : caller.kind} (every role)`,
+        caller,
+        mustReject: op.secured && caller.kind === 'none',
+      };
+      try {
+        await attempt('malformed', c);
+      } catch (err) {
+        fail('malformed', err, c, seed);
+        break;
+      }
+    }
     await run(
       'malformed',
       malformedCase(op, validCase(op, resolve, pool), target.roles, isValidBody),
@@ -367,6 +392,7 @@ export async function fuzzApi(target: FuzzTarget, options: FuzzOptions): Promise
     failures,
     neverSucceeded,
     requests,
+    mutations,
     durationMs: Date.now() - started,
   };
 }
@@ -379,6 +405,10 @@ export function formatReport(report: FuzzReport, verbose = false): string {
       .join(' ');
   const lines = [
     `API fuzz ${report.service}: ${report.operations.length} operations, ${report.requests} requests in ${(report.durationMs / 1000).toFixed(1)} s, seed ${report.seed} (FUZZ_SEED=${report.seed} to repeat)`,
+    `  malformed by kind: ${Object.entries(report.mutations)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
     ...report.operations.flatMap((o) => [
       `  ${o.key.padEnd(60)} valid ${o.validRuns}: ${statuses(o.validStatuses)} | malformed ${o.malformedRuns}: ${statuses(o.malformedStatuses)}`,
       ...(verbose ? Object.entries(o.validRefusals).map(([status, why]) => `      valid → ${status}: ${why}`) : []),
