@@ -12,6 +12,10 @@ export interface ConsumerStatus {
   startedAt: Date | null;
   /** Last time a message was finished (processed, skipped as duplicate, ignored or dead-lettered). */
   lastProgressAt: Date | null;
+  /** Last fetch the broker answered (empty fetches included): the broker is reachable for this consumer. */
+  lastFetchAt?: Date | null;
+  /** Last heartbeat the group coordinator accepted. */
+  lastHeartbeatAt?: Date | null;
   /** Lag per "topic/partition". */
   lag: Record<string, number>;
   /** Set when kafkajs crashed without restarting: the consumer will not recover by itself. */

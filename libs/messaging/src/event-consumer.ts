@@ -228,6 +228,9 @@ export class EventConsumer {
     consumer.on(consumer.events.DISCONNECT, () => {
       this.state.connected = false;
     });
+    // Health detail: an idle consumer still fetches and heartbeats, so these show the broker is reachable.
+    consumer.on(consumer.events.FETCH, () => (this.state.lastFetchAt = new Date()));
+    consumer.on(consumer.events.HEARTBEAT, () => (this.state.lastHeartbeatAt = new Date()));
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       this.log.error({ group: o.groupId, restart: payload.restart, ...errorFields(payload.error) }, 'consumer crashed');
       if (!payload.restart) {

@@ -57,6 +57,7 @@ export {
 } from './messaging.entities';
 export {
   messagingMetrics,
+  registerBacklogAgeSource,
   registerBacklogSource,
   registerSetAsideSource,
   type MessagingMetrics,

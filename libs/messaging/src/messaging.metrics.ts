@@ -4,6 +4,8 @@ type CountSources = WeakMap<Registry, Map<string, () => Promise<number>>>;
 
 /** Backlog sources per registry: every relay registers a counter of its unpublished rows. */
 const backlogSources: CountSources = new WeakMap();
+/** Backlog age sources per registry: every relay registers the age of its oldest unpublished row. */
+const backlogAgeSources: CountSources = new WeakMap();
 /** Set-aside sources per registry: every relay registers a counter of its failed rows. */
 const setAsideSources: CountSources = new WeakMap();
 
@@ -11,6 +13,7 @@ const setAsideSources: CountSources = new WeakMap();
 export interface MessagingMetrics {
   consumerLag: Gauge<'group' | 'topic' | 'partition'>;
   outboxBacklog: Gauge<'service'>;
+  outboxBacklogAge: Gauge<'service'>;
   outboxPublished: Counter<'service'>;
   outboxSetAside: Gauge<'service'>;
   outboxSetAsideTotal: Counter<'service'>;
@@ -47,6 +50,14 @@ export function messagingMetrics(registry: Registry = globalRegister): Messaging
         'cit_outbox_backlog',
         'Outbox rows waiting to be published (pending, including rows held behind a set-aside row)',
         backlogSources,
+      ),
+    ),
+    outboxBacklogAge: single(registry, 'cit_outbox_oldest_pending_age_seconds', () =>
+      collectedGauge(
+        registry,
+        'cit_outbox_oldest_pending_age_seconds',
+        'Age of the oldest outbox row waiting to be published (0 when none): how long the broker has been out of reach, at least',
+        backlogAgeSources,
       ),
     ),
     outboxSetAside: single(registry, 'cit_outbox_set_aside', () =>
@@ -185,6 +196,11 @@ function registerSource(
 /** Lets the backlog gauge count `service`'s unpublished rows at scrape time; returns an unregister function. */
 export function registerBacklogSource(registry: Registry, service: string, count: () => Promise<number>): () => void {
   return registerSource(backlogSources, registry, service, count);
+}
+
+/** Lets the backlog age gauge read `service`'s oldest unpublished row at scrape time; returns an unregister function. */
+export function registerBacklogAgeSource(registry: Registry, service: string, age: () => Promise<number>): () => void {
+  return registerSource(backlogAgeSources, registry, service, age);
 }
 
 /** Lets the set-aside gauge count `service`'s failed outbox rows at scrape time; returns an unregister function. */

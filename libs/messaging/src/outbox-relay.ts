@@ -14,6 +14,7 @@ import {
 } from './messaging-retention';
 import {
   messagingMetrics,
+  registerBacklogAgeSource,
   registerBacklogSource,
   registerSetAsideSource,
   type MessagingMetrics,
@@ -63,9 +64,13 @@ export interface OutboxRelayStatus {
   lastPublishAt: Date | null;
   /** Pending rows, or null when the database could not be asked. */
   backlog: number | null;
+  /** Seconds since the oldest pending row was written (0 when none), or null when unknown. */
+  oldestPendingAgeSeconds: number | null;
   /** Rows set aside after repeated failures (ops retry them), or null when unknown. */
   setAside: number | null;
   lastError: string | null;
+  /** First failure of the current run of failed cycles (broker away, session lost); null once a cycle succeeds. */
+  failingSince: Date | null;
 }
 
 interface OutboxRow {
@@ -151,6 +156,7 @@ export class OutboxRelay {
   private abort = new AbortController();
   private lastPublishAt: Date | null = null;
   private lastError: string | null = null;
+  private failingSince: Date | null = null;
 
   constructor(options: OutboxRelayOptions) {
     this.o = {
@@ -180,9 +186,13 @@ export class OutboxRelay {
     this.stopping = false;
     this.abort = new AbortController();
     const unregisterBacklog = registerBacklogSource(this.registry, this.o.service, () => this.countBacklog());
+    const unregisterAge = registerBacklogAgeSource(this.registry, this.o.service, async () => {
+      return (await this.backlogStats()).oldestAgeSeconds;
+    });
     const unregisterSetAside = registerSetAsideSource(this.registry, this.o.service, () => this.countSetAside());
     this.unregisterGauges = () => {
       unregisterBacklog();
+      unregisterAge();
       unregisterSetAside();
     };
     this.loop = this.run();
@@ -204,19 +214,37 @@ export class OutboxRelay {
     this.unregisterGauges = null;
   }
 
-  /** Leadership, last publish, backlog and last error, for health endpoints. */
+  /** Leadership, last publish, backlog (rows and age), set-aside rows and the current failure, for health endpoints. */
   async status(): Promise<OutboxRelayStatus> {
-    const backlog = await this.countBacklog().catch(() => null);
+    const backlog = await this.backlogStats().catch(() => null);
     const setAside = await this.countSetAside().catch(() => null);
-    return { leader: this.leader, lastPublishAt: this.lastPublishAt, backlog, setAside, lastError: this.lastError };
+    return {
+      leader: this.leader,
+      lastPublishAt: this.lastPublishAt,
+      backlog: backlog?.rows ?? null,
+      oldestPendingAgeSeconds: backlog?.oldestAgeSeconds ?? null,
+      setAside,
+      lastError: this.lastError,
+      failingSince: this.failingSince,
+    };
   }
 
   // Gauges count every department's rows: the relay's system scope, in a short transaction.
   private async countBacklog(): Promise<number> {
-    const rows: { n: string }[] = await systemScopeTransaction(this.o.dataSource, RELAY_SCOPE, (m) =>
-      m.query(`SELECT count(*) AS n FROM outbox WHERE status = 'pending'`),
+    return (await this.backlogStats()).rows;
+  }
+
+  /** Pending rows and the age of the oldest, measured by the database's clock (one scan of the pending index). */
+  private async backlogStats(): Promise<{ rows: number; oldestAgeSeconds: number }> {
+    const rows: { n: string; age: string | null }[] = await systemScopeTransaction(
+      this.o.dataSource,
+      RELAY_SCOPE,
+      (m) =>
+        m.query(
+          `SELECT count(*) AS n, extract(epoch FROM clock_timestamp() - min(created_at)) AS age FROM outbox WHERE status = 'pending'`,
+        ),
     );
-    return Number(rows[0]?.n ?? 0);
+    return { rows: Number(rows[0]?.n ?? 0), oldestAgeSeconds: Math.max(0, Number(rows[0]?.age ?? 0)) };
   }
 
   private async countSetAside(): Promise<number> {
@@ -242,11 +270,13 @@ export class OutboxRelay {
         }
         const sent = await this.publishBatch();
         failures = 0;
+        this.failingSince = null;
         await this.runRetentionIfDue();
         if (sent < this.o.batchSize) await this.waitForWork(this.o.pollIntervalMs);
       } catch (err) {
         failures += 1;
         this.lastError = errorMessage(err);
+        this.failingSince ??= new Date();
         const delay = backoffDelay(failures, this.o.backoff);
         this.log.warn(
           { relay: this.o.service, attempt: failures, retryInMs: delay, ...errorFields(err) },

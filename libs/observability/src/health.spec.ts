@@ -9,7 +9,16 @@ describe('checkAll', () => {
     expect((await checkAll([ok])).ok).toBe(true);
     const result = await checkAll([ok, failing], 100);
     expect(result.ok).toBe(false);
-    expect(result.checks.b).toEqual({ ok: false, error: 'connection refused' });
+    expect(result.checks.b).toMatchObject({ ok: false, error: 'connection refused', gatesReadiness: true });
+  });
+
+  it('stays ready, but degraded, when only a non-gating indicator fails', async () => {
+    const broker: HealthIndicator = { ...failing, name: 'broker', gatesReadiness: false };
+    const result = await checkAll([ok, broker], 100);
+    expect(result).toMatchObject({ ok: true, degraded: true });
+    expect(result.checks.broker).toMatchObject({ ok: false, gatesReadiness: false });
+    expect(typeof result.checks.broker!.latencyMs).toBe('number');
+    expect(await checkAll([ok], 100)).toMatchObject({ ok: true, degraded: false });
   });
 
   it('fails an indicator that does not answer in time', async () => {
@@ -25,5 +34,10 @@ describe('readinessBody', () => {
     expect(body).toEqual({ status: 'unavailable', checks: { kafka: 'ok', b: 'failed' } });
     expect(JSON.stringify(body)).not.toContain('connection refused');
     expect(readinessBody(await checkAll([ok]))).toEqual({ status: 'ok', checks: { a: 'ok' } });
+  });
+
+  it('leaves out the checks that do not gate readiness', async () => {
+    const broker: HealthIndicator = { ...failing, name: 'broker', gatesReadiness: false };
+    expect(readinessBody(await checkAll([ok, broker], 100))).toEqual({ status: 'ok', checks: { a: 'ok' } });
   });
 });

@@ -15,6 +15,12 @@ export interface CreateDataSourceOptions {
   logging?: DataSourceOptions['logging'];
   /** Connection pool size (pg "max"); default 10. */
   poolSize?: number;
+  /**
+   * Bounds on waiting for PostgreSQL (ms): a connection or free pool slot (default 10,000), a
+   * statement on the server (statement_timeout; default none) and any answer on the client
+   * (query_timeout, for a server that stopped answering; default none).
+   */
+  timeouts?: { connectMs?: number; statementMs?: number; queryMs?: number };
 }
 
 /** Builds (does not initialize) a PostgreSQL DataSource with the platform's fixed rules. */
@@ -33,7 +39,11 @@ export function createDataSource(options: CreateDataSourceOptions): DataSource {
     migrationsRun: false,
     logging: options.logging ?? false,
     poolSize: options.poolSize ?? 10,
-    connectTimeoutMS: 10_000,
+    connectTimeoutMS: options.timeouts?.connectMs ?? 10_000,
+    extra: {
+      ...(options.timeouts?.statementMs ? { statement_timeout: options.timeouts.statementMs } : {}),
+      ...(options.timeouts?.queryMs ? { query_timeout: options.timeouts.queryMs } : {}),
+    },
   });
 }
 

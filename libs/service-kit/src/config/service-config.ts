@@ -2,8 +2,11 @@ import {
   databaseUrlAs,
   databaseUserOf,
   KeyRingConfigError,
+  parseActiveBlindIndexVersion,
   parseBlindIndexKey,
+  parseBlindIndexVersionKeys,
   parsePhiKeys,
+  parsePreviousBlindIndexVersion,
   runtimeRoleName,
 } from '@cit/persistence';
 import { readFileSync } from 'node:fs';
@@ -40,8 +43,8 @@ const databaseShape = {
 };
 
 /** Runs a lib's parser inside the schema, so a bad value is one more named issue (its message never holds the value). */
-function parsedWith<T>(parse: (raw: string) => T) {
-  return (raw: string, ctx: z.core.$RefinementCtx<string>): T => {
+function parsedWith<T, I = string>(parse: (raw: I) => T) {
+  return (raw: I, ctx: z.core.$RefinementCtx<I>): T => {
     try {
       return parse(raw);
     } catch (err) {
@@ -73,6 +76,12 @@ export const serviceEnvSchema = z
     HTTP_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
     ...databaseShape,
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    // With PostgreSQL away or hung, a request must fail (503 + Retry-After) within about
+    // these, never hang: a connection (or a free pool slot) within CONNECT, a statement
+    // within STATEMENT (server side), any answer within QUERY (client side, a silent server).
+    DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(3000),
+    DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600000).default(15000),
+    DATABASE_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600000).default(20000),
     REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL'),
     KAFKA_BROKERS: csv,
     KAFKA_CLIENT_ID: z.string().optional(),
@@ -98,6 +107,11 @@ export const serviceEnvSchema = z
     PHI_KEYS: z.string().transform(parsedWith(parsePhiKeys)),
     PHI_ACTIVE_KEY_ID: z.string().min(1),
     BLIND_INDEX_KEY: z.string().transform(parsedWith(parseBlindIndexKey)),
+    // Blind-index rotation (docs/security.md): versions with their own master key, the version
+    // new indexes are written with, and the one lookups still accept while the recompute runs.
+    BLIND_INDEX_KEYS: z.string().optional().transform(parsedWith(parseBlindIndexVersionKeys)),
+    BLIND_INDEX_ACTIVE_VERSION: z.string().optional().transform(parsedWith(parseActiveBlindIndexVersion)),
+    BLIND_INDEX_PREVIOUS_VERSION: z.string().optional().transform(parsedWith(parsePreviousBlindIndexVersion)),
     HTTP_BODY_LIMIT: z
       .string()
       .regex(/^\d+(b|kb|mb)$/, 'must be a size such as 256kb')
@@ -117,6 +131,11 @@ export const serviceEnvSchema = z
     // would apply events a second time; published outbox rows are only needed for forensics.
     OUTBOX_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
     INBOX_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+    // While the broker is away the outbox grows (bounded by disk) and the API keeps accepting;
+    // past either bound readiness reports the instance not ready (outbox: failed) so traffic
+    // goes elsewhere before the disk fills. 0 turns a bound off.
+    OUTBOX_MAX_BACKLOG: z.coerce.number().int().min(0).default(1000000),
+    OUTBOX_MAX_BACKLOG_AGE_SECONDS: z.coerce.number().int().min(0).default(0),
   })
   .superRefine((env, ctx) => {
     const custom = (path: string, message: string): void =>
@@ -131,6 +150,13 @@ export const serviceEnvSchema = z
     }
     if ((env.KAFKA_SSL_CERT === undefined) !== (env.KAFKA_SSL_KEY === undefined))
       custom(env.KAFKA_SSL_CERT === undefined ? 'KAFKA_SSL_CERT' : 'KAFKA_SSL_KEY', 'is required with the other');
+    if (
+      typeof env.BLIND_INDEX_ACTIVE_VERSION === 'number' &&
+      typeof env.BLIND_INDEX_PREVIOUS_VERSION === 'number' &&
+      env.BLIND_INDEX_PREVIOUS_VERSION >= env.BLIND_INDEX_ACTIVE_VERSION
+    ) {
+      custom('BLIND_INDEX_PREVIOUS_VERSION', 'must be below BLIND_INDEX_ACTIVE_VERSION');
+    }
     if (env.PHI_KEYS instanceof Map && !env.PHI_KEYS.has(env.PHI_ACTIVE_KEY_ID)) {
       ctx.addIssue({
         code: 'custom',

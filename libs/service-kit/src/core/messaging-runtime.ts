@@ -12,10 +12,18 @@ import type { Registry } from 'prom-client';
 import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import type { ServiceEnv } from '../config/service-config';
+import { BrokerProbe } from './broker-probe';
+import { assessBroker, assessConsumer, assessOutbox } from './dependency-health';
 import type { ServiceDefinition } from './service-definition';
 import { KAFKA, METRICS_REGISTRY, REDIS, SERVICE_DEFINITION, SERVICE_ENV } from './tokens';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * An idle consumer fetches every maxWaitTime (about 1 s) and heartbeats every few seconds:
+ * this long without either answered means the broker is out of its reach.
+ */
+const CONSUMER_SILENT_AFTER_MS = 15_000;
 
 /**
  * Owns the service's connections and their order: the outbox relay starts after boot;
@@ -30,6 +38,7 @@ export class MessagingRuntime implements OnApplicationBootstrap, BeforeApplicati
   private consumer?: () => EventConsumer | undefined;
   private expectsConsumer: () => boolean = () => false;
   private producerConnected = false;
+  private brokerProbe?: BrokerProbe;
 
   constructor(
     @Inject(SERVICE_DEFINITION) private readonly def: ServiceDefinition,
@@ -64,9 +73,11 @@ export class MessagingRuntime implements OnApplicationBootstrap, BeforeApplicati
       },
     });
     this.relay.start();
+    this.brokerProbe = new BrokerProbe(this.kafka);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    await this.brokerProbe?.close();
     await this.relay?.stop();
     await this.producer?.disconnect().catch(() => undefined);
   }
@@ -77,28 +88,56 @@ export class MessagingRuntime implements OnApplicationBootstrap, BeforeApplicati
     this.logger.info({}, 'connections closed');
   }
 
-  /** Kafka readiness: the producer is connected and the consumer (if any) makes progress. */
-  kafkaIndicator(): HealthIndicator {
-    return {
-      name: 'kafka',
-      check: async () => {
-        const relay = this.relay ? await this.relay.status() : undefined;
-        const consumer = this.consumer?.()?.status();
-        const expectsConsumer = this.expectsConsumer();
-        const consumerOk = !expectsConsumer || (consumer?.healthy ?? false);
-        return {
-          ok: this.producerConnected && consumerOk,
-          detail: {
-            producerConnected: this.producerConnected,
-            outbox: relay ? { leader: relay.leader, backlog: relay.backlog, lastError: relay.lastError } : undefined,
-            consumer: consumer
-              ? { healthy: consumer.healthy, reason: consumer.reason, lag: consumer.lag }
-              : expectsConsumer
-                ? 'not started'
-                : 'none',
-          },
-        };
+  /**
+   * The messaging checks of the health detail and readiness. The broker and the consumer
+   * never gate readiness: while the broker is away the API keeps accepting into the outbox
+   * and reads still work. The outbox gates it past its bounds; `startup` until the consumer
+   * has joined its group once (a consumer reading from the latest offset must not miss what
+   * the first requests publish).
+   */
+  healthIndicators(): HealthIndicator[] {
+    const indicators: HealthIndicator[] = [
+      {
+        name: 'broker',
+        gatesReadiness: false,
+        check: async () => {
+          if (!this.brokerProbe) return { ok: false, error: 'not started' };
+          const probe = await this.brokerProbe.probe();
+          const result = assessBroker(probe);
+          return { ...result, detail: { ...result.detail, producerConnected: this.producerConnected } };
+        },
       },
-    };
+      {
+        name: 'outbox',
+        check: async () => {
+          if (!this.relay) return { ok: false, error: 'relay not started' };
+          return assessOutbox(await this.relay.status(), {
+            maxBacklog: this.env.OUTBOX_MAX_BACKLOG,
+            maxAgeSeconds: this.env.OUTBOX_MAX_BACKLOG_AGE_SECONDS,
+          });
+        },
+      },
+    ];
+    if (this.expectsConsumer()) {
+      indicators.push(
+        {
+          name: 'consumer',
+          gatesReadiness: false,
+          check: async () => {
+            const consumer = this.consumer?.();
+            if (!consumer) return { ok: false, error: 'not started' };
+            return assessConsumer(consumer.status(), new Date(), CONSUMER_SILENT_AFTER_MS);
+          },
+        },
+        {
+          name: 'startup',
+          check: async () => {
+            const started = this.consumer?.()?.status().startedAt;
+            return started ? { ok: true } : { ok: false, error: 'the consumer has not joined its group yet' };
+          },
+        },
+      );
+    }
+    return indicators;
   }
 }

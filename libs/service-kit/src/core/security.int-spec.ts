@@ -167,12 +167,23 @@ describe('token hardening and public routes (chassis, real apps)', () => {
     const ops = await fetch(`${urls[0]}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } });
     expect(ops.status).toBe(200);
     expect(await ops.text()).toContain('cit_http_requests_total');
+    // The health detail carries raw errors and broker addresses: the same ops token.
+    expect((await fetch(`${urls[0]}/health/detail`)).status).toBe(401);
+    expect((await fetch(`${urls[0]}/health/detail`, { headers: { authorization: `Bearer ${user}` } })).status).toBe(
+      401,
+    );
+    const detail = await fetch(`${urls[0]}/health/detail`, { headers: { authorization: `Bearer ${metricsToken}` } });
+    expect(await detail.json()).toMatchObject({
+      service: 'securitycheck',
+      live: true,
+      checks: { database: { ok: true }, redis: { ok: true }, broker: { ok: true, gatesReadiness: false } },
+    });
   });
 
   it('answers readiness with the failed check named and no raw error text; fails closed without the deny-list', async () => {
-    // Kafka stays "failed" here (no consumer runs in this chassis-only app): the other two are ok.
     const before = (await (await fetch(`${urls[1]}/health/ready`)).json()) as { checks: Record<string, string> };
-    expect(before.checks).toMatchObject({ database: 'ok', redis: 'ok' });
+    // startup stays "failed" here (this chassis-only app never starts its transport): the others are ok.
+    expect(before.checks).toMatchObject({ database: 'ok', redis: 'ok', outbox: 'ok' });
     // Instance 2 loses Redis for good: ioredis' own error ("Connection is closed.") must stay in the log.
     apps[1].get<Redis>(REDIS).disconnect();
     const res = await fetch(`${urls[1]}/health/ready`);
@@ -180,7 +191,7 @@ describe('token hardening and public routes (chassis, real apps)', () => {
     const text = await res.text();
     expect(JSON.parse(text)).toEqual({
       status: 'unavailable',
-      checks: { database: 'ok', redis: 'failed', kafka: before.checks.kafka },
+      checks: { ...before.checks, redis: 'failed' },
     });
     expect(text).not.toMatch(/connection|closed|127\.0\.0\.1|6379|error/i);
     // Without its deny-list the instance refuses tokens it cannot check (503, not 401: retry elsewhere).

@@ -51,6 +51,11 @@ export class ServiceCoreModule {
               entities: def.entities,
               migrations: def.migrations,
               poolSize: env.DATABASE_POOL_SIZE,
+              timeouts: {
+                connectMs: env.DATABASE_CONNECT_TIMEOUT_MS,
+                statementMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
+                queryMs: env.DATABASE_QUERY_TIMEOUT_MS,
+              },
             });
             await ds.initialize();
             // Row-level security binds only a non-owner, non-superuser role without BYPASSRLS.
@@ -90,7 +95,15 @@ export class ServiceCoreModule {
           provide: FieldCipher,
           useFactory: () => FieldCipher.fromConfig({ keys: env.PHI_KEYS, activeKeyId: env.PHI_ACTIVE_KEY_ID }),
         },
-        { provide: BlindIndex, useFactory: () => new BlindIndex(env.BLIND_INDEX_KEY) },
+        {
+          provide: BlindIndex,
+          useFactory: () =>
+            new BlindIndex(env.BLIND_INDEX_KEY, {
+              versionKeys: env.BLIND_INDEX_KEYS,
+              activeVersion: env.BLIND_INDEX_ACTIVE_VERSION,
+              previousVersion: env.BLIND_INDEX_PREVIOUS_VERSION,
+            }),
+        },
         MessagingRuntime,
       ],
       exports: [

@@ -7,6 +7,7 @@ import { clientErrorProblem } from './client-error';
 import {
   databaseErrorCode,
   ProblemDetailsFilter,
+  RETRY_AFTER_SECONDS,
   ProblemException,
   ProblemType,
   RequestValidationError,
@@ -79,6 +80,7 @@ describe('database errors', () => {
     ['08006', 503],
     ['57P01', 503],
     ['53300', 503],
+    ['57014', 503],
   ])('maps SQLSTATE %s to %i without any driver text', (code, status) => {
     for (const error of [failed(code), pgError(code)]) {
       const problem = toProblem(error);
@@ -92,6 +94,49 @@ describe('database errors', () => {
     const refused = Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:5432'), { code: 'ECONNREFUSED' });
     expect(toProblem(refused)).toMatchObject({ status: 503, type: ProblemType.unavailable });
     expect(JSON.stringify(toProblem(refused))).not.toContain('10.0.0.5');
+  });
+
+  it.each([
+    'timeout exceeded when trying to connect',
+    'Connection terminated due to connection timeout',
+    'Connection terminated unexpectedly',
+    'Query read timeout',
+  ])('answers a driver that gave up on the server ("%s") with 503', (message) => {
+    expect(toProblem(new Error(message))).toMatchObject({ status: 503, type: ProblemType.unavailable });
+    const wrapped = new QueryFailedError('SELECT * FROM person WHERE name = $1', ['Jane Doe'], new Error(message));
+    expect(toProblem(wrapped)).toMatchObject({ status: 503, type: ProblemType.unavailable });
+    expect(JSON.stringify(toProblem(wrapped))).not.toMatch(/Jane|SELECT/);
+  });
+
+  it('asks the client to come back later (Retry-After) on a 503 only', () => {
+    const filter = new ProblemDetailsFilter();
+    const sent: { status?: number; headers: Record<string, string> } = { headers: {} };
+    const res = {
+      headersSent: false,
+      header(name: string, value: string) {
+        sent.headers[name] = value;
+        return this;
+      },
+      status(code: number) {
+        sent.status = code;
+        return this;
+      },
+      type() {
+        return this;
+      },
+      send() {
+        return this;
+      },
+    };
+    const host = {
+      getType: () => 'http',
+      switchToHttp: () => ({ getRequest: () => ({ originalUrl: '/v1/persons' }), getResponse: () => res }),
+    } as unknown as ArgumentsHost;
+    filter.catch(failed('23505'), host);
+    expect(sent.headers).toEqual({});
+    filter.catch(new Error('timeout exceeded when trying to connect'), host);
+    expect(sent.status).toBe(503);
+    expect(sent.headers['retry-after']).toBe(String(RETRY_AFTER_SECONDS));
   });
 
   it('logs the SQLSTATE and never the message or the query parameters', () => {

@@ -86,8 +86,9 @@ interface BodyParserError {
 // SQLSTATEs of text the database could not take (NUL, invalid byte sequence, untranslatable
 // character, invalid text representation): the request's fault, should any pass the guards.
 const BAD_INPUT_SQLSTATES = new Set(['22P05', '22021', '22P02']);
-// Connection exceptions (class 08), too many connections, shutdown and "cannot connect now".
-const UNAVAILABLE_SQLSTATE = /^(08...|53300|57P0[123])$/;
+// Connection exceptions (class 08), too many connections, statement timeout (57014: the
+// server is too slow to answer now), shutdown and "cannot connect now".
+const UNAVAILABLE_SQLSTATE = /^(08...|53300|57014|57P0[123])$/;
 const UNAVAILABLE_NET_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -98,6 +99,22 @@ const UNAVAILABLE_NET_CODES = new Set([
   'EHOSTUNREACH',
 ]);
 
+/** Seconds a client is asked to wait (Retry-After) after a 503: about a pool's connect timeout and a broker's recovery. */
+export const RETRY_AFTER_SECONDS = 5;
+
+// pg and pg-pool give up on a silent or lost server with plain errors that carry no code:
+// no free connection in time, connect timeout, query_timeout, the socket closed under a query.
+const UNAVAILABLE_DRIVER_MESSAGES = new Set([
+  'timeout exceeded when trying to connect',
+  'Connection terminated due to connection timeout',
+  'Connection terminated unexpectedly',
+  'Connection terminated',
+  'Query read timeout',
+]);
+
+/** The pseudo code under which a driver timeout or lost connection is logged and mapped (503). */
+const DRIVER_UNAVAILABLE = 'driver-unavailable';
+
 /**
  * The SQLSTATE (or network code) of a database error: TypeORM's QueryFailedError or a pg
  * DatabaseError; undefined for anything else. Only this code is ever logged or mapped: the
@@ -106,6 +123,7 @@ const UNAVAILABLE_NET_CODES = new Set([
 export function databaseErrorCode(error: unknown): string | undefined {
   const candidate = error instanceof QueryFailedError ? (error.driverError as unknown) : error;
   if (!candidate || typeof candidate !== 'object') return undefined;
+  if (candidate instanceof Error && UNAVAILABLE_DRIVER_MESSAGES.has(candidate.message)) return DRIVER_UNAVAILABLE;
   const { code, severity } = candidate as { code?: unknown; severity?: unknown };
   if (typeof code !== 'string') return undefined;
   if (error instanceof QueryFailedError || (typeof severity === 'string' && /^[0-9A-Z]{5}$/.test(code))) return code;
@@ -122,7 +140,7 @@ function databaseProblem(code: string): ProblemDetails {
       errors: [{ field: '(request)', detail: 'contains characters that cannot be stored' }],
     };
   }
-  if (UNAVAILABLE_SQLSTATE.test(code) || UNAVAILABLE_NET_CODES.has(code)) {
+  if (UNAVAILABLE_SQLSTATE.test(code) || UNAVAILABLE_NET_CODES.has(code) || code === DRIVER_UNAVAILABLE) {
     return {
       type: ProblemType.unavailable,
       title: 'Service unavailable',
@@ -252,6 +270,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       );
     }
     if (res.sent || res.raw?.headersSent) return;
+    // A 503 is a passing state (database, JWKS or deny-list out of reach): say when to come back.
+    if (problem.status === 503) void res.header('retry-after', String(RETRY_AFTER_SECONDS));
     res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   }
 }
