@@ -46,8 +46,11 @@ export function derivedWebhookSecret(env, label) {
   return `whsec_${createHmac('sha256', key).update(`cit-demo-webhook|${label}`).digest('base64')}`;
 }
 
-/** Signs development tokens with the dev issuer's key through the built @cit/auth (as token.cli.ts does). */
-async function tokenSource(env) {
+/**
+ * A signer of development tokens ({ roles, department, agency?, subject? } → JWT) with the dev
+ * issuer's key through the built @cit/auth, as token.cli.ts signs them; tokens are cached per claims.
+ */
+export async function devTokenSigner(env) {
   const built = path.join(ROOT, 'libs/auth/dist/dev-issuer/dev-token.js');
   if (!fs.existsSync(built)) throw new Error(`${path.relative(ROOT, built)} not found: build first (npm run build)`);
   const { issueDevToken } = require(built);
@@ -119,7 +122,18 @@ function client(base, token) {
   };
 }
 
-const sameJson = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+// Key order does not count (PostgreSQL jsonb reorders keys).
+const canonical = (v) =>
+  Array.isArray(v)
+    ? v.map(canonical)
+    : v && typeof v === 'object'
+      ? Object.fromEntries(
+          Object.keys(v)
+            .sort()
+            .map((k) => [k, canonical(v[k])]),
+        )
+      : v;
+const sameJson = (a, b) => JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 const pick = (obj, keys) => Object.fromEntries(keys.map((k) => [k, obj?.[k]]));
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -165,7 +179,7 @@ export async function seedDemo(
     agencyTimeoutMs = 60_000,
   } = {},
 ) {
-  const sign = await tokenSource(env);
+  const sign = await devTokenSigner(env);
   const base = (svc) => `http://127.0.0.1:${ports[svc]}`;
   const result = { departments: {}, partnerCredentials: [], webhook: null };
 
@@ -194,10 +208,7 @@ export async function seedDemo(
     const settings = (await api('referral').get('/v1/referral-settings')).body;
     const wantSettings = REFERRAL_SETTINGS[dept];
     if (!sameJson(pick(settings, Object.keys(wantSettings)), wantSettings)) {
-      await api('referral').put('/v1/referral-settings', {
-        ...wantSettings,
-        ...(settings?.sla ? { sla: settings.sla } : {}),
-      });
+      await api('referral').put('/v1/referral-settings', wantSettings);
       note(true, 'referral settings');
     } else note(false, 'referral settings');
 
