@@ -11,17 +11,35 @@ const { Webhook } = require('standardwebhooks');
 const MAX_BODY_BYTES = 1024 * 1024;
 const DEFAULT_KEEP = 10_000;
 
-/** What a delivery says about itself, without disclosure values (ciphertexts or not, they stay out of the list). */
-function summarize(event) {
-  const data = event && typeof event.data === 'object' && event.data ? event.data : {};
-  const out = {
-    type: event?.type,
-    eventId: event?.id,
-    subject: event?.subject,
-    correlationId: event?.correlationid,
-    departmentId: event?.departmentid,
-  };
-  for (const key of ['referralId', 'agencyId', 'status', 'urgency', 'legalBasis', 'attempt', 'reminderId', 'kind'])
+/**
+ * What a delivery says about itself, without disclosure values (ciphertexts or not, they stay out
+ * of the list): a referral CloudEvent (ids in `data`) or a follow-up notification (flat ids and codes).
+ */
+function summarize(body) {
+  const event = body && typeof body === 'object' ? body : {};
+  const data = event.data && typeof event.data === 'object' ? event.data : event;
+  const out = { type: event.type };
+  if (event.specversion) {
+    out.eventId = event.id;
+    out.subject = event.subject;
+    out.correlationId = event.correlationid;
+    out.departmentId = event.departmentid;
+  }
+  for (const key of [
+    'referralId',
+    'agencyId',
+    'status',
+    'urgency',
+    'legalBasis',
+    'attempt',
+    'reminderId',
+    'kind',
+    'dueAt',
+    'late',
+    'caseId',
+    'sessionId',
+    'mouId',
+  ])
     if (data[key] !== undefined) out[key] = data[key];
   if (data.disclosure?.fields) out.disclosedFields = data.disclosure.fields;
   return out;

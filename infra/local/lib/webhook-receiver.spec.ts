@@ -105,4 +105,31 @@ describe('local Standard Webhooks receiver', () => {
     );
     expect((await list('?source=referrals&verified=true')).count).toBe(2);
   });
+
+  it('lists a follow-up notification by its ids and codes', async () => {
+    secrets.reminders = [secretB];
+    const body = {
+      type: 'reminder-due',
+      reminderId: 'rem_1',
+      kind: 'mou-expiring',
+      occurrence: 1,
+      dueAt: '2026-12-02T05:00:00.000Z',
+      firedAt: '2026-12-02T05:00:01.000Z',
+      late: false,
+      target: { type: 'agency', id: 'metro-mobile-crisis' },
+      mouId: 'mou-harbor-recovery',
+      link: '/v1/reminders/rem_1',
+    };
+    const res = await deliver(receiver.url('reminders', 'metro-mobile-crisis'), JSON.stringify(body), [secretB]);
+    expect(res.status).toBe(204);
+    expect((await list('?source=reminders')).items).toEqual([
+      expect.objectContaining({
+        verified: true,
+        type: 'reminder-due',
+        reminderId: 'rem_1',
+        kind: 'mou-expiring',
+        mouId: 'mou-harbor-recovery',
+      }),
+    ]);
+  });
 });
