@@ -44,7 +44,6 @@ describe('chaos: the whole flow under faults, nothing lost and nothing applied t
       ),
     ];
     observer = await observeTopics(platform.kafka.brokers, topics);
-    token = await issueDevToken({ roles: ['officer'], department: 'demo' });
   }, 600000);
 
   afterAll(async () => {
@@ -72,6 +71,8 @@ describe('chaos: the whole flow under faults, nothing lost and nothing applied t
    */
   async function streamThrough(name: string, inject: () => Promise<void>, quietMs = 3000): Promise<string[]> {
     const label = `${++scenario}${name.replace(/[^a-z]/gi, '').slice(0, 6)}${Date.now() % 100000}`;
+    // A fresh token per scenario: the services refuse tokens older than their maximum age.
+    token = await issueDevToken({ roles: ['officer'], department: 'demo' });
     const stream = startIncidentStream({
       intakeUrl: () => platform.service('intake').url,
       token,
@@ -81,8 +82,13 @@ describe('chaos: the whole flow under faults, nothing lost and nothing applied t
     await sleep(quietMs);
     await inject();
     await sleep(quietMs);
-    const ids = await stream.stop();
-    log(`${name}: ${ids.length} incidents sent (${stream.sent()} requests started), intake answered ${JSON.stringify(stream.statuses())}`);
+    const ids = await stream.stop().catch((err: Error) => {
+      log(`${name}: intake output (last lines):\n${platform.service('intake').output().slice(-3000)}`);
+      throw err;
+    });
+    log(
+      `${name}: ${ids.length} incidents sent (${stream.sent()} requests started), intake answered ${JSON.stringify(stream.statuses())}`,
+    );
     expect(ids).toHaveLength(stream.sent());
     if (expected) await expectExactlyOnce(name, ids);
     return ids;
@@ -135,126 +141,159 @@ describe('chaos: the whole flow under faults, nothing lost and nothing applied t
     );
   }
 
-  it('quiet run: every incident produces the same records and events (the expected counts)', async () => {
-    const ids = await streamThrough('quiet', async () => undefined, 2000);
-    let ledger = new Map<string, Signature>();
-    const variety = () => [...new Set([...ledger.values()].map(signatureText))].slice(0, 3).join('\n  ');
-    await waitFor(
-      'the quiet run to settle',
-      async () => {
-        ledger = await readLedger(platform, ids);
-        const texts = new Set([...ledger.values()].map(signatureText));
-        const sig = [...ledger.values()][0];
-        return texts.size === 1 && (sig['followup.reminder referral-sla'] ?? 0) > 0 && !sig['intake.outbox unpublished'];
-      },
-      { timeoutMs: SETTLE_MS, intervalMs: 3000 },
-    ).catch((err: Error) => {
-      throw new Error(`${err.message}; signatures seen:\n  ${variety()}`);
-    });
-    expected = [...ledger.values()][0];
-    log(`expected per incident: ${signatureText(expected)}`);
-    expect(expected).toMatchObject({ 'intake.incident': 1, 'triage.decision': 1 });
-    expect(expected['referral.referral']).toBeGreaterThan(0);
-    expect(expected['followup.reminder referral-sla']).toBeGreaterThan(0);
-    await expectExactlyOnce('quiet', ids);
-  }, TEST_TIMEOUT_MS);
+  it(
+    'quiet run: every incident produces the same records and events (the expected counts)',
+    async () => {
+      const ids = await streamThrough('quiet', async () => undefined, 2000);
+      let ledger = new Map<string, Signature>();
+      const variety = () => [...new Set([...ledger.values()].map(signatureText))].slice(0, 3).join('\n  ');
+      await waitFor(
+        'the quiet run to settle',
+        async () => {
+          ledger = await readLedger(platform, ids);
+          const texts = new Set([...ledger.values()].map(signatureText));
+          const sig = [...ledger.values()][0];
+          return (
+            texts.size === 1 && (sig['followup.reminder referral-sla'] ?? 0) > 0 && !sig['intake.outbox unpublished']
+          );
+        },
+        { timeoutMs: SETTLE_MS, intervalMs: 3000 },
+      ).catch((err: Error) => {
+        throw new Error(`${err.message}; signatures seen:\n  ${variety()}`);
+      });
+      expected = [...ledger.values()][0];
+      log(`expected per incident: ${signatureText(expected)}`);
+      expect(expected).toMatchObject({ 'intake.incident': 1, 'triage.decision': 1 });
+      expect(expected['referral.referral']).toBeGreaterThan(0);
+      expect(expected['followup.reminder referral-sla']).toBeGreaterThan(0);
+      await expectExactlyOnce('quiet', ids);
+    },
+    TEST_TIMEOUT_MS,
+  );
 
-  it('SIGKILL of each service in turn mid-stream, restarted', async () => {
-    await streamThrough('sigkill', async () => {
-      for (const name of SERVICES) {
-        await platform.kill(name);
-        log(`sigkill: killed ${name} (SIGKILL) mid-stream`);
-        await sleep(1500);
-        await platform.restart(name);
-        log(`sigkill: ${name} restarted and ready`);
-      }
-    });
-  }, TEST_TIMEOUT_MS);
+  it(
+    'SIGKILL of each service in turn mid-stream, restarted',
+    async () => {
+      await streamThrough('sigkill', async () => {
+        for (const name of SERVICES) {
+          await platform.kill(name);
+          log(`sigkill: killed ${name} (SIGKILL) mid-stream`);
+          await sleep(1500);
+          await platform.restart(name);
+          log(`sigkill: ${name} restarted and ready`);
+        }
+      });
+    },
+    TEST_TIMEOUT_MS,
+  );
 
-  it('all brokers down, then one broker at a time, then injected produce and fetch errors', async () => {
-    const { control } = platform.kafka;
-    await streamThrough('brokers', async () => {
-      // Longer than the consumers' 6 s session timeout: every group loses its members and rejoins.
-      await control.brokersDown('all');
-      log('brokers: all 3 brokers down for 15 s');
-      await sleep(7000);
+  it(
+    'all brokers down, then one broker at a time, then injected produce and fetch errors',
+    async () => {
+      const { control } = platform.kafka;
+      await streamThrough('brokers', async () => {
+        // Longer than the consumers' 6 s session timeout: every group loses its members and rejoins.
+        await control.brokersDown('all');
+        log('brokers: all 3 brokers down for 15 s');
+        await sleep(7000);
+        await expectAllLive();
+        const intakeReady = await health('intake', 'ready');
+        log(`brokers: during the outage intake readiness answers ${intakeReady.status} ${intakeReady.body}`);
+        await sleep(8000);
+        await control.brokersUp('all');
+        for (const broker of [1, 2, 3]) {
+          await control.brokersDown(broker);
+          log(`brokers: broker ${broker} down for 4 s`);
+          await sleep(4000);
+          await control.brokersUp(broker);
+        }
+        await control.injectErrors(KAFKA_API.produce, KAFKA_ERROR.notLeader, 30);
+        await control.injectErrors(KAFKA_API.fetch, KAFKA_ERROR.requestTimedOut, 30);
+        log('brokers: injected 30 NOT_LEADER_OR_FOLLOWER produce errors and 30 REQUEST_TIMED_OUT fetch errors');
+        await sleep(5000);
+        await control.clearErrors(KAFKA_API.produce);
+        await control.clearErrors(KAFKA_API.fetch);
+      });
+      // The POSTs during the outage went into intake's outbox: all were accepted.
       await expectAllLive();
-      const intakeReady = await health('intake', 'ready');
-      log(`brokers: during the outage intake readiness answers ${intakeReady.status} ${intakeReady.body}`);
-      await sleep(8000);
-      await control.brokersUp('all');
-      for (const broker of [1, 2, 3]) {
-        await control.brokersDown(broker);
-        log(`brokers: broker ${broker} down for 4 s`);
+      for (const name of SERVICES) expect({ name, ...(await health(name, 'ready')) }).toMatchObject({ status: 200 });
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'PostgreSQL restarted (pg_ctl restart) and its connections killed (pg_terminate_backend)',
+    async () => {
+      await streamThrough('postgres', async () => {
+        await platform.pg.restart();
+        log('postgres: pg_ctl restart -m fast done');
+        await expectAllLive();
         await sleep(4000);
-        await control.brokersUp(broker);
-      }
-      await control.injectErrors(KAFKA_API.produce, KAFKA_ERROR.notLeader, 30);
-      await control.injectErrors(KAFKA_API.fetch, KAFKA_ERROR.requestTimedOut, 30);
-      log('brokers: injected 30 NOT_LEADER_OR_FOLLOWER produce errors and 30 REQUEST_TIMED_OUT fetch errors');
-      await sleep(5000);
-      await control.clearErrors(KAFKA_API.produce);
-      await control.clearErrors(KAFKA_API.fetch);
-    });
-    // The POSTs during the outage went into intake's outbox: all were accepted.
-    await expectAllLive();
-    for (const name of SERVICES) expect({ name, ...(await health(name, 'ready')) }).toMatchObject({ status: 200 });
-  }, TEST_TIMEOUT_MS);
+        const killed = await platform.pg.terminateConnections('cit_chaos_');
+        log(`postgres: pg_terminate_backend on ${killed} connections of the services`);
+        await expectAllLive();
+      });
+      for (const name of SERVICES) expect({ name, ...(await health(name, 'ready')) }).toMatchObject({ status: 200 });
+    },
+    TEST_TIMEOUT_MS,
+  );
 
-  it('PostgreSQL restarted (pg_ctl restart) and its connections killed (pg_terminate_backend)', async () => {
-    await streamThrough('postgres', async () => {
-      await platform.pg.restart();
-      log('postgres: pg_ctl restart -m fast done');
-      await expectAllLive();
-      await sleep(4000);
-      const killed = await platform.pg.terminateConnections('cit_chaos_');
-      log(`postgres: pg_terminate_backend on ${killed} connections of the services`);
-      await expectAllLive();
-    });
-    for (const name of SERVICES) expect({ name, ...(await health(name, 'ready')) }).toMatchObject({ status: 200 });
-  }, TEST_TIMEOUT_MS);
+  it(
+    'Redis restarted and flushed (FLUSHALL): followup reconciles its reminder jobs back',
+    async () => {
+      const ids = await streamThrough('redis', async () => {
+        await platform.redis.restart();
+        log('redis: redis-server restarted (no persistence: every key lost)');
+        await sleep(3000);
+        await platform.redis.flushAll();
+        log('redis: FLUSHALL');
+        await expectAllLive();
+      });
+      // PostgreSQL holds the reminders; Redis their delayed jobs. Every scheduled reminder must have its job again.
+      let lost: string[] = [];
+      await waitFor(
+        'every scheduled reminder to have its BullMQ job again',
+        async () => {
+          const rows = await platform.sql<{ id: string }>(
+            'followup',
+            "SELECT id FROM reminder WHERE state = 'scheduled'",
+          );
+          lost = [];
+          for (const r of rows)
+            if (!(await redisCommand(platform.redis.url, ['EXISTS', `cit-followup:reminders:${r.id}`])))
+              lost.push(r.id);
+          return lost.length === 0 ? rows.length : undefined;
+        },
+        { timeoutMs: 90000, intervalMs: 3000 },
+      ).then(
+        (n) =>
+          log(
+            `redis: all ${n} scheduled reminders have their job in Redis again (${ids.length} incidents in the stream)`,
+          ),
+        (err: Error) => {
+          throw new Error(`${err.message}: ${lost.length} reminders without a job`);
+        },
+      );
+    },
+    TEST_TIMEOUT_MS,
+  );
 
-  it('Redis restarted and flushed (FLUSHALL): followup reconciles its reminder jobs back', async () => {
-    const ids = await streamThrough('redis', async () => {
-      await platform.redis.restart();
-      log('redis: redis-server restarted (no persistence: every key lost)');
-      await sleep(3000);
-      await platform.redis.flushAll();
-      log('redis: FLUSHALL');
-      await expectAllLive();
-    });
-    // PostgreSQL holds the reminders; Redis their delayed jobs. Every scheduled reminder must have its job again.
-    let lost: string[] = [];
-    await waitFor(
-      'every scheduled reminder to have its BullMQ job again',
-      async () => {
-        const rows = await platform.sql<{ id: string }>('followup', "SELECT id FROM reminder WHERE state = 'scheduled'");
-        lost = [];
-        for (const r of rows)
-          if (!(await redisCommand(platform.redis.url, ['EXISTS', `cit-followup:reminders:${r.id}`]))) lost.push(r.id);
-        return lost.length === 0 ? rows.length : undefined;
-      },
-      { timeoutMs: 90000, intervalMs: 3000 },
-    ).then(
-      (n) => log(`redis: all ${n} scheduled reminders have their job in Redis again (${ids.length} incidents in the stream)`),
-      (err: Error) => {
-        throw new Error(`${err.message}: ${lost.length} reminders without a job`);
-      },
-    );
-  }, TEST_TIMEOUT_MS);
-
-  it('consumer group rebalance while messages are in flight: a second instance joins and leaves', async () => {
-    await streamThrough('rebalance', async () => {
-      const extras = [];
-      for (const name of ['triage', 'referral', 'followup'] as const) {
-        extras.push(await platform.startExtra(name));
-        log(`rebalance: a second ${name} instance joined its consumer group`);
-      }
-      await sleep(6000);
-      for (const extra of extras) {
-        const code = await extra.stop();
-        log(`rebalance: the second ${extra.name} instance left (${String(code)})`);
-      }
-    });
-  }, TEST_TIMEOUT_MS);
+  it(
+    'consumer group rebalance while messages are in flight: a second instance joins and leaves',
+    async () => {
+      await streamThrough('rebalance', async () => {
+        const extras = [];
+        for (const name of ['triage', 'referral', 'followup'] as const) {
+          extras.push(await platform.startExtra(name));
+          log(`rebalance: a second ${name} instance joined its consumer group`);
+        }
+        await sleep(6000);
+        for (const extra of extras) {
+          const code = await extra.stop();
+          log(`rebalance: the second ${extra.name} instance left (${String(code)})`);
+        }
+      });
+    },
+    TEST_TIMEOUT_MS,
+  );
 });

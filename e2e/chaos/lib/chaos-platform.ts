@@ -46,7 +46,11 @@ export async function startChaosPlatform(extraEnv: Record<string, string> = {}):
   };
   try {
     const [pg, redis, kafka] = await Promise.all([startPrivatePostgres(), startPrivateRedis(), startPrivateKafka(3)]);
-    stoppers.push(() => pg.stop(), () => redis.stop(), () => kafka.stop());
+    stoppers.push(
+      () => pg.stop(),
+      () => redis.stop(),
+      () => kafka.stop(),
+    );
     const envOf = (name: ServiceName): Record<string, string> => ({
       DATABASE_URL: pg.url,
       DATABASE_NAME: dbName(name),
@@ -57,6 +61,9 @@ export async function startChaosPlatform(extraEnv: Record<string, string> = {}):
       // A killed instance's partitions move to the survivors after this long, not Kafka's 30 s default.
       CONSUMER_SESSION_TIMEOUT_MS: '6000',
       LOG_LEVEL: 'info',
+      // How a scenario is shown to fail without its guarantee: a --require preload that removes it
+      // (e.g. the inbox dedupe) in the service processes only, with no change to the code under test.
+      ...(process.env.CHAOS_SERVICE_NODE_OPTIONS ? { NODE_OPTIONS: process.env.CHAOS_SERVICE_NODE_OPTIONS } : {}),
       ...extraEnv,
     });
     const root = repoRoot();

@@ -72,10 +72,7 @@ export async function readLedger(platform: ChaosPlatform, incidentIds: string[])
     owner.set(r.request_id, incident);
     bump(incident, 'referral.referral');
   }
-  for (const r of await platform.sql<{ referral_id: string }>(
-    'referral',
-    'SELECT referral_id FROM webhook_delivery',
-  ))
+  for (const r of await platform.sql<{ referral_id: string }>('referral', 'SELECT referral_id FROM webhook_delivery'))
     bump(owner.get(r.referral_id), 'referral.webhook-delivery');
   for (const r of await platform.sql<{ kind: string; referral_id: string | null; case_id: string | null }>(
     'followup',

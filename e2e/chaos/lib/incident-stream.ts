@@ -7,8 +7,8 @@
 import { createIncidentExample } from '@cit/contracts';
 
 export interface IncidentStream {
-  /** Stops sending new incidents and waits until every one sent has its id. */
-  stop(): Promise<string[]>;
+  /** Stops sending new incidents and waits (at most deadlineMs) until every one sent has its id. */
+  stop(deadlineMs?: number): Promise<string[]>;
   /** Statuses intake answered, counted (0: no answer). */
   statuses(): Record<string, number>;
   sent(): number;
@@ -26,6 +26,7 @@ export function startIncidentStream(opts: {
   const pending = new Set<Promise<void>>();
   let seq = 0;
   let stopped = false;
+  let lastFailure = '';
 
   const sendOne = async (n: number) => {
     const cad = `CHAOS-${opts.label}-${n}`;
@@ -50,8 +51,10 @@ export function startIncidentStream(opts: {
           ids.push(json.id);
           return;
         }
-      } catch {
+        lastFailure = `${status} ${JSON.stringify(json).slice(0, 300)}`;
+      } catch (err) {
         statuses[0] = (statuses[0] ?? 0) + 1;
+        lastFailure = (err as Error).message;
       }
       if (status >= 400 && status < 500) throw new Error(`intake refused incident ${cad} with ${status}`);
       await new Promise((r) => setTimeout(r, Math.min(2000, 200 * (attempt + 1))));
@@ -65,10 +68,26 @@ export function startIncidentStream(opts: {
   }, 1000 / opts.perSecond);
 
   return {
-    async stop() {
+    async stop(deadlineMs = 120000) {
       stopped = true;
       clearInterval(timer);
-      await Promise.all([...pending]);
+      let timeout: NodeJS.Timeout | undefined;
+      const late = new Promise<never>((_, reject) => {
+        timeout = setTimeout(
+          () =>
+            reject(
+              new Error(
+                `${pending.size} incidents still without an id ${deadlineMs} ms after the stream stopped; intake answered ${JSON.stringify(statuses)}, last failure: ${lastFailure}`,
+              ),
+            ),
+          deadlineMs,
+        );
+      });
+      try {
+        await Promise.race([Promise.all([...pending]), late]);
+      } finally {
+        clearTimeout(timeout);
+      }
       // Dedupe: a retried request whose first answer was lost still names the same incident.
       return [...new Set(ids)];
     },

@@ -198,11 +198,9 @@ export async function startPrivateKafka(brokerCount = 3): Promise<PrivateKafka> 
   const topicsFile = join(dir, 'topics.txt');
   writeFileSync(topicsFile, topicsFileText(expandTopics(manifest, agencies)));
   const readyFile = join(dir, 'ready.env');
-  const child = spawn(
-    binary,
-    ['--brokers', String(brokerCount), '--topics', topicsFile, '--ready-file', readyFile],
-    { stdio: 'ignore' },
-  );
+  const child = spawn(binary, ['--brokers', String(brokerCount), '--topics', topicsFile, '--ready-file', readyFile], {
+    stdio: 'ignore',
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const vars = await waitFor(
     'the private Kafka mock to be ready',
