@@ -21,8 +21,29 @@ export { SecretBytes } from './crypto/secret-bytes';
 export { FieldCipher, PHI_TOKEN_PREFIX } from './crypto/field-cipher';
 export { encryptedTransformer, type EncryptedTransformerOptions } from './crypto/encrypted.transformer';
 export { rewrapColumn, type RewrapColumnOptions, type RewrapColumnResult } from './crypto/rewrap-column';
-export { BlindIndex, PERSON_MATCH_DOMAIN, parseBlindIndexKey } from './crypto/blind-index';
-export { normalizeDateOfBirth, normalizeName, normalizePhone, personMatchKey } from './crypto/normalizers';
+export {
+  BlindIndex,
+  DepartmentBlindIndex,
+  LEGACY_VERSION,
+  PERSON_MATCH_DOMAIN,
+  PERSON_PHONE_MATCH_DOMAIN,
+  blindIndexVersionOf,
+  parseActiveBlindIndexVersion,
+  parseBlindIndexKey,
+  parseBlindIndexVersionKeys,
+  parsePreviousBlindIndexVersion,
+  type BlindIndexOptions,
+  type BlindIndexSettings,
+  type BlindIndexVersion,
+} from './crypto/blind-index';
+export {
+  normalizeDateOfBirth,
+  normalizeName,
+  normalizePhone,
+  personIdentityInputs,
+  personMatchKey,
+  personPhoneKey,
+} from './crypto/normalizers';
 export { generateDevKeyMaterial, type DevKeyMaterial } from './crypto/dev-key-material';
 export {
   createTestDatabase,
@@ -56,3 +77,14 @@ export {
   type RoleFacts,
   type RuntimeGrants,
 } from './tenancy/database-roles';
+export {
+  blindIndexStatus,
+  describeVersions,
+  recomputeBlindIndexes,
+  type BlindIndexColumnStatus,
+  type BlindIndexStatus,
+  type RecomputeBlindIndexesOptions,
+  type RecomputeBlindIndexesResult,
+  type SubjectDecrypt,
+  type SubjectPlace,
+} from './keys/blind-index-recompute';

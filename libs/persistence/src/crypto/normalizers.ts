@@ -57,3 +57,33 @@ export function personMatchKey(name: string, dateOfBirth: string | Date): string
   if (!n) throw new RangeError('invalid name: empty after normalization');
   return `${n}|${normalizeDateOfBirth(dateOfBirth)}`;
 }
+
+/** Canonical "name|phone digits" string for the person phone-match blind index. */
+export function personPhoneKey(name: string, phone: string): string {
+  const n = normalizeName(name);
+  if (!n) throw new RangeError('invalid name: empty after normalization');
+  return `${n}|${normalizePhone(phone)}`;
+}
+
+/**
+ * The inputs of a person's two match indexes (name + date of birth, name + phone); null where
+ * a value is missing or normalizes to nothing matchable. Services and the blind-index
+ * recompute both use this, so a recomputed index is the one a new report would compute.
+ */
+export function personIdentityInputs(
+  name: string,
+  dateOfBirth: string | null | undefined,
+  phone: string | null | undefined,
+): { match: string | null; phone: string | null } {
+  const attempt = (f: () => string): string | null => {
+    try {
+      return f();
+    } catch {
+      return null;
+    }
+  };
+  return {
+    match: dateOfBirth ? attempt(() => personMatchKey(name, dateOfBirth)) : null,
+    phone: phone ? attempt(() => personPhoneKey(name, phone)) : null,
+  };
+}

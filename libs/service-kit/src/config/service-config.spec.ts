@@ -50,6 +50,31 @@ describe('loadServiceEnv', () => {
     expect(env.BLIND_INDEX_KEY.reveal().toString('base64')).toBe(blindKey);
   });
 
+  it('parses the blind-index rotation settings and names a bad one without its value', () => {
+    const defaults = loadServiceEnv(complete);
+    expect([
+      defaults.BLIND_INDEX_ACTIVE_VERSION,
+      defaults.BLIND_INDEX_PREVIOUS_VERSION,
+      defaults.BLIND_INDEX_KEYS.size,
+    ]).toEqual([1, 0, 0]);
+    const newKey = randomBytes(32).toString('base64');
+    const rotating = loadServiceEnv({
+      ...complete,
+      BLIND_INDEX_KEYS: `2:${newKey}`,
+      BLIND_INDEX_ACTIVE_VERSION: '2',
+      BLIND_INDEX_PREVIOUS_VERSION: '1',
+    });
+    expect([rotating.BLIND_INDEX_ACTIVE_VERSION, rotating.BLIND_INDEX_PREVIOUS_VERSION]).toEqual([2, 1]);
+    expect(rotating.BLIND_INDEX_KEYS.get(2)?.reveal().toString('base64')).toBe(newKey);
+    expect(JSON.stringify(rotating)).not.toContain(newKey);
+    const badKey = configError({ ...complete, BLIND_INDEX_KEYS: `2:${newKey},3:c2hvcnQ=` });
+    expect(badKey.problems).toEqual(['BLIND_INDEX_KEYS entry 2 must be at least 32 bytes, got 5']);
+    expect(badKey.message).not.toContain(newKey);
+    const error = configError({ ...complete, BLIND_INDEX_ACTIVE_VERSION: '2', BLIND_INDEX_PREVIOUS_VERSION: '2' });
+    expect(error.problems).toEqual(['BLIND_INDEX_PREVIOUS_VERSION must be below BLIND_INDEX_ACTIVE_VERSION']);
+    expect(error.message).not.toContain(newKey);
+  });
+
   it('never shows key material when the parsed configuration is logged', () => {
     const env = loadServiceEnv(complete);
     for (const shown of [JSON.stringify(env), inspect(env, { depth: 5 })]) {
