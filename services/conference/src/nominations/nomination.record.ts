@@ -36,16 +36,16 @@ export async function lockNomination(em: EntityManager, departmentId: string, id
   return rows[0];
 }
 
-/** The open nomination of a person, locked (null when there is none). */
+/** The open nomination of a person, locked (null when there is none); several keys during a blind-index rotation. */
 export async function lockOpenNominationOf(
   em: EntityManager,
   departmentId: string,
-  personKey: string,
+  personKey: string | readonly string[],
 ): Promise<NominationRow | null> {
   const rows: NominationRow[] = await em.query(
     `SELECT ${NOMINATION_COLUMNS} FROM nomination n
-      WHERE n.department_id = $1 AND n.person_key = $2 AND n.status = 'open' FOR UPDATE`,
-    [departmentId, personKey],
+      WHERE n.department_id = $1 AND n.person_key = ANY($2::text[]) AND n.status = 'open' FOR UPDATE`,
+    [departmentId, typeof personKey === 'string' ? [personKey] : personKey],
   );
   return rows[0] ?? null;
 }

@@ -147,7 +147,7 @@ describe('import worker pool (integration)', () => {
   it('an import batch creating a person waits for a report creating the same person, and joins it', async () => {
     const prefix = `C-${run}`;
     const identity = { name: 'Concurrent Newcomer', dob: '1991-01-19' };
-    const index = BlindIndex.fromEnv().personMatch(identity.name, identity.dob);
+    const index = BlindIndex.fromEnv().forDepartment(DEPT).personMatch(identity.name, identity.dob);
     const matcher = testApp.app.get(PersonMatcher);
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));

@@ -68,8 +68,8 @@ describe('person identifiers (integration)', () => {
 
   type Identity = { name: string; dob?: string; phone?: string };
   const indexesOf = (s: Identity) => ({
-    m: s.dob ? blind.personMatch(s.name, s.dob) : null,
-    p: personPhoneIndex(blind, s.name, s.phone),
+    m: s.dob ? blind.forDepartment(DEPT).personMatch(s.name, s.dob) : null,
+    p: personPhoneIndex(blind.forDepartment(DEPT), s.name, s.phone),
   });
 
   /** Inserts an incident with one subject in the given transaction and links it, as the incident writer does. */

@@ -141,10 +141,19 @@ export class PersonMatcher {
   ): Promise<KnownPersons> {
     const byMatchIndex = new Map(already?.byMatchIndex);
     const byPhoneIndex = new Map(already?.byPhoneIndex);
-    const matchIndexes = distinct(subjects.map((s) => s.personMatchIndex));
-    const phoneIndexes = distinct(subjects.map((s) => s.personPhoneIndex));
+    // A hit under the previous blind-index version (a rotation in progress) counts for the
+    // subject's active index, so the matching rule sees one identifier per identity.
+    const activeOf = new Map<string, string>();
+    for (const s of subjects) {
+      if (s.previous?.personMatchIndex && s.personMatchIndex)
+        activeOf.set(`dob\0${s.previous.personMatchIndex}`, s.personMatchIndex);
+      if (s.previous?.personPhoneIndex && s.personPhoneIndex)
+        activeOf.set(`phone\0${s.previous.personPhoneIndex}`, s.personPhoneIndex);
+    }
+    const matchIndexes = distinct(subjects.flatMap((s) => [s.personMatchIndex, s.previous?.personMatchIndex ?? null]));
+    const phoneIndexes = distinct(subjects.flatMap((s) => [s.personPhoneIndex, s.previous?.personPhoneIndex ?? null]));
     if (matchIndexes.length + phoneIndexes.length === 0) return { byMatchIndex, byPhoneIndex };
-    const hits: { kind: IdentifierKind; idx: string; person_id: string; merged_into: string | null }[] =
+    const found: { kind: IdentifierKind; idx: string; person_id: string; merged_into: string | null }[] =
       await manager.query(
         `SELECT i.kind, i.match_index AS idx, i.person_id, p.merged_into
            FROM person_identifier i
@@ -153,6 +162,13 @@ export class PersonMatcher {
             AND ((i.kind = 'dob' AND i.match_index = ANY($2::text[])) OR (i.kind = 'phone' AND i.match_index = ANY($3::text[])))`,
         [departmentId, matchIndexes, phoneIndexes],
       );
+    // The active version's row wins over the previous one's when both exist (they agree unless a merge raced the recompute).
+    const hits = [
+      ...found
+        .filter((h) => activeOf.has(`${h.kind}\0${h.idx}`))
+        .map((h) => ({ ...h, idx: activeOf.get(`${h.kind}\0${h.idx}`)! })),
+      ...found.filter((h) => !activeOf.has(`${h.kind}\0${h.idx}`)),
+    ];
     const mergedInto = new Map<string, string>();
     const merged = distinct(hits.map((h) => (h.merged_into ? h.person_id : null)));
     if (merged.length > 0) {

@@ -6,6 +6,11 @@ export interface SubjectIndexes {
   id: string;
   personMatchIndex: string | null;
   personPhoneIndex: string | null;
+  /**
+   * The same identifiers under the previous blind-index version while a rotation runs: lookups
+   * accept them (a person indexed before the rotation is still found), nothing stores them.
+   */
+  previous?: { personMatchIndex: string | null; personPhoneIndex: string | null } | null;
 }
 
 /** Persons already known in the department, by blind index (already resolved through merges). */
@@ -87,7 +92,17 @@ export function unknownIndexes(subjects: readonly SubjectIndexes[], known: Known
   for (const s of subjects) {
     const m = s.personMatchIndex !== null && !known.byMatchIndex.has(s.personMatchIndex) ? s.personMatchIndex : null;
     const p = s.personPhoneIndex !== null && !known.byPhoneIndex.has(s.personPhoneIndex) ? s.personPhoneIndex : null;
-    if (m !== null || p !== null) out.push({ id: s.id, personMatchIndex: m, personPhoneIndex: p });
+    if (m !== null || p !== null) {
+      // The previous version's indexes stay with the unknown ones: the lookup under the locks needs them too.
+      const unknown: SubjectIndexes = { id: s.id, personMatchIndex: m, personPhoneIndex: p };
+      if (s.previous) {
+        unknown.previous = {
+          personMatchIndex: m === null ? null : s.previous.personMatchIndex,
+          personPhoneIndex: p === null ? null : s.previous.personPhoneIndex,
+        };
+      }
+      out.push(unknown);
+    }
   }
   return out;
 }

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { BlindIndex } from '@cit/persistence';
 import { SERVICE_ENV, type ServiceEnv } from '@cit/service-kit';
 import { IMPORT_LIMITS, type ImportLimits } from '../import-limits';
 import type { PrepareResult, PrepareTask, PrepareWorkerData } from './prepare-rows.worker';
@@ -26,6 +27,7 @@ export class ImportWorkers implements OnApplicationShutdown {
   constructor(
     @Inject(SERVICE_ENV) private readonly env: ServiceEnv,
     @Inject(IMPORT_LIMITS) private readonly limits: ImportLimits,
+    private readonly blindIndex: BlindIndex,
   ) {}
 
   get(): WorkerPool<PrepareTask, PrepareResult> {
@@ -33,7 +35,7 @@ export class ImportWorkers implements OnApplicationShutdown {
       const data: PrepareWorkerData = {
         phiKeys: [...this.env.PHI_KEYS].map(([kid, key]) => [kid, new Uint8Array(key.reveal())]),
         activeKeyId: this.env.PHI_ACTIVE_KEY_ID,
-        blindIndexKey: new Uint8Array(this.env.BLIND_INDEX_KEY.reveal()),
+        blindIndex: this.blindIndex.settings(),
       };
       this.pool = new WorkerPool<PrepareTask, PrepareResult>({
         size: this.limits.workers,

@@ -5,6 +5,7 @@ import {
   type IncidentRecord,
   type PhiProtection,
 } from '../../incidents/incident.mapper';
+import type { SubjectIndexes } from '../../persons/person-matching';
 import type { IncidentToScreen } from '../../review-queue/review-screener.service';
 import { csvFieldOf, validateImportRow, type RowIssue } from '../import-row';
 import { incidentCopyLine, subjectCopyPrefix } from './copy-text';
@@ -34,6 +35,8 @@ export interface PreparedSubject {
   id: string;
   personMatchIndex: string | null;
   personPhoneIndex: string | null;
+  /** The indexes under the previous blind-index version while a rotation runs (lookups only, never stored). */
+  previous: SubjectIndexes['previous'];
   copyPrefix: string;
 }
 
@@ -124,6 +127,7 @@ export function prepareImportRow(
         id: s.id,
         personMatchIndex: s.personMatchIndex,
         personPhoneIndex: s.personPhoneIndex,
+        previous: s.previous,
         copyPrefix: subjectCopyPrefix(s),
       })),
       event,

@@ -68,16 +68,20 @@ export class ListIncidentsService {
     }
     const subject = 'subject' in filters ? filters.subject : undefined;
     if (subject) {
-      const { personMatchIndex: match, personPhoneIndex: phone } = subjectIndexes(
+      const found = subjectIndexes(
         this.blindIndex,
+        principal.departmentId,
         subject.name,
         subject.dateOfBirth,
         subject.phone,
       );
-      params.push(match, phone);
+      // During a blind-index rotation rows may still carry the previous version: search both.
+      const candidates = (kind: 'personMatchIndex' | 'personPhoneIndex') =>
+        [found[kind], found.previous?.[kind] ?? null].filter((v): v is string => v !== null);
+      params.push(candidates('personMatchIndex'), candidates('personPhoneIndex'));
       const [m, ph] = [`$${params.length - 1}`, `$${params.length}`];
       where.push(
-        `EXISTS (SELECT 1 FROM incident_subject s WHERE s.incident_id = i.id AND s.department_id = $1 AND (s.person_match_index = ${m} OR s.person_phone_index = ${ph}))`,
+        `EXISTS (SELECT 1 FROM incident_subject s WHERE s.incident_id = i.id AND s.department_id = $1 AND (s.person_match_index = ANY(${m}::text[]) OR s.person_phone_index = ANY(${ph}::text[])))`,
       );
     }
     if (filters.cursor) {
