@@ -123,7 +123,7 @@ const DRIVER_UNAVAILABLE = 'driver-unavailable';
 export function databaseErrorCode(error: unknown): string | undefined {
   const candidate = error instanceof QueryFailedError ? (error.driverError as unknown) : error;
   if (!candidate || typeof candidate !== 'object') return undefined;
-  if (candidate instanceof Error && UNAVAILABLE_DRIVER_MESSAGES.has(candidate.message)) return DRIVER_UNAVAILABLE;
+  if (UNAVAILABLE_DRIVER_MESSAGES.has(messageOf(candidate) ?? '')) return DRIVER_UNAVAILABLE;
   const { code, severity } = candidate as { code?: unknown; severity?: unknown };
   if (typeof code !== 'string') return undefined;
   if (error instanceof QueryFailedError || (typeof severity === 'string' && /^[0-9A-Z]{5}$/.test(code))) return code;
@@ -231,10 +231,17 @@ function fastifyError(error: unknown): ProblemDetails | undefined {
   return { type, title, status: statusCode };
 }
 
-// pg raises a plain Error with a network code when the server cannot be reached at all.
+// pg raises a plain Error with a network code when the server cannot be reached at all. Not
+// `instanceof Error`: errors Node's net module creates may come from another realm (a vm
+// context, as under Jest) and still are errors.
 function isConnectionError(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  return error instanceof Error && typeof code === 'string' && UNAVAILABLE_NET_CODES.has(code);
+  return messageOf(error) !== undefined && typeof code === 'string' && UNAVAILABLE_NET_CODES.has(code);
+}
+
+function messageOf(error: unknown): string | undefined {
+  const message = (error as { message?: unknown } | null)?.message;
+  return typeof message === 'string' ? message : undefined;
 }
 
 /** Global filter: every error leaves as application/problem+json; unexpected ones are logged (without PHI). */
