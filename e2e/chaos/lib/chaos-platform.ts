@@ -3,7 +3,7 @@
  * mock Kafka cluster; any of them can be killed, restarted or doubled (a second instance joining
  * its consumer group) while the others keep running.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { databaseUrlFor } from '@cit/persistence';
@@ -20,6 +20,8 @@ export interface ChaosPlatform {
   pg: PrivatePostgres;
   redis: PrivateRedis;
   kafka: PrivateKafka;
+  /** The demo partner's Standard Webhooks receiver (GET /deliveries lists what it received). */
+  receiverUrl: string;
   /** The running (first) instance of each service. */
   service(name: ServiceName): ServiceProcess;
   /** SIGKILL: no shutdown hook runs, in-flight work is lost as in a crash. */
@@ -57,6 +59,7 @@ export async function startChaosPlatform(extraEnv: Record<string, string> = {}):
       REDIS_URL: redis.url,
       KAFKA_BROKERS: kafka.brokers.join(','),
       KAFKA_MOCK_BROKERS: kafka.brokers.join(','),
+      KAFKA_MOCK_CONTROL: kafka.controlAddress,
       CIT_DEPARTMENTS: 'demo',
       // A killed instance's partitions move to the survivors after this long, not Kafka's 30 s default.
       CONSUMER_SESSION_TIMEOUT_MS: '6000',
@@ -96,6 +99,33 @@ export async function startChaosPlatform(extraEnv: Record<string, string> = {}):
     // One at a time: five Nest boots at once on two shared cores take longer than one after another.
     for (const name of SERVICES) running.set(name, await start(name));
 
+    // The demo department as npm start seeds it, through the services' APIs (MOUs reach conference
+    // and followup as events), and the partner's webhook receiver, alive for the whole suite.
+    const partner = spawn(
+      process.execPath,
+      [join(root, 'e2e/chaos/lib/demo-partner.mjs'), JSON.stringify(Object.fromEntries(ports))],
+      { env: { ...process.env, ...envOf('referral') }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    const partnerOutput: string[] = [];
+    partner.stderr.on('data', (d: Buffer) => partnerOutput.push(d.toString()));
+    stoppers.push(async () => {
+      if (partner.exitCode !== null) return;
+      const exited = new Promise((resolve) => partner.once('exit', resolve));
+      partner.kill('SIGTERM');
+      await exited;
+    });
+    const receiverPort = await new Promise<number>((resolve, reject) => {
+      let out = '';
+      partner.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        const line = out.split('\n').find((l) => l.startsWith('{'));
+        if (line) resolve((JSON.parse(line) as { receiverPort: number }).receiverPort);
+      });
+      partner.once('exit', (code) =>
+        reject(new Error(`the demo seed exited with ${code}:\n${partnerOutput.join('').slice(-3000)}`)),
+      );
+    });
+
     const sql = async <T>(name: ServiceName, text: string, params: unknown[] = []) => {
       const client = new Client({ connectionString: databaseUrlFor(pg.url, dbName(name)) });
       await client.connect();
@@ -105,10 +135,13 @@ export async function startChaosPlatform(extraEnv: Record<string, string> = {}):
         await client.end();
       }
     };
+    // The seeded partners hold a handful of places each; the stream needs room for every referral.
+    await sql('referral', 'UPDATE directory_service SET capacity_available = 1000000, capacity_maximum = 1000000');
     return {
       pg,
       redis,
       kafka,
+      receiverUrl: `http://127.0.0.1:${receiverPort}`,
       service: (name) => running.get(name)!,
       async kill(name) {
         const proc = running.get(name)!;

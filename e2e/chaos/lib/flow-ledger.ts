@@ -28,7 +28,11 @@ function quotedValues(text: string): string[] {
 }
 
 /** Reads, for each incident id, the counts of everything it led to in every database. */
-export async function readLedger(platform: ChaosPlatform, incidentIds: string[]): Promise<Map<string, Signature>> {
+export async function readLedger(
+  platform: ChaosPlatform,
+  incidentIds: string[],
+  observer?: TopicObserver,
+): Promise<Map<string, Signature>> {
   const owner = new Map<string, string>(); // any related id → its incident
   const ledger = new Map<string, Signature>();
   for (const id of incidentIds) {
@@ -104,6 +108,13 @@ export async function readLedger(platform: ChaosPlatform, incidentIds: string[])
     ))
       bump(eventOwner.get(r.event_id), `${service}.inbox ${r.consumer}`);
   }
+  // What the partners received on their own topics: one message per referral event, by id.
+  for (const text of observer?.partner.values() ?? []) {
+    const incident = quotedValues(text)
+      .map((v) => owner.get(v))
+      .find(Boolean);
+    bump(incident, 'kafka.partner-topic message');
+  }
   return ledger;
 }
 
@@ -131,13 +142,13 @@ export function deviations(ledger: Map<string, Signature>, expected: Signature):
 export interface TopicObserver {
   /** How many times each event id was seen, per topic. */
   seen: Map<string, Map<string, number>>;
-  /** Partner topics' messages: their raw text, for finding the referrals they carry. */
-  partner: string[];
+  /** Partner topics' messages by event id (redeliveries of one id collapse): their text, for the referrals they name. */
+  partner: Map<string, string>;
   stop(): Promise<void>;
 }
 
 /** Reads every topic of the private cluster from the beginning (it holds only this suite's events). */
-export async function observeTopics(brokers: string[], topics: string[]): Promise<TopicObserver> {
+export async function observeTopics(brokers: string[], topics: (string | RegExp)[]): Promise<TopicObserver> {
   const kafka = createKafka({ clientId: 'chaos-observer', brokers });
   const consumer: Consumer = kafka.consumer({
     groupId: `chaos-observer-${Date.now()}`,
@@ -146,17 +157,15 @@ export async function observeTopics(brokers: string[], topics: string[]): Promis
     retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 2000 },
   });
   const seen = new Map<string, Map<string, number>>();
-  const partner: string[] = [];
+  const partner = new Map<string, string>();
   await consumer.connect();
   await consumer.subscribe({ topics, fromBeginning: true });
   await consumer.run({
     eachMessage: async ({ topic, message }) => {
-      if (topic.startsWith('cit.partner.')) {
-        partner.push(`${message.key?.toString() ?? ''} ${message.value?.toString() ?? ''}`);
-        return;
-      }
       const parsed = decodeCloudEvent(message.value);
       const id = parsed.ok ? parsed.event.id : `key:${message.key?.toString() ?? ''}`;
+      if (topic.startsWith('cit.partner.'))
+        partner.set(`${topic} ${id}`, `"${message.key?.toString() ?? ''}" ${message.value?.toString() ?? ''}`);
       let byId = seen.get(topic);
       if (!byId) seen.set(topic, (byId = new Map()));
       byId.set(id, (byId.get(id) ?? 0) + 1);

@@ -33,7 +33,10 @@ export function startIncidentStream(opts: {
     const body = JSON.stringify({
       ...createIncidentExample,
       externalIds: { cadCallNumber: cad },
-      subjects: [{ name: `Rowan Chaos${opts.label}x${n}`, dateOfBirth: '1984-05-06', flags: {} }],
+      // A new person each time (no phone to match on): the same rules fire for every incident.
+      subjects: [
+        { name: `Rowan Chaos${opts.label}x${n}`, dateOfBirth: '1984-05-06', language: 'en', flags: { veteran: true } },
+      ],
     });
     for (let attempt = 0; ; attempt++) {
       let status = 0;

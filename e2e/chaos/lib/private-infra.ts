@@ -175,6 +175,8 @@ export async function redisCommand(url: string, args: string[]): Promise<unknown
 
 export interface PrivateKafka {
   brokers: string[];
+  /** host:port of the launcher's control channel. */
+  controlAddress: string;
   control: KafkaControl;
   stop(): Promise<void>;
 }
@@ -212,6 +214,7 @@ export async function startPrivateKafka(brokerCount = 3): Promise<PrivateKafka> 
   );
   return {
     brokers: vars.KAFKA_BROKERS.split(','),
+    controlAddress: vars.KAFKA_MOCK_CONTROL,
     control: kafkaControl(vars.KAFKA_MOCK_CONTROL),
     async stop() {
       child.kill('SIGTERM');

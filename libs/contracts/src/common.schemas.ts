@@ -4,7 +4,8 @@ import { idSchema } from './envelope';
 /** PHI travels only as field-encryption ciphertext (see @cit/persistence FieldCipher). */
 export const encryptedValueSchema = z
   .string()
-  .regex(/^enc:v1:[A-Za-z0-9._-]+:/, 'must be field-encryption ciphertext (enc:v1:...)')
+  // v2 tokens are bound to their place (table, column, department, row); v1 are the legacy unbound ones.
+  .regex(/^enc:v[12]:[A-Za-z0-9._-]+:/, 'must be field-encryption ciphertext (enc:v1:... or enc:v2:...)')
   .describe('PHI encrypted with the platform field encryption (AES-256-GCM envelope); never plaintext');
 
 export const timestampSchema = z.iso.datetime({ offset: true });

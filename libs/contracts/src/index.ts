@@ -11,6 +11,7 @@ export * from './cloud-event';
 export * from './json-schema';
 export * from './asyncapi';
 export * from './events/incident/incident-reported.event';
+export * from './events/incident/incident-subject-binding';
 export * from './events/incident/incident-updated.event';
 export * from './events/incident/incident-reclassified.event';
 export * from './events/triage/triage-completed.event';

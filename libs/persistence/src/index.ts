@@ -18,7 +18,15 @@ export {
 export { KeyRingConfigError, PhiCryptoError, type PhiCryptoErrorCode } from './crypto/phi-crypto.errors';
 export { KeyRing, KEY_ID_PATTERN, parsePhiKeys } from './crypto/key-ring';
 export { SecretBytes } from './crypto/secret-bytes';
-export { FieldCipher, PHI_TOKEN_PREFIX } from './crypto/field-cipher';
+export {
+  FieldCipher,
+  PHI_TOKEN_PREFIX,
+  PHI_TOKEN_V1,
+  PHI_TOKEN_V2,
+  describeBinding,
+  type FieldCipherSession,
+  type PhiBinding,
+} from './crypto/field-cipher';
 export { encryptedTransformer, type EncryptedTransformerOptions } from './crypto/encrypted.transformer';
 export { rewrapColumn, type RewrapColumnOptions, type RewrapColumnResult } from './crypto/rewrap-column';
 export {
@@ -88,3 +96,4 @@ export {
   type SubjectDecrypt,
   type SubjectPlace,
 } from './keys/blind-index-recompute';
+export { formatBlindIndexStatus, runBlindIndexCli } from './keys/blind-index.cli';

@@ -183,7 +183,7 @@ function redactPath(value: unknown, path: readonly string[]): unknown {
 }
 
 function redactCiphertexts(value: unknown): unknown {
-  if (typeof value === 'string') return value.startsWith('enc:v1:') ? '[encrypted]' : value;
+  if (typeof value === 'string') return /^enc:v[12]:/.test(value) ? '[encrypted]' : value;
   if (Array.isArray(value)) return value.map(redactCiphertexts);
   if (value && typeof value === 'object')
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactCiphertexts(v)]));

@@ -157,23 +157,101 @@ describe('FieldCipher.session', () => {
   const ring = new KeyRing({ s1: Buffer.alloc(32, 7) }, 's1');
   const cipher = new FieldCipher(ring);
 
-  it('shares one wrapped data key across values, each with its own IV, and decrypts normally', () => {
-    const session = cipher.session();
-    const a = session.encrypt('Jordan Example');
-    const b = session.encrypt('1991-04-12', 'subject.dob');
+  const at = (column: string, rowId = 'sub_1', departmentId = 'dept-a') => ({
+    departmentId,
+    table: 'incident_subject',
+    column,
+    rowId,
+  });
+
+  it('shares one wrapped data key across values of one department, each with its own IV, and decrypts normally', () => {
+    const session = cipher.session('dept-a');
+    const a = session.encrypt('Jordan Example', at('name'));
+    const b = session.encrypt('1991-04-12', at('date_of_birth'));
+    expect(a).toMatch(/^enc:v2:s1:/);
     expect(a.split(':').slice(0, 4)).toEqual(b.split(':').slice(0, 4));
     expect(a.split(':')[4]).not.toBe(b.split(':')[4]);
-    expect(cipher.decrypt(a)).toBe('Jordan Example');
-    expect(cipher.decrypt(b, 'subject.dob')).toBe('1991-04-12');
-    expect(() => cipher.decrypt(b)).toThrow();
+    expect(cipher.decrypt(a, at('name'))).toBe('Jordan Example');
+    expect(cipher.decrypt(b, at('date_of_birth'))).toBe('1991-04-12');
+    expect(() => cipher.decrypt(b, at('name'))).toThrow(PhiCryptoError);
+  });
+
+  it('never spans departments: a binding of another department is refused', () => {
+    const session = cipher.session('dept-a');
+    expect(() => session.encrypt('x', at('name', 'sub_1', 'dept-b'))).toThrow(/session of department "dept-a"/);
+    expect(() => cipher.session('')).toThrow(PhiCryptoError);
   });
 
   it('replaces its data key after maxValues values', () => {
-    const session = cipher.session(2);
+    const session = cipher.session('dept-a', 2);
     const dek = (t: string) => t.split(':')[3];
-    const [x, y, z] = [session.encrypt('a'), session.encrypt('b'), session.encrypt('c')];
+    const [x, y, z] = [session.encrypt('a', at('n')), session.encrypt('b', at('n')), session.encrypt('c', at('n'))];
     expect(dek(x)).toBe(dek(y));
     expect(dek(z)).not.toBe(dek(x));
-    expect(cipher.decrypt(z)).toBe('c');
+    expect(cipher.decrypt(z, at('n'))).toBe('c');
+  });
+});
+
+describe('FieldCipher bound tokens (enc:v2)', () => {
+  const cipher = new FieldCipher(ring('k1'));
+  const place = { departmentId: 'dept-a', table: 'incident', column: 'narrative', rowId: 'inc_1' };
+
+  it('round-trips at its place and refuses the same token at another row, column or department', () => {
+    const token = cipher.encrypt('Called about Jane Doe', place);
+    expect(token).toMatch(/^enc:v2:k1:/);
+    expect(cipher.versionOf(token)).toBe(2);
+    expect(cipher.decrypt(token, { ...place })).toBe('Called about Jane Doe');
+    for (const moved of [
+      { ...place, rowId: 'inc_2' },
+      { ...place, column: 'location_address' },
+      { ...place, table: 'incident_supplement' },
+      { ...place, departmentId: 'dept-b' },
+    ]) {
+      expect(() => cipher.decrypt(token, moved)).toThrow(PhiCryptoError);
+      try {
+        cipher.decrypt(token, moved);
+      } catch (err) {
+        // The error names the place it was read at, never the value.
+        expect((err as Error).message).toContain(`${moved.table}.${moved.column} row "${moved.rowId}"`);
+        expect((err as Error).message).not.toContain('Jane');
+      }
+    }
+  });
+
+  it('refuses a bound token read without its binding, or as a legacy string', () => {
+    const token = cipher.encrypt('x', place);
+    expect(() => cipher.decrypt(token)).toThrow(/binding of its place/);
+    expect(() => cipher.decrypt(token, 'incident.narrative')).toThrow(/binding of its place/);
+    expect(() => cipher.encrypt('x', { ...place, rowId: '' })).toThrow(/non-empty rowId/);
+  });
+
+  it('binds the data key to the department: a token relabelled as v1 or moved does not unwrap', () => {
+    const token = cipher.encrypt('x', place);
+    expect(() => cipher.decrypt(token.replace('enc:v2:', 'enc:v1:'))).toThrow(/could not be unwrapped/);
+    expect(() => cipher.decrypt(token, { ...place, departmentId: 'dept-b' })).toThrow(/another department/);
+  });
+
+  it('keeps reading legacy v1 tokens through binding.legacyAad', () => {
+    const legacy = cipher.encrypt('old note', 'review.decision_reason');
+    expect(legacy).toMatch(/^enc:v1:/);
+    expect(cipher.decrypt(legacy, { ...place, legacyAad: 'review.decision_reason' })).toBe('old note');
+    expect(() => cipher.decrypt(legacy, place)).toThrow(PhiCryptoError);
+  });
+
+  it('rewrap keeps a v2 token bound (data part untouched) and upgrades a v1 token to v2 at its place', () => {
+    const old = cipher.encrypt('Jane', place);
+    const rotated = new FieldCipher(ring('k2'));
+    const rewrapped = rotated.rewrap(old, place);
+    expect(rewrapped).toMatch(/^enc:v2:k2:/);
+    expect(rewrapped.split(':').slice(4)).toEqual(old.split(':').slice(4));
+    expect(rotated.decrypt(rewrapped, place)).toBe('Jane');
+    expect(() => rotated.decrypt(rewrapped, { ...place, rowId: 'inc_9' })).toThrow(PhiCryptoError);
+    expect(() => rotated.rewrap(old)).toThrow(/binding of its place/);
+    expect(() => rotated.rewrap(old, { ...place, departmentId: 'dept-b' })).toThrow(/another department/);
+
+    const legacy = cipher.encrypt('Jane', '');
+    const upgraded = rotated.rewrap(legacy, { ...place, legacyAad: '' });
+    expect(upgraded).toMatch(/^enc:v2:k2:/);
+    expect(rotated.decrypt(upgraded, place)).toBe('Jane');
   });
 });

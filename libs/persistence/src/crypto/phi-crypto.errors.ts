@@ -10,7 +10,7 @@ export class KeyRingConfigError extends Error {
 }
 
 /** Why a PHI token could not be processed; messages never include plaintext or key bytes. */
-export type PhiCryptoErrorCode = 'MALFORMED_TOKEN' | 'UNKNOWN_KEY' | 'DECRYPT_FAILED';
+export type PhiCryptoErrorCode = 'MALFORMED_TOKEN' | 'UNKNOWN_KEY' | 'DECRYPT_FAILED' | 'BAD_BINDING';
 
 /** Encryption, decryption or re-wrapping of a PHI token failed. */
 export class PhiCryptoError extends Error {

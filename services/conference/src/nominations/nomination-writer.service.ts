@@ -27,6 +27,11 @@ export interface NewNomination {
   relationship?: string | null;
   nameCiphertext: string | null;
   birthDateCiphertext: string | null;
+  /** Set when the name or birth date is intake's token, bound to that subject (conference/src/privacy/phi-places.ts). */
+  nameSubjectId?: string | null;
+  birthDateSubjectId?: string | null;
+  /** The id the caller's own ciphertexts were bound to (NominationIdentity.protect); new otherwise. */
+  id?: string;
   reasonTextCiphertext: string | null;
   contactCiphertext: string | null;
 }
@@ -49,22 +54,29 @@ export class NominationWriter {
   constructor(private readonly scheduler: AgendaScheduler) {}
 
   /** The person's open nomination under the person lock (call before deciding a new one's status). */
-  async openNominationOf(em: EntityManager, departmentId: string, personKey: string): Promise<NominationRow | null> {
-    await lockPerson(em, departmentId, personKey);
-    return lockOpenNominationOf(em, departmentId, personKey);
+  async openNominationOf(
+    em: EntityManager,
+    departmentId: string,
+    personKey: string | readonly string[],
+  ): Promise<NominationRow | null> {
+    // The lock is on the stored (first) key: every writer of this person computes the same one.
+    const keys = typeof personKey === 'string' ? [personKey] : personKey;
+    await lockPerson(em, departmentId, keys[0]);
+    return lockOpenNominationOf(em, departmentId, keys);
   }
 
   /** Inserts the nomination in the caller's transaction; an open one is placed on the agenda in it too. */
   async insert(em: EntityManager, ctx: SchedulingContext, n: NewNomination): Promise<string> {
-    const id = newId('nom');
+    const id = n.id ?? newId('nom');
     const closed = n.status === 'closed';
     await em.query(
       `INSERT INTO nomination (department_id, id, person_key, person_id, triage_case_id, nomination_request_id, source,
          source_agency_id, submitted_by, series_kind, status, privacy_stage, risk_level, risk_factors,
          risk_factor_count, age_range, gender, reason_code, relationship, name_ciphertext, birth_date_ciphertext,
-         reason_text_ciphertext, contact_ciphertext, linked_nomination_id, verified_at, closed_at, closed_status)
+         reason_text_ciphertext, contact_ciphertext, linked_nomination_id, verified_at, closed_at, closed_status,
+         name_subject_id, birth_date_subject_id)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'de-identified', $12, $13::text[], $14, $15, $16, $17, $18,
-         $19, $20, $21, $22, $23, CASE WHEN $11 = 'open' THEN now() END, CASE WHEN $24 THEN now() END, $25)`,
+         $19, $20, $21, $22, $23, CASE WHEN $11 = 'open' THEN now() END, CASE WHEN $24 THEN now() END, $25, $26, $27)`,
       [
         ctx.departmentId,
         id,
@@ -91,6 +103,8 @@ export class NominationWriter {
         n.linkedNominationId ?? null,
         closed,
         n.closedStatus ?? null,
+        n.nameSubjectId ?? null,
+        n.birthDateSubjectId ?? null,
       ],
     );
     await recordPresentation(em, ctx.departmentId, id, n.submittedBy);

@@ -107,9 +107,9 @@ describe('conference nominations', () => {
     expect(stored).toMatchObject({
       source: 'staff',
       age_range: '35-44',
-      person_key: expect.stringMatching(/^bix:[0-9a-f]{64}$/),
+      person_key: expect.stringMatching(/^bix:v1:[0-9a-f]{64}$/),
     });
-    expect(stored!.name_ciphertext).toMatch(/^enc:v1:/);
+    expect(stored!.name_ciphertext).toMatch(/^enc:v2:/);
 
     // Same person through a partner (name spelled differently in case and accents): one open nomination.
     const again = await http()

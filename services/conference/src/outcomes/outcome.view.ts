@@ -1,8 +1,14 @@
-import type { FieldCipher } from '@cit/persistence';
+import type { FieldCipher, PhiBinding } from '@cit/persistence';
 import type { ActionItemKind, OutcomeStatus } from './record-outcome/record-outcome.request';
 
-/** Associated data binding an action item's description ciphertext to its row. */
-export const actionItemAad = (actionItemId: string) => `action_item.description:${actionItemId}`;
+/** Where an action item's description is bound: its department and row (legacy v1 tokens: the row alone). */
+export const actionItemAad = (departmentId: string, actionItemId: string): PhiBinding => ({
+  departmentId,
+  table: 'action_item',
+  column: 'description_ciphertext',
+  rowId: actionItemId,
+  legacyAad: `action_item.description:${actionItemId}`,
+});
 
 export interface OutcomeRow {
   id: string;
@@ -65,12 +71,12 @@ export interface OutcomeView {
 }
 
 /** An action item as shown (decrypting its description: the caller audits the read). */
-export function actionItemView(row: ActionItemRow, cipher: FieldCipher): ActionItemView {
+export function actionItemView(departmentId: string, row: ActionItemRow, cipher: FieldCipher): ActionItemView {
   return {
     id: row.id,
     ownerAgencyId: row.owner_agency_id,
     kind: row.kind,
-    description: cipher.decrypt(row.description_ciphertext, actionItemAad(row.id)),
+    description: cipher.decrypt(row.description_ciphertext, actionItemAad(departmentId, row.id)),
     dueAt: row.due_at.toISOString(),
     status: row.status,
     completedAt: row.completed_at?.toISOString() ?? null,
@@ -80,7 +86,12 @@ export function actionItemView(row: ActionItemRow, cipher: FieldCipher): ActionI
 }
 
 /** An outcome with its action items. */
-export function outcomeView(row: OutcomeRow, items: readonly ActionItemRow[], cipher: FieldCipher): OutcomeView {
+export function outcomeView(
+  departmentId: string,
+  row: OutcomeRow,
+  items: readonly ActionItemRow[],
+  cipher: FieldCipher,
+): OutcomeView {
   return {
     id: row.id,
     sessionId: row.session_id,
@@ -92,6 +103,6 @@ export function outcomeView(row: OutcomeRow, items: readonly ActionItemRow[], ci
     assistingAgencyIds: row.assisting_agency_ids,
     recordedAt: row.recorded_at.toISOString(),
     recordedBy: row.recorded_by,
-    actionItems: items.filter((i) => i.outcome_id === row.id).map((i) => actionItemView(i, cipher)),
+    actionItems: items.filter((i) => i.outcome_id === row.id).map((i) => actionItemView(departmentId, i, cipher)),
   };
 }

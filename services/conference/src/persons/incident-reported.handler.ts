@@ -16,7 +16,13 @@ export class IncidentReportedHandler {
     const d = event.data;
     const subjects = d.subjects
       .filter((s): s is typeof s & { personId: string } => s.personId !== undefined)
-      .map((s) => ({ personId: s.personId, nameCiphertext: s.name, birthDateCiphertext: s.dateOfBirth ?? null }));
+      // Intake's tokens stay bound to its subject row: the subject id is kept to decrypt them.
+      .map((s) => ({
+        personId: s.personId,
+        subjectId: s.subjectId,
+        nameCiphertext: s.name,
+        birthDateCiphertext: s.dateOfBirth ?? null,
+      }));
     if (subjects.length === 0) return;
     await projectReportedSubjects(
       ctx.manager,

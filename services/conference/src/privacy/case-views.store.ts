@@ -1,6 +1,7 @@
 import type { AuditContext, AuditEntryInput, AuditTrail } from '@cit/audit';
 import type { FieldCipher } from '@cit/persistence';
 import type { EntityManager } from 'typeorm';
+import { nominationPhiPlace, type NominationPhiColumn } from './phi-places';
 import {
   caseView,
   caseViewLevel,
@@ -45,15 +46,18 @@ export interface NominationViewRow {
   birth_date_ciphertext: string | null;
   reason_text_ciphertext: string | null;
   contact_ciphertext: string | null;
+  name_subject_id: string | null;
+  birth_date_subject_id: string | null;
 }
 
 /** The SELECT list of NominationViewRow. */
 export const NOMINATION_VIEW_COLUMNS = `n.id, n.person_id, n.triage_case_id, n.status, n.privacy_stage, n.source,
   n.source_agency_id, n.series_kind, n.risk_level, n.risk_factors, n.risk_factor_count, n.age_range, n.gender,
   n.reason_code, n.agencies_mobilized_count, n.services_mobilized_count, n.created_at, n.closed_status,
-  n.name_ciphertext, n.birth_date_ciphertext, n.reason_text_ciphertext, n.contact_ciphertext`;
+  n.name_ciphertext, n.birth_date_ciphertext, n.reason_text_ciphertext, n.contact_ciphertext, n.name_subject_id,
+  n.birth_date_subject_id`;
 
-const CIPHER_COLUMN: Record<IdentityField, keyof NominationViewRow> = {
+const CIPHER_COLUMN: Record<IdentityField, NominationPhiColumn> = {
   name: 'name_ciphertext',
   birthDate: 'birth_date_ciphertext',
   reasonText: 'reason_text_ciphertext',
@@ -129,11 +133,23 @@ async function tabledForAgency(
  * Decrypts what the chosen level shows and nothing else; the audit entry names exactly those
  * fields. Runs in the caller's transaction (the audit entries commit with it).
  */
-function decryptFor(row: NominationViewRow, fields: readonly IdentityField[], cipher: FieldCipher): DecryptedIdentity {
+function decryptFor(
+  departmentId: string,
+  row: NominationViewRow,
+  fields: readonly IdentityField[],
+  cipher: FieldCipher,
+): DecryptedIdentity {
   const out: DecryptedIdentity = {};
   for (const f of fields) {
-    const token = row[CIPHER_COLUMN[f]] as string | null;
-    out[f] = token === null ? null : cipher.decrypt(token);
+    const column = CIPHER_COLUMN[f];
+    const token = row[column];
+    const subjectId =
+      column === 'name_ciphertext'
+        ? row.name_subject_id
+        : column === 'birth_date_ciphertext'
+          ? row.birth_date_subject_id
+          : null;
+    out[f] = token === null ? null : cipher.decrypt(token, nominationPhiPlace(departmentId, row.id, column, subjectId));
   }
   return out;
 }
@@ -168,7 +184,7 @@ export async function loadCaseViews(
     const level = caseViewLevel(facts, own, viewer);
     if (level === null) continue;
     const fields = LEVEL_FIELDS[level].filter((f) => row[CIPHER_COLUMN[f]] !== null);
-    const view = caseView(facts, own, viewer, decryptFor(row, fields, audit.cipher));
+    const view = caseView(facts, own, viewer, decryptFor(departmentId, row, fields, audit.cipher));
     if (!view) continue;
     views.set(row.id, view);
     if (fields.length > 0) {

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { FieldCipher, tenantTransaction } from '@cit/persistence';
+import { FieldCipher, tenantTransaction, type PhiBinding } from '@cit/persistence';
 import { DataSource } from 'typeorm';
 import { FOLLOWUP_OPTIONS, type FollowupOptions } from '../reminders/followup-options';
 import { loadSettings } from '../settings/department-settings';
@@ -9,8 +9,14 @@ import { DeliveryError, type NotificationChannel } from './notification-channel'
 import { EmailChannel } from './email.channel';
 import { WebhookChannel } from './webhook.channel';
 
-/** AAD of a webhook secret: bound to its endpoint row. */
-export const endpointSecretAad = (endpointId: string) => `notification_endpoint.secret:${endpointId}`;
+/** Where a webhook secret is bound: its department and endpoint row (legacy v1 tokens: the row alone). */
+export const endpointSecretAad = (departmentId: string, endpointId: string): PhiBinding => ({
+  departmentId,
+  table: 'notification_endpoint',
+  column: 'secret_ciphertext',
+  rowId: endpointId,
+  legacyAad: `notification_endpoint.secret:${endpointId}`,
+});
 
 /**
  * Delivers one pending notification through its channel and records the attempt. Failure
@@ -71,7 +77,7 @@ export class DeliverNotificationService {
           url: row.url ?? undefined,
           email: row.email ?? undefined,
           secret: row.secret_ciphertext
-            ? this.cipher.decrypt(row.secret_ciphertext, endpointSecretAad(row.endpoint_id))
+            ? this.cipher.decrypt(row.secret_ciphertext, endpointSecretAad(departmentId, row.endpoint_id))
             : undefined,
         },
       });

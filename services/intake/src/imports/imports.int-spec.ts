@@ -119,7 +119,7 @@ describe('imports (integration)', () => {
     expect(JSON.stringify(stored)).not.toMatch(/Quentin|Harbor Street|Jordan/);
     for (const s of stored) {
       expect(s.source).toBe('import');
-      expect(s.narrative).toMatch(/^enc:v1:/);
+      expect(s.narrative).toMatch(/^enc:v2:/);
       expect(s.person_id).toMatch(/^per_/);
     }
     const byCad = Object.fromEntries(
@@ -163,7 +163,7 @@ describe('imports (integration)', () => {
       expect(e.event_type).toBe('cit.incident.reported.v1');
       expect(e.payload.data.source).toBe('import');
       expect(e.payload.data.subjects[0].personId).toMatch(/^per_/);
-      expect(e.payload.data.subjects[0].name).toMatch(/^enc:v1:/);
+      expect(e.payload.data.subjects[0].name).toMatch(/^enc:v2:/);
       expect(e.payload.departmentid).toBe(DEPT);
       expect(e.payload.source).toBe('/cit/intake');
     }

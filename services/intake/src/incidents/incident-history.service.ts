@@ -5,6 +5,7 @@ import { currentContext } from '@cit/observability';
 import { FieldCipher } from '@cit/persistence';
 import type { EntityManager } from 'typeorm';
 import { IncidentChangeEntity } from './incident-change.entity';
+import { inDepartment, intakePlaces } from './phi-places';
 
 /** One versioned change of an incident. */
 export interface IncidentChange {
@@ -39,15 +40,18 @@ export class IncidentHistory {
     type: T,
     data: EventData<T>,
   ): Promise<void> {
+    const id = newId('chg');
     await em.insert(IncidentChangeEntity, {
-      id: newId('chg'),
+      id,
       incidentId: change.incidentId,
       departmentId: change.departmentId,
       version: change.version,
       kind: change.kind,
       changedFields: change.changedFields,
       reasonCode: change.reasonCode,
-      reasonNote: change.reasonNote ? this.cipher.encrypt(change.reasonNote) : null,
+      reasonNote: change.reasonNote
+        ? this.cipher.encrypt(change.reasonNote, inDepartment(change.departmentId, intakePlaces.changeReason(id)))
+        : null,
       previousCoding: change.previousCoding ?? null,
       changedBy: change.actorId,
       changedAt: change.at,

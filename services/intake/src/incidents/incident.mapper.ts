@@ -6,18 +6,28 @@ import {
   type IncidentReported,
   type IncidentSource,
 } from '@cit/contracts';
+import { intakePlaces, type IntakePhiPlace } from './phi-places';
 
 /** Field encryption and blind indexing, as the mapper needs them (no framework types). */
 export interface PhiProtection {
-  encrypt(plain: string): string;
-  /** Blind index of name + date of birth; null when the name normalizes to nothing matchable. */
-  personMatch(name: string, dateOfBirth: string): string | null;
-  /** Blind index of name + phone, for subjects recorded without a date of birth. */
-  phoneMatch(name: string, phone: string): string | null;
+  /** Encrypts plain bound to its place (the department is the unit of work's). */
+  encrypt(plain: string, place: IntakePhiPlace): string;
+  /**
+   * Blind indexes of name + date of birth and name + phone in the unit of work's department
+   * (null where not matchable), with the previous version's while a rotation runs.
+   */
+  indexes(name: string, dateOfBirth: string | undefined, phone: string | undefined): SubjectIndexValues;
 }
 
-const optional = (value: string | undefined, protect: PhiProtection): string | null =>
-  value === undefined ? null : protect.encrypt(value);
+/** A subject's blind indexes as PhiProtection computes them. */
+export interface SubjectIndexValues {
+  personMatchIndex: string | null;
+  personPhoneIndex: string | null;
+  previous: { personMatchIndex: string | null; personPhoneIndex: string | null } | null;
+}
+
+const optional = (value: string | undefined, protect: PhiProtection, place: IntakePhiPlace): string | null =>
+  value === undefined ? null : protect.encrypt(value, place);
 
 /** The stored shape of a new incident: PHI encrypted, codes in the clear. */
 export function incidentRecordFromRequest(
@@ -25,24 +35,30 @@ export function incidentRecordFromRequest(
   ids: { incidentId: string; departmentId: string; createdBy: string; now: Date; source?: IncidentSource },
   protect: PhiProtection,
 ) {
-  const subjects = req.subjects.map((s, ordinal) => ({
-    id: newId('sub'),
-    incidentId: ids.incidentId,
-    departmentId: ids.departmentId,
-    ordinal,
-    name: protect.encrypt(s.name),
-    dateOfBirth: optional(s.dateOfBirth, protect),
-    phone: optional(s.phone, protect),
-    address: optional(s.address, protect),
-    language: s.language ?? null,
-    juvenile: s.flags.juvenile ?? false,
-    senior: s.flags.senior ?? false,
-    veteran: s.flags.veteran ?? false,
-    experiencingHomelessness: s.flags.experiencingHomelessness ?? false,
-    personMatchIndex: s.dateOfBirth ? protect.personMatch(s.name, s.dateOfBirth) : null,
-    personPhoneIndex: s.phone ? protect.phoneMatch(s.name, s.phone) : null,
-    personId: null as string | null,
-  }));
+  const subjects = req.subjects.map((s, ordinal) => {
+    const id = newId('sub');
+    const indexes = protect.indexes(s.name, s.dateOfBirth, s.phone);
+    return {
+      id,
+      incidentId: ids.incidentId,
+      departmentId: ids.departmentId,
+      ordinal,
+      name: protect.encrypt(s.name, intakePlaces.subject(id, 'name')),
+      dateOfBirth: optional(s.dateOfBirth, protect, intakePlaces.subject(id, 'date_of_birth')),
+      phone: optional(s.phone, protect, intakePlaces.subject(id, 'phone')),
+      address: optional(s.address, protect, intakePlaces.subject(id, 'address')),
+      language: s.language ?? null,
+      juvenile: s.flags.juvenile ?? false,
+      senior: s.flags.senior ?? false,
+      veteran: s.flags.veteran ?? false,
+      experiencingHomelessness: s.flags.experiencingHomelessness ?? false,
+      personMatchIndex: indexes.personMatchIndex,
+      personPhoneIndex: indexes.personPhoneIndex,
+      // Lookups only (a rotation in progress): never stored, absent outside a rotation.
+      ...(indexes.previous ? { previous: indexes.previous } : {}),
+      personId: null as string | null,
+    };
+  });
   return {
     id: ids.incidentId,
     departmentId: ids.departmentId,
@@ -54,13 +70,13 @@ export function incidentRecordFromRequest(
     disposition: req.disposition ?? null,
     encounter: req.encounter,
     district: req.location.district ?? null,
-    locationAddress: optional(req.location.address, protect),
+    locationAddress: optional(req.location.address, protect, intakePlaces.incident(ids.incidentId, 'location_address')),
     latitude: req.location.latitude ?? null,
     longitude: req.location.longitude ?? null,
     bhRelatedTo: req.behavioralHealth.relatedTo,
     bhObservations: req.behavioralHealth.observations,
     bhSuspectedUsing: req.behavioralHealth.suspectedUsing,
-    narrative: optional(req.narrative, protect),
+    narrative: optional(req.narrative, protect, intakePlaces.incident(ids.incidentId, 'narrative')),
     reportingOfficerId: req.reportingOfficerId,
     source: ids.source ?? ('api' satisfies IncidentSource),
     version: 1,

@@ -1,4 +1,5 @@
 import type { IncidentRecord } from './incident.mapper';
+import { intakePlaces, type IntakePhiPlace } from './phi-places';
 
 type StoredIncident = Omit<
   IncidentRecord,
@@ -13,8 +14,11 @@ type StoredIncident = Omit<
   })[];
 };
 
+/** Decrypts a stored PHI value at its place (the incident's department); undefined for null. */
+export type OpenPhi = (ciphertext: string | null, place: IntakePhiPlace) => string | undefined;
+
 /** The API representation of an incident; `open` decrypts PHI columns for the authorized caller only. */
-export function incidentView(incident: StoredIncident, open: (ciphertext: string | null) => string | undefined) {
+export function incidentView(incident: StoredIncident, open: OpenPhi) {
   return {
     id: incident.id,
     departmentId: incident.departmentId,
@@ -25,7 +29,7 @@ export function incidentView(incident: StoredIncident, open: (ciphertext: string
     occurredAt: incident.occurredAt.toISOString(),
     receivedAt: incident.receivedAt.toISOString(),
     location: {
-      address: open(incident.locationAddress),
+      address: open(incident.locationAddress, intakePlaces.incident(incident.id, 'location_address')),
       latitude: incident.latitude ?? undefined,
       longitude: incident.longitude ?? undefined,
       district: incident.district ?? undefined,
@@ -33,7 +37,7 @@ export function incidentView(incident: StoredIncident, open: (ciphertext: string
     callType: incident.callType,
     disposition: incident.disposition ?? undefined,
     encounter: incident.encounter,
-    narrative: open(incident.narrative),
+    narrative: open(incident.narrative, intakePlaces.incident(incident.id, 'narrative')),
     reportingOfficerId: incident.reportingOfficerId,
     behavioralHealth: {
       relatedTo: incident.bhRelatedTo,
@@ -43,10 +47,10 @@ export function incidentView(incident: StoredIncident, open: (ciphertext: string
     subjects: incident.subjects.map((s) => ({
       id: s.id,
       personId: s.personId ?? undefined,
-      name: open(s.name),
-      dateOfBirth: open(s.dateOfBirth),
-      phone: open(s.phone),
-      address: open(s.address),
+      name: open(s.name, intakePlaces.subject(s.id, 'name')),
+      dateOfBirth: open(s.dateOfBirth, intakePlaces.subject(s.id, 'date_of_birth')),
+      phone: open(s.phone, intakePlaces.subject(s.id, 'phone')),
+      address: open(s.address, intakePlaces.subject(s.id, 'address')),
       language: s.language ?? undefined,
       flags: {
         juvenile: s.juvenile,

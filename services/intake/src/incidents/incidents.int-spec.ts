@@ -180,7 +180,7 @@ describe('incidents API (real PostgreSQL, outbox)', () => {
         `SELECT reason_note, previous_coding FROM incident_change WHERE incident_id = $1`,
         [id],
       );
-      expect(change.reason_note).toMatch(/^enc:v1:/);
+      expect(change.reason_note).toMatch(/^enc:v2:/);
       const fetched = await http().get(`/v1/incidents/${id}`).set('authorization', `Bearer ${officer}`).expect(200);
       expect(fetched.body.behavioralHealth.relatedTo).toBe('mental-health');
     });
@@ -231,7 +231,7 @@ describe('incidents API (real PostgreSQL, outbox)', () => {
         'SELECT narrative FROM incident_supplement WHERE incident_id = $1',
         [id],
       );
-      expect(stored.narrative).toMatch(/^enc:v1:/);
+      expect(stored.narrative).toMatch(/^enc:v2:/);
       const fetched = await http().get(`/v1/incidents/${id}`).set('authorization', `Bearer ${officer}`).expect(200);
       expect(fetched.body.supplements[0].narrative).toContain('stopped taking medication');
       expect(fetched.body.version).toBe(2);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { BlindIndex, FieldCipher } from '@cit/persistence';
 import type { PhiProtection } from './incident.mapper';
-import { subjectIndexes } from './subject-indexes';
+import { identityIndexes } from '../persons/person-indexes';
 
 /** A PhiProtection for one unit of work, and the plaintext of every token it made (for a response that needs no decryption). */
 export interface PhiSession {
@@ -20,20 +20,22 @@ export class IncidentPhiProtection {
     private readonly blindIndex: BlindIndex,
   ) {}
 
-  /** Opens a session; keepPlaintext records token → plaintext (single reports answer with the values, imports do not). */
-  session({ keepPlaintext = false } = {}): PhiSession {
-    const cipher = this.cipher.session();
+  /** Opens a session of one department; keepPlaintext records token → plaintext (single reports answer with the values, imports do not). */
+  session(departmentId: string, { keepPlaintext = false } = {}): PhiSession {
+    // One data key per unit of work, bound to its department: a batch never spans departments.
+    const cipher = this.cipher.session(departmentId);
     const plaintext = new Map<string, string>();
+    // The department's own blind-index keys: the same person indexes differently elsewhere.
+    const blindIndex = this.blindIndex.forDepartment(departmentId);
     return {
       plaintext,
       protect: {
-        encrypt: (v) => {
-          const token = cipher.encrypt(v);
+        encrypt: (v, place) => {
+          const token = cipher.encrypt(v, place);
           if (keepPlaintext) plaintext.set(token, v);
           return token;
         },
-        personMatch: (n, d) => subjectIndexes(this.blindIndex, n, d, null).personMatchIndex,
-        phoneMatch: (n, p) => subjectIndexes(this.blindIndex, n, null, p).personPhoneIndex,
+        indexes: (n, d, p) => identityIndexes(blindIndex, n, d, p),
       },
     };
   }

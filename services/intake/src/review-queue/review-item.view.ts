@@ -1,4 +1,5 @@
-import { PHI_TOKEN_PREFIX, type FieldCipher } from '@cit/persistence';
+import type { FieldCipher } from '@cit/persistence';
+import { inDepartment, intakePlaces } from '../incidents/phi-places';
 import type { ReviewItemStatus } from '@cit/contracts';
 import type { ScreeningReason } from './screening';
 
@@ -14,11 +15,15 @@ export interface ReviewItemView {
   decisionReason: string | null;
 }
 
-/** AAD of decision_reason ciphertext: binds it to this column. */
-export const DECISION_REASON_AAD = 'review_item.decision_reason';
-
 /** Staff reasons are stored encrypted (they may name people); system reasons ("reclassified") are plain codes. */
-export function openDecisionReason(cipher: FieldCipher, stored: string | null): string | null {
+export function openDecisionReason(
+  cipher: FieldCipher,
+  departmentId: string,
+  reviewItemId: string,
+  stored: string | null,
+): string | null {
   if (stored === null) return null;
-  return stored.startsWith(PHI_TOKEN_PREFIX) ? cipher.decrypt(stored, DECISION_REASON_AAD) : stored;
+  return cipher.isEncrypted(stored)
+    ? cipher.decrypt(stored, inDepartment(departmentId, intakePlaces.decisionReason(reviewItemId)))
+    : stored;
 }

@@ -159,7 +159,7 @@ describe('review queue API (real PostgreSQL, outbox)', () => {
       );
       expect(row).toMatchObject({ status: 'dismissed', decided_by: 'dev-supervisor' });
       expect(row.decided_at).toBeInstanceOf(Date);
-      expect(row.decision_reason).toMatch(/^enc:v1:/);
+      expect(row.decision_reason).toMatch(/^enc:v2:/);
 
       const listed = await http()
         .get('/v1/review-queue')

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { FieldCipher } from '@cit/persistence';
+import { FieldCipher, type PhiBinding } from '@cit/persistence';
 import type { EntityManager } from 'typeorm';
 
 /**
@@ -28,7 +28,13 @@ export class AgencyKeys {
 
   /** The agency's key (created on first use), base64; undefined when the department has no such agency. */
   async findKey(em: EntityManager, departmentId: string, agencyId: string): Promise<string | undefined> {
-    const aad = `partner_agency.delivery_key:${departmentId}:${agencyId}`;
+    const aad: PhiBinding = {
+      departmentId,
+      table: 'partner_agency',
+      column: 'delivery_key_ciphertext',
+      rowId: agencyId,
+      legacyAad: `partner_agency.delivery_key:${departmentId}:${agencyId}`,
+    };
     const rows = (await em.query(
       `UPDATE partner_agency SET delivery_key_ciphertext = COALESCE(delivery_key_ciphertext, $3)
         WHERE department_id = $1 AND id = $2 RETURNING delivery_key_ciphertext`,

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { newId } from '@cit/contracts';
 import { createLogger } from '@cit/observability';
-import { FieldCipher, tenantTransaction } from '@cit/persistence';
+import { FieldCipher, tenantTransaction, type PhiBinding } from '@cit/persistence';
 import { MicroBatcher, SERVICE_ENV, type BatchResult, type ServiceEnv } from '@cit/service-kit';
 import { Queue, Worker, type Job } from 'bullmq';
 import type { RedisOptions } from 'ioredis';
@@ -30,9 +30,14 @@ function redisOptions(url: string, name: string): RedisOptions {
   };
 }
 
-/** The AAD of an endpoint secret column. */
-export const secretAad = (departmentId: string, agencyId: string, column: 'current' | 'previous') =>
-  `webhook_endpoint.${column}:${departmentId}:${agencyId}`;
+/** Where an endpoint secret is bound: its department, endpoint (agency) and column. */
+export const secretAad = (departmentId: string, agencyId: string, column: 'current' | 'previous'): PhiBinding => ({
+  departmentId,
+  table: 'webhook_endpoint',
+  column: column === 'current' ? 'secret_ciphertext' : 'previous_secret_ciphertext',
+  rowId: agencyId,
+  legacyAad: `webhook_endpoint.${column}:${departmentId}:${agencyId}`,
+});
 
 interface Attempt {
   id: string;

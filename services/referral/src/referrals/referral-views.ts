@@ -1,11 +1,22 @@
-import { FieldCipher } from '@cit/persistence';
+import { FieldCipher, type PhiBinding } from '@cit/persistence';
 import { PART2_REDISCLOSURE_NOTICE } from '../disclosure/minimum-necessary';
 import { allowedValues, disclosableValues, partnerNeeds, type ReferralPacket } from './referral-packet';
 import type { ReferralRecord } from './referral.store';
 
+/** Where a referral's packet is bound: its department and row (legacy v1 tokens: the row alone). */
+export function packetPlace(departmentId: string, referralId: string): PhiBinding {
+  return {
+    departmentId,
+    table: 'referral',
+    column: 'packet_ciphertext',
+    rowId: referralId,
+    legacyAad: `referral.packet:${referralId}`,
+  };
+}
+
 export function packetOf(cipher: FieldCipher, r: ReferralRecord): ReferralPacket {
   return r.packetCiphertext
-    ? (JSON.parse(cipher.decrypt(r.packetCiphertext, `referral.packet:${r.id}`)) as ReferralPacket)
+    ? (JSON.parse(cipher.decrypt(r.packetCiphertext, packetPlace(r.departmentId, r.id))) as ReferralPacket)
     : {};
 }
 

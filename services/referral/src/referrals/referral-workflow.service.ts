@@ -34,6 +34,7 @@ import {
 } from './referral-packet';
 import { runFolded, type Statement } from './folded-statement';
 import { ReferralStore, type NewReferral, type ReferralRecord } from './referral.store';
+import { packetPlace } from './referral-views';
 
 /** Who acts: a staff member or partner (token subject), or the service itself. */
 export interface Actor {
@@ -224,7 +225,7 @@ export class ReferralWorkflow {
         acceptBy,
         outcome: null,
         reasonCode: null,
-        packetCiphertext: hasPacket ? this.cipher.encrypt(JSON.stringify(input.packet), `referral.packet:${id}`) : null,
+        packetCiphertext: hasPacket ? this.cipher.encrypt(JSON.stringify(input.packet), packetPlace(dept, id)) : null,
       };
       // Every write of this referral goes in one statement (one round trip; routing is a hot path).
       const writes: Statement[] = [
@@ -366,7 +367,7 @@ export class ReferralWorkflow {
     const dept = referral.departmentId;
     const tried = await ReferralStore.agenciesTried(em, dept, referral.requestId);
     const packet: ReferralPacket = referral.packetCiphertext
-      ? (JSON.parse(this.cipher.decrypt(referral.packetCiphertext, `referral.packet:${referral.id}`)) as ReferralPacket)
+      ? (JSON.parse(this.cipher.decrypt(referral.packetCiphertext, packetPlace(dept, referral.id))) as ReferralPacket)
       : {};
     const result = await this.route(
       em,

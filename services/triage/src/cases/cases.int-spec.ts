@@ -131,7 +131,7 @@ describe('cases API', () => {
     const [stored] = await t.db.ownerDataSource.query('SELECT notes_ciphertext FROM case_contact WHERE id = $1', [
       made.body.id,
     ]);
-    expect(stored.notes_ciphertext).toMatch(/^enc:v1:/);
+    expect(stored.notes_ciphertext).toMatch(/^enc:v2:/);
     expect(stored.notes_ciphertext).not.toContain('clinician');
 
     const got = await http().get(`/v1/cases/${c.id}`).set(as('clinician')).expect(200);
@@ -437,7 +437,7 @@ describe('cases API', () => {
       );
       expect(rows).toHaveLength(2);
       for (const r of rows) {
-        expect(r.g).toMatch(/^enc:v1:/);
+        expect(r.g).toMatch(/^enc:v2:/);
         expect(`${r.g}${r.r}`).not.toMatch(/counseling|treatment|hold|reduce/i);
       }
       expect((await audit(c.id)).filter((e: { record_type: string }) => e.record_type === 'diversion-plan')).toEqual([

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { PhiBinding } from '@cit/persistence';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
@@ -28,5 +29,11 @@ export const crisisPlanContentSchema = z.strictObject({
 });
 export type CrisisPlanContent = z.infer<typeof crisisPlanContentSchema>;
 
-/** AAD of a plan version's token: binds it to its row. */
-export const crisisPlanAad = (planId: string) => `crisis_plan.content:${planId}`;
+/** Where a plan version's token is bound: its department and row (legacy v1 tokens: the row alone). */
+export const crisisPlanAad = (departmentId: string, planId: string): PhiBinding => ({
+  departmentId,
+  table: 'crisis_plan',
+  column: 'content_ciphertext',
+  rowId: planId,
+  legacyAad: `crisis_plan.content:${planId}`,
+});

@@ -6,6 +6,7 @@ import { crisisPlanAad, type CrisisPlanContent } from './crisis-plan.content';
 
 interface PlanRow {
   id: string;
+  department_id: string;
   person_id: string;
   version: number;
   content_ciphertext: string;
@@ -39,7 +40,7 @@ export class CrisisPlanStore {
 
   async current(em: EntityManager, departmentId: string, personId: string): Promise<PlanRow | undefined> {
     const [row]: PlanRow[] = await em.query(
-      `SELECT id, person_id, version, content_ciphertext, review_date::text AS review_date, written_at, written_by
+      `SELECT id, department_id, person_id, version, content_ciphertext, review_date::text AS review_date, written_at, written_by
          FROM crisis_plan
         WHERE department_id = $1 AND retired_at IS NULL AND person_id IN (${personAndAliasesSql('$1', '$2')})
         ORDER BY (person_id = $2) DESC, written_at DESC, version DESC LIMIT 1`,
@@ -55,7 +56,7 @@ export class CrisisPlanStore {
     version: number,
   ): Promise<PlanRow | undefined> {
     const [row]: PlanRow[] = await em.query(
-      `SELECT id, person_id, version, content_ciphertext, review_date::text AS review_date, written_at, written_by, retired_at
+      `SELECT id, department_id, person_id, version, content_ciphertext, review_date::text AS review_date, written_at, written_by, retired_at
          FROM crisis_plan WHERE department_id = $1 AND person_id = $2 AND version = $3`,
       [departmentId, personId, version],
     );
@@ -81,7 +82,9 @@ export class CrisisPlanStore {
       reviewDue: row.review_date <= today,
       writtenAt: row.written_at.toISOString(),
       writtenBy: row.written_by,
-      content: JSON.parse(this.cipher.decrypt(row.content_ciphertext, crisisPlanAad(row.id))) as CrisisPlanContent,
+      content: JSON.parse(
+        this.cipher.decrypt(row.content_ciphertext, crisisPlanAad(row.department_id, row.id)),
+      ) as CrisisPlanContent,
     };
   }
 }

@@ -92,7 +92,7 @@ describe('crisis response plans', () => {
       [2, true],
     ]);
     for (const r of rows) {
-      expect(r.content_ciphertext).toMatch(/^enc:v1:/);
+      expect(r.content_ciphertext).toMatch(/^enc:v2:/);
       expect(r.content_ciphertext).not.toMatch(/Maria|sirens|Music/);
     }
     const audit = await t.db.ownerDataSource.query(

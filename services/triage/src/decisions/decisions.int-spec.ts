@@ -133,7 +133,7 @@ describe('triage decisions (real broker and PostgreSQL)', () => {
     const payloads = JSON.stringify(
       await owner().query(`SELECT payload FROM outbox WHERE message_key = $1`, [data.incidentId]),
     );
-    expect(payloads).not.toContain('enc:v1:');
+    expect(payloads).not.toMatch(/enc:v[12]:/);
     expect(payloads).not.toContain(data.narrative!);
   });
 
@@ -307,7 +307,7 @@ describe('triage decisions (real broker and PostgreSQL)', () => {
     const rows = await decisions(c.incidentId);
     expect(rows.map((r: { status: string }) => r.status)).toEqual(['superseded', 'final']);
     expect(rows[1]).toMatchObject({ id: overridden.body.id, supersedes_id: rows[0].id, supersede_reason: 'override' });
-    expect(rows[1].reason_ciphertext).toMatch(/^enc:v1:/);
+    expect(rows[1].reason_ciphertext).toMatch(/^enc:v2:/);
     expect(await completed(c.incidentId)).toEqual([
       expect.objectContaining({
         triageId: rows[1].id,

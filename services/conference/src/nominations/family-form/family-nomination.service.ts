@@ -33,7 +33,7 @@ export class FamilyNominationService {
   ) {}
 
   async submit(departmentId: string, req: FamilyNominationRequest): Promise<typeof FAMILY_FORM_RECEIVED> {
-    const person = this.identity.protect({
+    const person = this.identity.protect(departmentId, {
       name: req.personName,
       birthDate: req.birthDate,
       ageRange: req.approximateAge !== undefined ? ageRangeOfAge(req.approximateAge) : undefined,
@@ -46,12 +46,13 @@ export class FamilyNominationService {
       if (!settings?.family_form_enabled) throw formNotAvailable();
       await lockPerson(em, departmentId, person.personKey);
       const [existing]: Array<{ id: string }> = await em.query(
-        `SELECT id FROM nomination WHERE department_id = $1 AND person_key = $2
+        `SELECT id FROM nomination WHERE department_id = $1 AND person_key = ANY($2::text[])
             AND status IN ('open', 'pending-verification')
           ORDER BY (status = 'open') DESC, created_at LIMIT 1`,
-        [departmentId, person.personKey],
+        [departmentId, person.personKeys],
       );
       await this.writer.insert(em, requestSchedulingContext(departmentId), {
+        id: person.nominationId,
         personKey: person.personKey,
         personId: null,
         source: 'family',
@@ -66,8 +67,8 @@ export class FamilyNominationService {
         relationship: req.relationship,
         nameCiphertext: person.nameCiphertext,
         birthDateCiphertext: person.birthDateCiphertext,
-        reasonTextCiphertext: this.identity.encrypt(req.concern),
-        contactCiphertext: this.identity.encrypt(req.callbackContact),
+        reasonTextCiphertext: this.identity.encrypt(person, 'reason_text_ciphertext', req.concern),
+        contactCiphertext: this.identity.encrypt(person, 'contact_ciphertext', req.callbackContact),
       });
     });
     return FAMILY_FORM_RECEIVED;

@@ -42,14 +42,15 @@ export class SubmitNominationService {
     identityField: string,
   ): Promise<NominationCreated> {
     const departmentId = principal.departmentId;
-    const person = this.identity.protect(req);
+    const person = this.identity.protect(departmentId, req);
     const by = actorOf(principal);
     return tenantTransaction(this.dataSource, departmentId, async (em) => {
       if (source === 'partner') await assertMemberAgency(em, departmentId, principal.agencyId!);
-      const existing = await this.writer.openNominationOf(em, departmentId, person.personKey);
+      const existing = await this.writer.openNominationOf(em, departmentId, person.personKeys);
       if (existing) throw openNominationExists(identityField);
       const ctx = requestSchedulingContext(departmentId);
       const nominationId = await this.writer.insert(em, ctx, {
+        id: person.nominationId,
         personKey: person.personKey,
         personId: person.personId,
         triageCaseId: 'triageCaseId' in req ? (req.triageCaseId ?? null) : null,
@@ -65,8 +66,8 @@ export class SubmitNominationService {
         reasonCode: req.reasonCode,
         nameCiphertext: person.nameCiphertext,
         birthDateCiphertext: person.birthDateCiphertext,
-        reasonTextCiphertext: this.identity.encrypt(req.reasonText),
-        contactCiphertext: this.identity.encrypt(req.callbackContact),
+        reasonTextCiphertext: this.identity.encrypt(person, 'reason_text_ciphertext', req.reasonText),
+        contactCiphertext: this.identity.encrypt(person, 'contact_ciphertext', req.callbackContact),
       });
       const context = currentAuditContext();
       if (context) {

@@ -4,7 +4,8 @@ import type { ConferenceNominationRequested } from '@cit/contracts';
 import { FieldCipher } from '@cit/persistence';
 import type { EntityManager } from 'typeorm';
 import type { SchedulingContext } from '../../agenda/agenda-scheduler';
-import { projectedPerson } from '../../persons/person-projection.store';
+import { projectedPerson, type ProjectedPerson } from '../../persons/person-projection.store';
+import { reportedSubjectPlace } from '../../privacy/phi-places';
 import { ageRangeOfBirthDate, isPlausibleBirthDate, type AgeRange } from '../domain/age-range';
 import { deriveTriageRiskFactors } from '../domain/risk-factors';
 import { NominationWriter } from '../nomination-writer.service';
@@ -60,11 +61,13 @@ export class TriageNominationService {
       linkedNominationId: existing?.id ?? null,
       riskLevel: d.riskLevel,
       riskFactors: deriveTriageRiskFactors(d.reason, person?.coding ?? null),
-      ageRange: existing ? null : await this.ageRangeOf(em, ctx, d.personId, person?.birthDateCiphertext ?? null),
+      ageRange: existing ? null : await this.ageRangeOf(em, ctx, d.personId, person),
       gender: 'not-recorded',
       reasonCode: REASON_CODE[d.reason],
       nameCiphertext: person?.nameCiphertext ?? null,
       birthDateCiphertext: person?.birthDateCiphertext ?? null,
+      nameSubjectId: person?.nameSubjectId ?? null,
+      birthDateSubjectId: person?.birthDateSubjectId ?? null,
       reasonTextCiphertext: null,
       contactCiphertext: null,
     });
@@ -78,12 +81,15 @@ export class TriageNominationService {
     em: EntityManager,
     ctx: SchedulingContext,
     personId: string,
-    birthDateCiphertext: string | null,
+    person: ProjectedPerson | null,
   ): Promise<AgeRange | null> {
-    if (!birthDateCiphertext) return null;
+    if (!person?.birthDateCiphertext) return null;
     let birthDate: string;
     try {
-      birthDate = this.cipher.decrypt(birthDateCiphertext);
+      birthDate = this.cipher.decrypt(
+        person.birthDateCiphertext,
+        reportedSubjectPlace(ctx.departmentId, person.birthDateSubjectId, 'dateOfBirth'),
+      );
     } catch {
       return null;
     }

@@ -53,7 +53,7 @@ export class ListOutcomesService {
             [dept, outcomes.map((o) => o.id)],
           )
         : [];
-      const views = outcomes.map((o) => outcomeView(o, items, this.cipher));
+      const views = outcomes.map((o) => outcomeView(dept, o, items, this.cipher));
       const entries = outcomeDescriptionsRead(views, nominations[0]!.person_id);
       if (entries.length > 0) {
         if (!context) throw new Error('ListOutcomesService: no audit context (route must be @AuditInService)');

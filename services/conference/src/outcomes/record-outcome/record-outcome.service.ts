@@ -134,7 +134,7 @@ export class RecordOutcomeService {
                 actionIds,
                 req.actionItems.map((a) => a.ownerAgencyId),
                 req.actionItems.map((a) => a.kind),
-                req.actionItems.map((a, i) => this.cipher.encrypt(a.description, actionItemAad(actionIds[i]!))),
+                req.actionItems.map((a, i) => this.cipher.encrypt(a.description, actionItemAad(dept, actionIds[i]!))),
                 req.actionItems.map((a) => a.dueAt),
               ],
             )
@@ -189,7 +189,7 @@ export class RecordOutcomeService {
         // Carried over: back on the next session with room, as a status update.
         if (!closes) await this.scheduler.placeOpenNominations(em, ctx);
         await this.trail.append(em, audit, outcomeWritten(outcomeId, n.person_id, actionRows.length > 0));
-        return outcomeView(outcome!, actionRows, this.cipher);
+        return outcomeView(dept, outcome!, actionRows, this.cipher);
       });
     } catch (err) {
       // Two coordinators recording the same case at once: the second meets the unique key.

@@ -27,7 +27,9 @@ export class NotificationEndpointsService {
           req.target.id,
           req.channel,
           req.channel === 'webhook' ? req.url : null,
-          req.channel === 'webhook' ? this.cipher.encrypt(req.secret, endpointSecretAad(id)) : null,
+          req.channel === 'webhook'
+            ? this.cipher.encrypt(req.secret, endpointSecretAad(principal.departmentId, id))
+            : null,
           req.channel === 'email' ? req.email : null,
         ],
       ),

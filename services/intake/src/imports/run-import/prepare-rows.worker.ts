@@ -5,7 +5,7 @@
  * only: a message could quote row content.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { BlindIndex, FieldCipher } from '@cit/persistence';
+import { BlindIndex, FieldCipher, type BlindIndexSettings } from '@cit/persistence';
 import type { PhiProtection } from '../../incidents/incident.mapper';
 import { subjectIndexes } from '../../incidents/subject-indexes';
 import { prepareImportRow, type PrepareContext, type RawRow, type RowOutcome } from './row-preparation';
@@ -14,7 +14,8 @@ import { prepareImportRow, type PrepareContext, type RawRow, type RowOutcome } f
 export interface PrepareWorkerData {
   phiKeys: [string, Uint8Array][];
   activeKeyId: string;
-  blindIndexKey: Uint8Array;
+  /** Blind-index keys and rotation state (BlindIndex.settings()). */
+  blindIndex: BlindIndexSettings;
 }
 
 /** One task: rows of one import in line order, with what they share. */
@@ -32,16 +33,15 @@ const cipher = FieldCipher.fromConfig({
   keys: new Map(data.phiKeys.map(([kid, bytes]) => [kid, Buffer.from(bytes)])),
   activeKeyId: data.activeKeyId,
 });
-const blindIndex = new BlindIndex(Buffer.from(data.blindIndexKey));
+const blindIndex = BlindIndex.fromSettings(data.blindIndex);
 
 parentPort!.on('message', ({ id, input }: { id: number; input: PrepareTask }) => {
   try {
     // One data key per task, as IncidentPhiProtection.session() does per unit of work; same blind indexes.
-    const session = cipher.session();
+    const session = cipher.session(input.ctx.departmentId);
     const protect: PhiProtection = {
-      encrypt: (v) => session.encrypt(v),
-      personMatch: (n, d) => subjectIndexes(blindIndex, n, d, null).personMatchIndex,
-      phoneMatch: (n, p) => subjectIndexes(blindIndex, n, null, p).personPhoneIndex,
+      encrypt: (v, place) => session.encrypt(v, place),
+      indexes: (n, d, p) => subjectIndexes(blindIndex, input.ctx.departmentId, n, d, p),
     };
     const now = new Date(input.now);
     const output: PrepareResult = input.rows.map((row) => prepareImportRow(row, input.ctx, protect, now));

@@ -173,7 +173,7 @@ export class RunImportService {
       causationId: target.causationId,
     };
     // Rows the workers hand back (text that may not be storable) are prepared here, with the chassis' guard.
-    const { protect } = this.phi.session();
+    const { protect } = this.phi.session(target.departmentId);
     const pipeline = new PreparePipeline(this.workers.get(), context, batches, limits.maxRows, (raw) =>
       recheckRow(raw, context, protect),
     );

@@ -8,6 +8,7 @@ import { codingOf } from '../bh-coding';
 import { IncidentHistory } from '../incident-history.service';
 import { IncidentSupplementEntity } from '../incident-supplement.entity';
 import { IncidentEntity } from '../incident.entity';
+import { inDepartment, intakePlaces } from '../phi-places';
 
 /** Appends narrative (never overwrites it), screens the new text, and emits cit.incident.updated.v1. */
 @Injectable()
@@ -33,7 +34,10 @@ export class AppendSupplementService {
         id: supplementId,
         incidentId,
         departmentId: principal.departmentId,
-        narrative: this.cipher.encrypt(narrative),
+        narrative: this.cipher.encrypt(
+          narrative,
+          inDepartment(principal.departmentId, intakePlaces.supplement(supplementId)),
+        ),
         addedBy: principal.subject,
         addedAt: now,
       });

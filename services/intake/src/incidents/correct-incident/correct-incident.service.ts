@@ -4,12 +4,14 @@ import { BlindIndex, FieldCipher, tenantTransaction } from '@cit/persistence';
 import { ProblemException, ProblemType, RequestValidationError } from '@cit/service-kit';
 import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
 import { PersonMatcher } from '../../persons/person-matcher.service';
+import type { SubjectIndexes } from '../../persons/person-matching';
 import { IncidentHistory } from '../incident-history.service';
 import { IncidentSubjectEntity } from '../incident-subject.entity';
 import { IncidentEntity } from '../incident.entity';
 import { subjectIndexes } from '../subject-indexes';
 import type { CorrectIncidentRequest } from './correct-incident.request';
 import { incidentColumnUpdates } from './incident-corrections';
+import { inDepartment, intakePlaces } from '../phi-places';
 
 type SubjectCorrection = NonNullable<CorrectIncidentRequest['changes']['subjects']>[number];
 
@@ -51,7 +53,9 @@ export class CorrectIncidentService {
     if (!incident) throw new NotFoundException('incident not found');
     const now = new Date();
     const version = incident.version + 1;
-    const { updates, fields } = incidentColumnUpdates(req.changes, { encrypt: (v) => this.cipher.encrypt(v) });
+    const { updates, fields } = incidentColumnUpdates(incidentId, req.changes, {
+      encrypt: (v, place) => this.cipher.encrypt(v, inDepartment(departmentId, place)),
+    });
     for (const [i, subject] of (req.changes.subjects ?? []).entries()) {
       fields.push(...(await this.correctSubject(em, incidentId, departmentId, subject, i)));
     }
@@ -96,12 +100,13 @@ export class CorrectIncidentService {
       throw new RequestValidationError([
         { field: `changes.subjects.${index}.id`, detail: 'no such subject on this incident' },
       ]);
-    const enc = (v: string) => this.cipher.encrypt(v);
+    const column = { name: 'name', dateOfBirth: 'date_of_birth', phone: 'phone', address: 'address' } as const;
+    const at = (key: keyof typeof column) => inDepartment(departmentId, intakePlaces.subject(subject.id, column[key]));
     const updates: Partial<IncidentSubjectEntity> = {};
     const fields: string[] = [];
     for (const key of ['name', 'dateOfBirth', 'phone', 'address'] as const) {
       if (c[key] !== undefined) {
-        updates[key] = enc(c[key] as string);
+        updates[key] = this.cipher.encrypt(c[key] as string, at(key));
         fields.push(`subjects.${key}`);
       }
     }
@@ -116,12 +121,16 @@ export class CorrectIncidentService {
       }
     }
     const identityChanged = c.name !== undefined || c.dateOfBirth !== undefined || c.phone !== undefined;
+    let previous: SubjectIndexes['previous'] = null;
     if (identityChanged) {
-      const open = (v: string | null) => (v === null ? undefined : this.cipher.decrypt(v));
-      const name = c.name ?? open(subject.name)!;
-      const dob = c.dateOfBirth ?? open(subject.dateOfBirth);
-      const phone = c.phone ?? open(subject.phone);
-      Object.assign(updates, subjectIndexes(this.blindIndex, name, dob, phone));
+      const open = (v: string | null, key: keyof typeof column) =>
+        v === null ? undefined : this.cipher.decrypt(v, at(key));
+      const name = c.name ?? open(subject.name, 'name')!;
+      const dob = c.dateOfBirth ?? open(subject.dateOfBirth, 'dateOfBirth');
+      const phone = c.phone ?? open(subject.phone, 'phone');
+      const { previous: earlier, ...indexes } = subjectIndexes(this.blindIndex, departmentId, name, dob, phone);
+      previous = earlier;
+      Object.assign(updates, indexes);
     }
     if (Object.keys(updates).length) await em.update(IncidentSubjectEntity, { id: subject.id, departmentId }, updates);
     if (identityChanged) {
@@ -130,6 +139,7 @@ export class CorrectIncidentService {
           id: subject.id,
           personMatchIndex: updates.personMatchIndex ?? null,
           personPhoneIndex: updates.personPhoneIndex ?? null,
+          previous,
         },
       ]);
     }

@@ -1,16 +1,33 @@
 import { correctIncidentRequestSchema } from './correct-incident.request';
+import type { IntakePhiPlace } from '../phi-places';
 import { incidentColumnUpdates } from './incident-corrections';
 
-const phi = { encrypt: (v: string) => `enc:v1:test:${Buffer.from(v).toString('base64url')}` };
+const places: IntakePhiPlace[] = [];
+const phi = {
+  encrypt: (v: string, place: IntakePhiPlace) => {
+    places.push(place);
+    return `enc:v2:test:${Buffer.from(v).toString('base64url')}`;
+  },
+};
 
 describe('incident corrections', () => {
-  it('encrypts PHI fields and reports field names only', () => {
+  it('encrypts PHI fields bound to their column of the incident row and reports field names only', () => {
     const { updates, fields } = incidentColumnUpdates(
-      { narrative: 'he said he would hurt himself', district: 'sector-2', occurredAt: '2026-11-27T02:14:00Z' },
+      'inc_1',
+      {
+        locationAddress: '12 Elm St',
+        narrative: 'he said he would hurt himself',
+        district: 'sector-2',
+        occurredAt: '2026-11-27T02:14:00Z',
+      },
       phi,
     );
-    expect(fields.sort()).toEqual(['district', 'narrative', 'occurredAt']);
-    expect(updates.narrative).toMatch(/^enc:v1:/);
+    expect(fields.sort()).toEqual(['district', 'locationAddress', 'narrative', 'occurredAt']);
+    expect(updates.narrative).toMatch(/^enc:v2:/);
+    expect(places.map((p) => [p.table, p.column, p.rowId])).toEqual([
+      ['incident', 'location_address', 'inc_1'],
+      ['incident', 'narrative', 'inc_1'],
+    ]);
     expect(updates.district).toBe('sector-2');
     expect(updates.occurredAt).toEqual(new Date('2026-11-27T02:14:00Z'));
     expect(JSON.stringify(fields)).not.toContain('hurt');

@@ -1,13 +1,18 @@
 import type { CorrectIncidentRequest } from './correct-incident.request';
+import { intakePlaces, type IntakePhiPlace } from '../phi-places';
 
 type Changes = CorrectIncidentRequest['changes'];
 
 /** Encryption and indexing the correction needs; plain functions keep this file framework-free. */
 export interface CorrectionPhi {
-  encrypt(plain: string): string;
+  /** Encrypts plain bound to its place in the corrected incident's row. */
+  encrypt(plain: string, place: IntakePhiPlace): string;
 }
 
-const PHI_FIELDS = new Set(['locationAddress', 'narrative']);
+const PHI_COLUMNS: Record<string, 'location_address' | 'narrative'> = {
+  locationAddress: 'location_address',
+  narrative: 'narrative',
+};
 const COLUMN: Record<string, string> = {
   rmsIncidentNumber: 'rmsIncidentNumber',
   occurredAt: 'occurredAt',
@@ -28,6 +33,7 @@ const COLUMN: Record<string, string> = {
  * changes — names only, since the event and the history must not carry the values.
  */
 export function incidentColumnUpdates(
+  incidentId: string,
   changes: Changes,
   phi: CorrectionPhi,
 ): { updates: Record<string, unknown>; fields: string[] } {
@@ -38,7 +44,10 @@ export function incidentColumnUpdates(
     const column = COLUMN[field];
     if (!column) continue;
     if (field === 'occurredAt' || field === 'receivedAt') updates[column] = new Date(value as string);
-    else updates[column] = PHI_FIELDS.has(field) ? phi.encrypt(value as string) : value;
+    else {
+      const phiColumn = PHI_COLUMNS[field];
+      updates[column] = phiColumn ? phi.encrypt(value as string, intakePlaces.incident(incidentId, phiColumn)) : value;
+    }
     fields.push(field);
   }
   return { updates, fields };

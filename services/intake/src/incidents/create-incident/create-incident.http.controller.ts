@@ -10,6 +10,8 @@ import { GetIncidentService } from '../get-incident/get-incident.service';
 import { incidentView } from '../incident.view';
 import { CreateIncidentService } from './create-incident.service';
 import { incidentReplayRead } from '../../audit/intake-audit';
+import { inDepartment } from '../phi-places';
+import type { OpenPhi } from '../incident.view';
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,200}$/;
 
@@ -57,7 +59,10 @@ export class CreateIncidentController {
       return this.getIncident.get(result.incidentId, principal);
     }
     void res.status(HttpStatus.CREATED).header('location', `/v1/incidents/${result.record.id}`);
-    const open = (v: string | null) => (v === null ? undefined : (result.plaintext.get(v) ?? this.cipher.decrypt(v)));
+    const open: OpenPhi = (v, place) =>
+      v === null
+        ? undefined
+        : (result.plaintext.get(v) ?? this.cipher.decrypt(v, inDepartment(principal.departmentId, place)));
     return { ...incidentView(result.record, open), supplements: [] };
   }
 }

@@ -5,14 +5,14 @@ import type { Principal } from '@cit/auth';
 import { OutboxWriter } from '@cit/messaging';
 import { createLogger, currentContext } from '@cit/observability';
 import { MicroBatcher, ProblemException, ProblemType, type BatchResult } from '@cit/service-kit';
-import { tenantTransaction } from '@cit/persistence';
+import { BlindIndex, tenantTransaction } from '@cit/persistence';
 import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
 import { ReviewScreener } from '../../review-queue/review-screener.service';
 import { IncidentStore } from '../incident-store';
 import { incidentRecordFromRequest, incidentReportedEvent, type IncidentRecord } from '../incident.mapper';
-import { IncidentPhiProtection } from '../phi-protection.service';
+import { IncidentPhiProtection, type PhiSession } from '../phi-protection.service';
 import { combineStatements, type SqlStatement } from '../sql-statement';
-import { requestFingerprint } from './request-fingerprint';
+import { fingerprintMatches, requestFingerprint } from './request-fingerprint';
 import { incidentCreatedEntries } from '../../audit/intake-audit';
 
 /** A new incident comes back with the plaintext of its encrypted fields, so the response needs no decryption. */
@@ -59,6 +59,7 @@ export class CreateIncidentService {
     private readonly screener: ReviewScreener,
     private readonly phi: IncidentPhiProtection,
     private readonly audit: AuditTrail,
+    private readonly blindIndex: BlindIndex,
   ) {}
 
   create(req: CreateIncidentRequest, principal: Principal, idempotencyKey?: string): Promise<CreateIncidentResult> {
@@ -67,7 +68,7 @@ export class CreateIncidentService {
       req,
       principal,
       key: idempotencyKey,
-      fingerprint: idempotencyKey ? requestFingerprint(req) : '',
+      fingerprint: idempotencyKey ? requestFingerprint(this.blindIndex.forDepartment(principal.departmentId), req) : '',
       correlationId: ctx?.correlationId ?? newId('corr'),
       causationId: ctx?.requestId,
       audit: currentAuditContext(),
@@ -127,8 +128,17 @@ export class CreateIncidentService {
     const created: { cmd: CreateCommand; record: IncidentRecord }[] = [];
     const newKeys: NewIdempotencyKey[] = [];
     const now = new Date();
-    // One data key for the batch; the plaintext of each token is kept for the response.
-    const { protect, plaintext } = this.phi.session({ keepPlaintext: true });
+    // One data key per department of the batch (a data key never spans departments); the
+    // plaintext of each token is kept for the response.
+    const sessions = new Map<string, PhiSession>();
+    const sessionOf = (departmentId: string): PhiSession => {
+      let session = sessions.get(departmentId);
+      if (!session) {
+        session = this.phi.session(departmentId, { keepPlaintext: true });
+        sessions.set(departmentId, session);
+      }
+      return session;
+    };
 
     for (const cmd of cmds) {
       const departmentId = cmd.principal.departmentId;
@@ -136,7 +146,8 @@ export class CreateIncidentService {
       const prior = key ? usedKeys.get(key) : undefined;
       if (prior) {
         results.push(
-          prior.fingerprint === cmd.fingerprint
+          prior.fingerprint === cmd.fingerprint ||
+            fingerprintMatches(this.blindIndex.forDepartment(departmentId), prior.fingerprint, cmd.req)
             ? { ok: true, value: { created: false, incidentId: prior.incidentId } }
             : {
                 ok: false,
@@ -160,10 +171,10 @@ export class CreateIncidentService {
         const record = incidentRecordFromRequest(
           cmd.req,
           { incidentId, departmentId, createdBy: cmd.principal.subject, now },
-          protect,
+          sessionOf(departmentId).protect,
         );
         created.push({ cmd, record });
-        results.push({ ok: true, value: { created: true, record, plaintext } });
+        results.push({ ok: true, value: { created: true, record, plaintext: sessionOf(departmentId).plaintext } });
         if (cad) knownCads.set(keyOf(departmentId, cad), incidentId);
       }
       if (key && cmd.key) {

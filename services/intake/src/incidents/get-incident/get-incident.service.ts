@@ -5,6 +5,8 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { IncidentSupplementEntity } from '../incident-supplement.entity';
 import { IncidentEntity } from '../incident.entity';
 import { incidentView } from '../incident.view';
+import { inDepartment, intakePlaces } from '../phi-places';
+import type { OpenPhi } from '../incident.view';
 
 /** Reads one incident of the caller's department with its supplements, decrypting PHI for the response only. */
 @Injectable()
@@ -29,12 +31,13 @@ export class GetIncidentService {
     const supplements = await em
       .getRepository(IncidentSupplementEntity)
       .find({ where: { incidentId: id, departmentId: principal.departmentId }, order: { addedAt: 'ASC' } });
-    const open = (v: string | null) => (v === null ? undefined : this.cipher.decrypt(v));
+    const open: OpenPhi = (v, place) =>
+      v === null ? undefined : this.cipher.decrypt(v, inDepartment(principal.departmentId, place));
     return {
       ...incidentView(incident, open),
       supplements: supplements.map((s) => ({
         id: s.id,
-        narrative: open(s.narrative),
+        narrative: open(s.narrative, intakePlaces.supplement(s.id)),
         addedBy: s.addedBy,
         addedAt: s.addedAt.toISOString(),
       })),

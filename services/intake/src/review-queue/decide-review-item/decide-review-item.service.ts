@@ -8,7 +8,8 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { IncidentEntity } from '../../incidents/incident.entity';
 import { IncidentCodingService } from '../../incidents/reclassify-incident/incident-coding.service';
 import { ReviewItemEntity } from '../review-item.entity';
-import { DECISION_REASON_AAD, type ReviewItemView } from '../review-item.view';
+import { inDepartment, intakePlaces } from '../../incidents/phi-places';
+import type { ReviewItemView } from '../review-item.view';
 import type { AcceptReviewItemRequest, DismissReviewItemRequest } from './decide-review-item.request';
 
 /** Stable problem type of a decision on an item that is no longer pending. */
@@ -112,7 +113,10 @@ export class DecideReviewItemService {
         status,
         decidedBy: principal.subject,
         decidedAt,
-        decisionReason: this.cipher.encrypt(reason, DECISION_REASON_AAD),
+        decisionReason: this.cipher.encrypt(
+          reason,
+          inDepartment(principal.departmentId, intakePlaces.decisionReason(item.id)),
+        ),
       },
     );
     return {

@@ -84,7 +84,7 @@ export class ListReviewItemsService {
         createdAt: r.created_at.toISOString(),
         decidedBy: r.decided_by,
         decidedAt: r.decided_at?.toISOString() ?? null,
-        decisionReason: openDecisionReason(this.cipher, r.decision_reason),
+        decisionReason: openDecisionReason(this.cipher, principal.departmentId, r.id, r.decision_reason),
         incident: { callType: r.call_type, occurredAt: r.occurred_at.toISOString() },
       }),
     );

@@ -44,7 +44,7 @@ export class DiversionPlanService {
       if (!c) throw new NotFoundException('case not found');
       const plan = await this.current(em, departmentId, caseId);
       if (!plan) throw new NotFoundException('the case has no diversion plan');
-      return this.view(caseId, c.personId, plan);
+      return this.view(departmentId, caseId, c.personId, plan);
     });
   }
 
@@ -71,15 +71,18 @@ export class DiversionPlanService {
           departmentId,
           caseId,
           version,
-          this.cipher.encrypt(JSON.stringify(req.treatmentGoals), caseAad.diversionGoals(caseId, version)),
+          this.cipher.encrypt(
+            JSON.stringify(req.treatmentGoals),
+            caseAad.diversionGoals(departmentId, caseId, version),
+          ),
           this.cipher.encrypt(
             JSON.stringify(req.chargeRecommendation),
-            caseAad.diversionRecommendation(caseId, version),
+            caseAad.diversionRecommendation(departmentId, caseId, version),
           ),
           actorId(principal.subject),
         ],
       );
-      return this.view(caseId, c.personId, row!);
+      return this.view(departmentId, caseId, c.personId, row!);
     });
   }
 
@@ -92,16 +95,19 @@ export class DiversionPlanService {
     return row;
   }
 
-  private view(caseId: string, personId: string, row: PlanRow) {
+  private view(departmentId: string, caseId: string, personId: string, row: PlanRow) {
     return {
       caseId,
       personId,
       version: row.version,
       treatmentGoals: JSON.parse(
-        this.cipher.decrypt(row.treatment_goals_ciphertext, caseAad.diversionGoals(caseId, row.version)),
+        this.cipher.decrypt(row.treatment_goals_ciphertext, caseAad.diversionGoals(departmentId, caseId, row.version)),
       ) as string[],
       chargeRecommendation: JSON.parse(
-        this.cipher.decrypt(row.charge_recommendation_ciphertext, caseAad.diversionRecommendation(caseId, row.version)),
+        this.cipher.decrypt(
+          row.charge_recommendation_ciphertext,
+          caseAad.diversionRecommendation(departmentId, caseId, row.version),
+        ),
       ) as { action: string; rationale: string },
       writtenAt: row.written_at.toISOString(),
       writtenBy: row.written_by,

@@ -72,7 +72,7 @@ export class GetCaseService {
           notes:
             x.notes_ciphertext === null
               ? undefined
-              : this.cipher.decrypt(x.notes_ciphertext, caseAad.contactNotes(x.id)),
+              : this.cipher.decrypt(x.notes_ciphertext, caseAad.contactNotes(departmentId, x.id)),
           preferenceFlags: x.preference_flags,
           loggedAt: x.logged_at.toISOString(),
           loggedBy: x.logged_by,

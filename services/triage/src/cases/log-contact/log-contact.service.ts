@@ -39,7 +39,8 @@ export class LogContactService {
       if (check.verdict === 'refused') throw outreachRefused(check.reason);
 
       const contactId = newId('cct');
-      const notes = req.notes === undefined ? null : this.cipher.encrypt(req.notes, caseAad.contactNotes(contactId));
+      const notes =
+        req.notes === undefined ? null : this.cipher.encrypt(req.notes, caseAad.contactNotes(departmentId, contactId));
       const [contact]: { contacted_at: Date; logged_at: Date }[] = await em.query(
         `INSERT INTO case_contact (id, department_id, case_id, outcome, channel, initiated_by, contacted_at, contacted_by, notes_ciphertext, preference_flags, logged_by)
          VALUES ($1, $2, $3, $4, $5, $6, COALESCE($7::timestamptz, now()), $8, $9, $10::text[], $11) RETURNING contacted_at, logged_at`,

@@ -50,7 +50,7 @@ export class WriteCrisisPlanService {
           departmentId,
           personId,
           version,
-          this.cipher.encrypt(JSON.stringify(req.content), crisisPlanAad(id)),
+          this.cipher.encrypt(JSON.stringify(req.content), crisisPlanAad(departmentId, id)),
           req.reviewDate,
           actorId(principal.subject),
         ],

@@ -1,13 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '@cit/auth';
 import { newId } from '@cit/contracts';
-import { FieldCipher } from '@cit/persistence';
+import { FieldCipher, type PhiBinding } from '@cit/persistence';
 import { decisionView, type DecisionRecord } from '../../decisions/decision.record';
 import { ReviewContext } from '../review-context';
 import type { OverrideDecisionRequest } from './override-decision.request';
 
-/** AAD of an override reason: the ciphertext only opens as the reason of that decision. */
-export const overrideReasonAad = (decisionId: string) => `triage_decision.reason:${decisionId}`;
+/** Where an override reason is bound: the ciphertext only opens as the reason of that decision, in its department. */
+export const overrideReasonAad = (departmentId: string, decisionId: string): PhiBinding => ({
+  departmentId,
+  table: 'triage_decision',
+  column: 'reason_ciphertext',
+  rowId: decisionId,
+  legacyAad: `triage_decision.reason:${decisionId}`,
+});
 
 /**
  * A supervisor overrides a decision (held or already published) with a reason: a new
@@ -55,7 +61,7 @@ export class OverrideDecisionService {
         supersedesId: null,
         supersedeReason: null,
         supersededById: null,
-        reasonCiphertext: this.cipher.encrypt(body.reason, overrideReasonAad(nextId)),
+        reasonCiphertext: this.cipher.encrypt(body.reason, overrideReasonAad(principal.departmentId, nextId)),
         caseId: null,
         correlationId: meta.correlationId,
         decidedAt: now,
