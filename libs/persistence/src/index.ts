@@ -96,4 +96,3 @@ export {
   type SubjectDecrypt,
   type SubjectPlace,
 } from './keys/blind-index-recompute';
-export { formatBlindIndexStatus, runBlindIndexCli } from './keys/blind-index.cli';
