@@ -15,6 +15,7 @@ export type Signature = Record<string, number>;
 
 interface OutboxRow {
   id: string;
+  topic: string;
   event_type: string;
   payload: string;
   published: boolean;
@@ -27,12 +28,19 @@ function quotedValues(text: string): string[] {
   return [...text.matchAll(/"([^"\\]{6,100})"/g)].map((m) => m[1]);
 }
 
-/** Reads, for each incident id, the counts of everything it led to in every database. */
+/** What the incidents led to: the counts of each, and the outbox events published for them. */
+export interface Ledger {
+  byIncident: Map<string, Signature>;
+  published: { id: string; topic: string }[];
+}
+
+/** Reads, for each incident id, the counts of everything it led to in every database (and partner topic). */
 export async function readLedger(
   platform: ChaosPlatform,
   incidentIds: string[],
   observer?: TopicObserver,
-): Promise<Map<string, Signature>> {
+): Promise<Ledger> {
+  const published: Ledger['published'] = [];
   const owner = new Map<string, string>(); // any related id → its incident
   const ledger = new Map<string, Signature>();
   for (const id of incidentIds) {
@@ -89,7 +97,7 @@ export async function readLedger(
   for (const service of OUTBOX_SERVICES) {
     const rows = await platform.sql<OutboxRow>(
       service,
-      'SELECT id::text, event_type, payload::text AS payload, published_at IS NOT NULL AS published FROM outbox',
+      'SELECT id::text, topic, event_type, payload::text AS payload, published_at IS NOT NULL AS published FROM outbox',
     );
     for (const row of rows) {
       const incident = quotedValues(row.payload)
@@ -98,7 +106,8 @@ export async function readLedger(
       if (!incident) continue;
       eventOwner.set(row.id, incident);
       bump(incident, `${service}.outbox ${row.event_type}`);
-      if (!row.published) bump(incident, `${service}.outbox unpublished`);
+      if (row.published) published.push({ id: row.id, topic: row.topic });
+      else bump(incident, `${service}.outbox unpublished`);
     }
   }
   for (const service of OUTBOX_SERVICES) {
@@ -115,7 +124,7 @@ export async function readLedger(
       .find(Boolean);
     bump(incident, 'kafka.partner-topic message');
   }
-  return ledger;
+  return { byIncident: ledger, published };
 }
 
 /** The signature most incidents share, as a sorted key=count text (for printing and comparing). */
