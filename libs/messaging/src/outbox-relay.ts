@@ -71,6 +71,11 @@ export interface OutboxRelayStatus {
   lastError: string | null;
   /** First failure of the current run of failed cycles (broker away, session lost); null once a cycle succeeds. */
   failingSince: Date | null;
+  /**
+   * Start of the send the broker has not acknowledged yet, null when none is in flight. kafkajs
+   * retries a send for tens of seconds before it fails, so an outage shows here first.
+   */
+  sendingSince: Date | null;
 }
 
 interface OutboxRow {
@@ -157,6 +162,7 @@ export class OutboxRelay {
   private lastPublishAt: Date | null = null;
   private lastError: string | null = null;
   private failingSince: Date | null = null;
+  private sendingSince: Date | null = null;
 
   constructor(options: OutboxRelayOptions) {
     this.o = {
@@ -226,6 +232,7 @@ export class OutboxRelay {
       setAside,
       lastError: this.lastError,
       failingSince: this.failingSince,
+      sendingSince: this.sendingSince,
     };
   }
 
@@ -431,10 +438,15 @@ export class OutboxRelay {
       messages.push(message);
       byTopic.set(row.topic, messages);
     }
-    await this.producer.sendBatch({
-      acks: -1,
-      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-    });
+    this.sendingSince = new Date();
+    try {
+      await this.producer.sendBatch({
+        acks: -1,
+        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+      });
+    } finally {
+      this.sendingSince = null;
+    }
   }
 
   /** Acknowledged: mark. If this fails the rows are sent again later (consumers dedupe). */

@@ -127,6 +127,8 @@ describe('intake while the broker is away (private mock cluster)', () => {
     const growing = await detailOf(t.url);
     expect(growing.checks.outbox).toMatchObject({ ok: true, detail: { backlog: 10, limits: { maxBacklog: 15 } } });
     expect(growing.checks.outbox!.detail!.oldestPendingAgeSeconds).toBeGreaterThan(0);
+    // The relay's send is held by kafkajs' retries: the detail shows since when.
+    expect(growing.checks.outbox!.detail!.publishInFlightSince).not.toBeNull();
 
     // Past OUTBOX_MAX_BACKLOG: requests are still accepted (nothing is refused that the disk can
     // hold), but readiness sends traffic elsewhere, naming the outbox; liveness holds.
@@ -158,6 +160,7 @@ describe('intake while the broker is away (private mock cluster)', () => {
       backlog: 0,
       oldestPendingAgeSeconds: 0,
       publishFailingSince: null,
+      publishInFlightSince: null,
     });
     expect((await fetch(`${t.url}/health/ready`)).status).toBe(200);
 

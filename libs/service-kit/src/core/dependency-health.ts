@@ -9,6 +9,7 @@ export interface OutboxSnapshot {
   lastPublishAt: Date | null;
   lastError: string | null;
   failingSince: Date | null;
+  sendingSince?: Date | null;
 }
 
 /** Bounds past which a growing outbox makes the instance not ready (0 = no bound). */
@@ -30,6 +31,7 @@ export function assessOutbox(status: OutboxSnapshot, limits: OutboxLimits): Heal
     setAside: status.setAside,
     lastPublishAt: status.lastPublishAt?.toISOString() ?? null,
     publishFailingSince: status.failingSince?.toISOString() ?? null,
+    publishInFlightSince: status.sendingSince?.toISOString() ?? null,
     lastError: status.lastError,
     limits: { maxBacklog: limits.maxBacklog || null, maxAgeSeconds: limits.maxAgeSeconds || null },
   };
