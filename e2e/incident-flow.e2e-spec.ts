@@ -110,8 +110,8 @@ describe('incident flow across separate service processes', () => {
       'SELECT i.narrative, s.name FROM incident i JOIN incident_subject s ON s.incident_id = i.id WHERE i.id = $1',
       [incident.id],
     );
-    expect(row.narrative).toMatch(/^enc:v1:/);
-    expect(row.name).toMatch(/^enc:v1:/);
+    expect(row.narrative).toMatch(/^enc:v2:/);
+    expect(row.name).toMatch(/^enc:v2:/);
     expect(JSON.stringify(row)).not.toContain('Jordan');
 
     const published = await waitFor('the outbox row to be published', async () => {
