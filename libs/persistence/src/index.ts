@@ -96,3 +96,4 @@ export {
   type SubjectDecrypt,
   type SubjectPlace,
 } from './keys/blind-index-recompute';
+export { formatBlindIndexStatus, runBlindIndexCli } from './keys/blind-index.cli';

@@ -11,6 +11,7 @@ import { parsePhiKeys } from '../crypto/key-ring';
 import { DEFAULT_DATABASE_URL, databaseUrlFor } from '../database/database-url';
 import { assertDepartmentId } from '../tenancy/tenant-transaction';
 import { generatePhiKey, nextKeyId, readEnvFile, rotatedPhiKeys, setEnvFileValues } from './key-rotation';
+import { runBlindIndexCli } from './blind-index.cli';
 import { PLATFORM_PHI_COLUMNS } from './phi-column.catalog';
 import {
   discoverDepartments,
@@ -30,6 +31,8 @@ const USAGE = `usage: npm run keys -- <command> [options]
            always with NODE_ENV=production) the values to set in the secret store are printed
   rewrap   rewrap stored data keys under the active key (and upgrade bound columns' v1 values to
            v2) in small transactions per department, safe while the services run; then status
+  blind-index status | rotate | recompute
+           blind-index versions, rotation and recompute (npm run keys -- blind-index, for its options)
 options:
   --service <name>        ${SERVICES.join(', ')} (repeatable; default all)
   --department <id>       departments to work on (repeatable; default CIT_DEPARTMENTS, else every
@@ -89,6 +92,8 @@ export async function runKeysCli(
   out: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
+  // Blind-index rotation has its own subcommands and options (blind-index.cli.ts).
+  if (argv[0] === 'blind-index') return runBlindIndexCli(argv.slice(1), out, env);
   let values: Options;
   let positionals: string[];
   try {
