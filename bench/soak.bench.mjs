@@ -231,11 +231,13 @@ async function main() {
       const rss = Object.fromEntries(started.map((s) => [s.name, rssMb(s.pid)]));
       const backlog = {};
       const oldest = {};
+      const heap = {};
       let dlq = 0;
       let setAside = 0;
       for (const s of started) {
         const m = await scrape(s.port).catch(() => new Map());
         backlog[s.name] = sumOf(m, 'cit_outbox_backlog');
+        heap[s.name] = sumOf(m, 'nodejs_heap_size_used_bytes') / 2 ** 20;
         oldest[s.name] = sumOf(m, 'cit_outbox_oldest_pending_age_seconds');
         dlq += sumOf(m, 'cit_dlq_messages_total');
         setAside += sumOf(m, 'cit_outbox_set_aside');
@@ -244,7 +246,7 @@ async function main() {
       const logErrors = names.reduce((n, name) => n + errorLinesSince(logState, join(logDir, `${name}.log`)), 0);
       const ok = w ? (w.statuses.get(201) ?? 0) : 0;
       const failed = w ? w.sent - ok : 0;
-      return { elapsedS, rss, backlog, oldest, lag, dlq, setAside, logErrors, ok, failed, w };
+      return { elapsedS, rss, heap, backlog, oldest, lag, dlq, setAside, logErrors, ok, failed, w };
     };
 
     const samples = [];
@@ -310,7 +312,7 @@ async function main() {
     );
 
     console.log(
-      '  growth, start vs end of the load (first sample left out as warm-up; noise = spread within a third):',
+      '  growth, start vs end of the load (means of the first and last thirds, the first sample left out as warm-up; noise = spread within a third):',
     );
     const verdicts = [];
     for (const n of names) {
@@ -323,10 +325,22 @@ async function main() {
         `    RSS ${n.padEnd(10)} ${mb(g.start)} → ${mb(g.end)} MB (${g.delta >= 0 ? '+' : ''}${mb(g.delta)}, noise allowance ${mb(g.allowed)}): ${g.grew ? 'GROWTH' : 'no growth beyond noise'}`,
       );
     }
+    for (const n of names) {
+      const g = growth(
+        loaded.map((s) => s.heap[n]),
+        { relative: 0.1, absolute: 5 },
+      );
+      verdicts.push(g.grew);
+      console.log(
+        `    heap used ${n.padEnd(10)} ${mb(g.start)} → ${mb(g.end)} MB (${g.delta >= 0 ? '+' : ''}${mb(g.delta)}, noise allowance ${mb(g.allowed)}): ${g.grew ? 'GROWTH' : 'no growth beyond noise'}`,
+      );
+    }
+    // Committed offsets trail what was processed by up to the commit threshold per partition:
+    // lag must grow by more than ten seconds of traffic to count.
     for (const [n] of groups) {
       const g = growth(
         loaded.map((s) => s.lag[n] ?? 0),
-        { relative: 0.5, absolute: rate * 2 },
+        { relative: 0.5, absolute: rate * 10 },
       );
       verdicts.push(g.grew);
       console.log(
@@ -336,7 +350,7 @@ async function main() {
     for (const n of names) {
       const g = growth(
         loaded.map((s) => s.backlog[n]),
-        { relative: 0.5, absolute: rate * 2 },
+        { relative: 0.5, absolute: rate * 10 },
       );
       verdicts.push(g.grew);
       if (g.start || g.end || g.grew)
