@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { PHI_TOKEN_PREFIX, type FieldCipher } from './field-cipher';
+import { PHI_TOKEN_V1, type FieldCipher } from './field-cipher';
 
 /** Options of rewrapColumn. */
 export interface RewrapColumnOptions {
@@ -29,7 +29,9 @@ function quoteIdent(name: string, what: string): string {
 }
 
 /**
- * Re-wraps every token of a column whose data key is not under the active KEK, in small
+ * Re-wraps every legacy enc:v1 token of a column whose data key is not under the active KEK
+ * (a column of unbound values; bound enc:v2 columns need their binding per row: use
+ * rewrapPhiColumn, which `npm run keys -- rewrap` runs), in small
  * transactions walking the id column (keyset pagination), so it can run while the service
  * is serving. Rows changed concurrently are left alone: they were written with the active key.
  */
@@ -41,14 +43,14 @@ export async function rewrapColumn(dataSource: DataSource, options: RewrapColumn
   const batchSize = options.batchSize ?? 500;
   if (!Number.isInteger(batchSize) || batchSize < 1)
     throw new Error('rewrapColumn: batchSize must be a positive integer');
-  const activePrefix = `${PHI_TOKEN_PREFIX}${cipher.activeKeyId}:`;
+  const activePrefix = `${PHI_TOKEN_V1}${cipher.activeKeyId}:`;
 
   let after: unknown = undefined;
   let rewrapped = 0;
   let batches = 0;
   for (;;) {
     const rows = await dataSource.transaction(async (manager) => {
-      const params: unknown[] = [PHI_TOKEN_PREFIX, activePrefix, batchSize];
+      const params: unknown[] = [PHI_TOKEN_V1, activePrefix, batchSize];
       let keyset = '';
       if (after !== undefined) {
         params.push(after);

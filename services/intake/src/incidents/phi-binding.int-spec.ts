@@ -178,6 +178,17 @@ describe('PHI bound to its place; key rotation and rewrap (real PostgreSQL)', ()
         const narrative = `Before rotation ${i}`;
         written.push({ id: await report(t.url, token, narrative, `Person ${i}`), token, narrative });
       }
+      // A value written before issue 14: a legacy enc:v1 token, unbound. Rewrap upgrades it to v2 at its place.
+      const legacy = {
+        id: await report(t.url, officerB, 'placeholder', 'Legacy Person'),
+        token: officerB,
+        narrative: 'Legacy narrative',
+      };
+      await owner().query(`UPDATE incident SET narrative = $1 WHERE id = $2`, [
+        t.app.get(FieldCipher).encrypt(legacy.narrative, ''),
+        legacy.id,
+      ]);
+      written.push(legacy);
       const oldKey = process.env.PHI_ACTIVE_KEY_ID!;
       const [{ subjects }] = await owner().query(`SELECT count(*)::int AS subjects FROM incident_subject`);
 
@@ -260,6 +271,7 @@ describe('PHI bound to its place; key rotation and rewrap (real PostgreSQL)', ()
         `SELECT count(*)::int AS n FROM incident WHERE narrative IS NOT NULL AND NOT starts_with(narrative, 'enc:v2:rot-test:')`,
       );
       expect(n).toBe(0);
+      expect(status).toMatch(/^intake: 0 value\(s\) under other keys than rot-test, 0 legacy v1 value\(s\)/m);
 
       for (const w of written) {
         const res = await request(url)
