@@ -89,9 +89,17 @@ export async function startChaosPlatform(extraEnv: Record<string, string> = {}):
     for (const name of SERVICES) ports.set(name, await freePort());
     const running = new Map<ServiceName, ServiceProcess>();
     const retired: ServiceProcess[] = [];
-    const start = async (name: ServiceName, port = ports.get(name)!) => {
-      const proc = await startServiceProcess(name, port, envOf(name), 120000);
-      return proc;
+    const start = async (name: ServiceName, port = ports.get(name)!): Promise<ServiceProcess> => {
+      // As a supervisor would: a boot that fails on a loaded machine (a database connection timing
+      // out while the cores are busy) is tried again, twice.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await startServiceProcess(name, port, envOf(name), 90000);
+        } catch (err) {
+          if (attempt === 3) throw err;
+          process.stdout.write(`[chaos] ${name} did not start (attempt ${attempt}), starting it again\n`);
+        }
+      }
     };
     stoppers.push(async () => {
       await Promise.all([...running.values(), ...retired].map((p) => p.stop(5000)));

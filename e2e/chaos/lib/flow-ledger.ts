@@ -158,7 +158,10 @@ export interface TopicObserver {
 
 /** Reads every topic of the private cluster from the beginning (it holds only this suite's events). */
 export async function observeTopics(brokers: string[], topics: (string | RegExp)[]): Promise<TopicObserver> {
-  const kafka = createKafka({ clientId: 'chaos-observer', brokers });
+  // The observer rides out every injected outage like the services do; its own complaints about
+  // them would only bury the scenario lines.
+  const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined };
+  const kafka = createKafka({ clientId: 'chaos-observer', brokers, logger: quiet });
   const consumer: Consumer = kafka.consumer({
     groupId: `chaos-observer-${Date.now()}`,
     sessionTimeout: 6000,
