@@ -56,6 +56,24 @@ describe('chaos: the whole flow under faults, nothing lost and nothing applied t
     }
   };
 
+  /** The ops health detail's checks (open without METRICS_TOKEN, as here): which dependency is failing, and why. */
+  const detail = async (name: ServiceName) => {
+    const res = await fetch(`${platform.service(name).url}/health/detail`, { signal: AbortSignal.timeout(10000) });
+    const body = (await res.json()) as { checks: Record<string, { ok: boolean; reason?: string }> };
+    return body.checks;
+  };
+
+  /** Every service's detail shows `check` passing again (the outage cleared). */
+  const expectDetailCleared = (check: string) =>
+    waitFor(
+      `every service's health detail to show ${check} ok again`,
+      async () => {
+        for (const name of SERVICES) if ((await detail(name))[check]?.ok !== true) return false;
+        return true;
+      },
+      { timeoutMs: 60000, intervalMs: 1000 },
+    );
+
   /** Every service answers liveness 200, whatever its dependencies are doing. */
   const expectAllLive = async () => {
     for (const name of SERVICES) expect({ name, ...(await health(name, 'live')) }).toMatchObject({ name, status: 200 });
@@ -202,6 +220,15 @@ describe('chaos: the whole flow under faults, nothing lost and nothing applied t
         await expectAllLive();
         const intakeReady = await health('intake', 'ready');
         log(`brokers: during the outage intake readiness answers ${intakeReady.status} ${intakeReady.body}`);
+        const during = await waitFor(
+          "intake's health detail to show the broker outage",
+          async () => {
+            const checks = await detail('intake');
+            return checks.broker && !checks.broker.ok ? checks.broker : undefined;
+          },
+          { timeoutMs: 5000, intervalMs: 500 },
+        );
+        log(`brokers: intake's health detail shows the outage: broker ${JSON.stringify(during)}`);
         // Intake can still serve: every POST goes into its outbox, so it stays in the load balancer.
         expect(intakeReady.status).toBe(200);
         await sleep(6000);
@@ -219,6 +246,8 @@ describe('chaos: the whole flow under faults, nothing lost and nothing applied t
         await control.clearErrors(KAFKA_API.produce);
         await control.clearErrors(KAFKA_API.fetch);
       });
+      await expectDetailCleared('broker');
+      log("brokers: every service's health detail shows the broker ok again");
       // The POSTs during the outage went into intake's outbox: all were accepted.
       await expectAllLive();
       for (const name of SERVICES) expect({ name, ...(await health(name, 'ready')) }).toMatchObject({ status: 200 });
@@ -239,21 +268,35 @@ describe('chaos: the whole flow under faults, nothing lost and nothing applied t
         await expectAllLive();
       });
       for (const name of SERVICES) expect({ name, ...(await health(name, 'ready')) }).toMatchObject({ status: 200 });
+      await expectDetailCleared('database');
     },
     TEST_TIMEOUT_MS,
   );
 
   it(
-    'Redis restarted and flushed (FLUSHALL): followup reconciles its reminder jobs back',
+    'Redis stopped and started empty, then flushed (FLUSHALL): followup reconciles its reminder jobs back',
     async () => {
       const ids = await streamThrough('redis', async () => {
-        await platform.redis.restart();
-        log('redis: redis-server restarted (no persistence: every key lost)');
+        await platform.redis.halt();
+        log('redis: redis-server stopped');
+        const during = await waitFor(
+          "followup's health detail to show Redis away",
+          async () => {
+            const checks = await detail('followup');
+            return checks.redis && !checks.redis.ok ? checks.redis : undefined;
+          },
+          { timeoutMs: 10000, intervalMs: 500 },
+        );
+        log(`redis: followup's health detail shows the outage: redis ${JSON.stringify(during)}`);
+        await expectAllLive();
+        await platform.redis.start();
+        log('redis: redis-server started again, empty (no persistence: every key lost)');
         await sleep(3000);
         await platform.redis.flushAll();
         log('redis: FLUSHALL');
         await expectAllLive();
       });
+      await expectDetailCleared('redis');
       // PostgreSQL holds the reminders; Redis their delayed jobs. Every scheduled reminder must have its job again.
       let lost: string[] = [];
       await waitFor(

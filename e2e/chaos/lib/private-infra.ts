@@ -115,6 +115,9 @@ export interface PrivateRedis {
   url: string;
   /** SIGTERM (no persistence configured, so everything in it is lost), then the same port again. */
   restart(): Promise<void>;
+  /** Stops the server; start() brings it back on the same port, empty. */
+  halt(): Promise<void>;
+  start(): Promise<void>;
   flushAll(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -157,6 +160,8 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     async flushAll() {
       await redisCommand(url, ['FLUSHALL']);
     },
+    halt,
+    start,
     stop: halt,
   };
 }
