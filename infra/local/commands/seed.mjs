@@ -1,4 +1,4 @@
-// `seed [--department <id>|all] [--receiver-url <url>] [--incidents]`: seeds the demo departments
+// `seed [--department <id>|all] [--receiver-url <url>] [--incidents] [--prefix <p>]`: seeds the demo departments
 // through the running services' APIs (infra/local/lib/demo-seed.mjs). Idempotent. Ports are the
 // `npm start` defaults, overridden by <SERVICE>_PORT; connection settings come from .local/env.
 import { createRequire } from 'node:module';
@@ -26,12 +26,13 @@ export async function seedCommand(args) {
         department: { type: 'string', default: 'all' },
         'receiver-url': { type: 'string' },
         incidents: { type: 'boolean', default: false },
+        prefix: { type: 'string', default: '' },
       },
       strict: true,
     }));
   } catch (err) {
     fail(
-      `seed: ${err.message}\nusage: node infra/local/cit.mjs seed [--department ${DEMO_DEPARTMENTS.join('|')}|all] [--receiver-url http://127.0.0.1:<port>] [--incidents]`,
+      `seed: ${err.message}\nusage: node infra/local/cit.mjs seed [--department ${DEMO_DEPARTMENTS.join('|')}|all] [--receiver-url http://127.0.0.1:<port>] [--incidents] [--prefix <p>]`,
     );
   }
   const departments = values.department === 'all' ? DEMO_DEPARTMENTS : [values.department];
@@ -45,6 +46,11 @@ export async function seedCommand(args) {
     ]),
   );
   const receiverUrl = values['receiver-url'] ?? `http://127.0.0.1:${DEFAULT_RECEIVER_PORT}`;
-  const result = await seedDemo(env, ports, { departments, receiverUrl, incidents: values.incidents });
+  const result = await seedDemo(env, ports, {
+    departments,
+    receiverUrl,
+    incidents: values.incidents,
+    prefix: values.prefix,
+  });
   printSeedSummary(result, { receiverPort: new URL(receiverUrl).port });
 }

@@ -23,6 +23,10 @@ const { startWebhookReceiver } = require('./webhook-receiver.cjs') as {
 const NAMES = ['intake', 'triage', 'referral', 'conference', 'followup'] as const;
 type Name = (typeof NAMES)[number];
 const run = randomBytes(4).toString('hex');
+// Department ids of this run: the shared broker's other consumers (a running `npm start`) never see the demo's ids.
+const prefix = `seed${run}-`;
+const DEMO = `${prefix}demo`;
+const SJU = `${prefix}riverton`;
 const root = repoRoot();
 const stateDir = join(root, '.local', 'demo');
 const basePort = 14100 + Math.floor(Math.random() * 80) * 10;
@@ -39,7 +43,7 @@ const envOf = (n: Name) => ({
 function seedCommand(receiverPort: number) {
   const r = spawnSync(
     process.execPath,
-    ['infra/local/cit.mjs', 'seed', '--receiver-url', `http://127.0.0.1:${receiverPort}`],
+    ['infra/local/cit.mjs', 'seed', '--prefix', prefix, '--receiver-url', `http://127.0.0.1:${receiverPort}`],
     {
       cwd: root,
       encoding: 'utf8',
@@ -55,7 +59,7 @@ describe('demo seed through the APIs', () => {
   const services: ServiceProcess[] = [];
   let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
   let firstRun: string;
-  const stateFile = join(stateDir, `webhook-demo-metro-mobile-crisis-${ports.referral}.json`);
+  const stateFile = join(stateDir, `webhook-${DEMO}-metro-mobile-crisis-${ports.referral}.json`);
 
   const token = (department: string, roles: Role[], agency?: string) =>
     issueDevToken(agency ? { department, agency } : { department, roles });
@@ -72,7 +76,7 @@ describe('demo seed through the APIs', () => {
     for (const n of NAMES) migrateServiceProcess(n, envOf(n));
     // The partner directory is referral's seed entry point, as `npm start` runs it after migrations.
     const seed = spawnSync(process.execPath, [join(root, 'services/referral/dist/seed.js')], {
-      env: { ...process.env, ...envOf('referral') },
+      env: { ...process.env, ...envOf('referral'), SEED_DEPARTMENT: DEMO },
       encoding: 'utf8',
     });
     if (seed.status !== 0) throw new Error(`referral seed: ${seed.stderr}`);
@@ -98,8 +102,8 @@ describe('demo seed through the APIs', () => {
   });
 
   it('sets up the in-house clinical unit department: program, staff of every role, MOUs, series, settings', async () => {
-    expect(firstRun).toContain('demo: set triage program (in-house-clinical)');
-    const admin = await token('demo', ['admin']);
+    expect(firstRun).toContain(`${DEMO}: set triage program (in-house-clinical)`);
+    const admin = await token(DEMO, ['admin']);
     const program = await api('triage', '/v1/program', admin);
     expect(program.body).toMatchObject({ model: 'in-house-clinical', isDefault: false });
     const staff = (await api('triage', '/v1/staff', admin)).body.items as Array<{
@@ -122,7 +126,7 @@ describe('demo seed through the APIs', () => {
   });
 
   it('sets up the Social Justice Unit department with a seniors sector, apart from the first', async () => {
-    const admin = await token('riverton', ['admin']);
+    const admin = await token(SJU, ['admin']);
     expect((await api('triage', '/v1/program', admin)).body.model).toBe('social-justice');
     const seniors = (await api('triage', '/v1/staff?sector=seniors', admin)).body.items;
     expect(seniors).toHaveLength(1);
@@ -130,7 +134,7 @@ describe('demo seed through the APIs', () => {
   });
 
   it('changes nothing when run again', async () => {
-    const admin = await token('demo', ['admin']);
+    const admin = await token(DEMO, ['admin']);
     const before = await Promise.all([
       api('referral', '/v1/mous', admin),
       api('triage', '/v1/staff', admin),
@@ -153,7 +157,7 @@ describe('demo seed through the APIs', () => {
   });
 
   it('registers the partner webhook: a referral reaches the receiver with a valid signature', async () => {
-    const officer = await token('demo', ['officer']);
+    const officer = await token(DEMO, ['officer']);
     const created = await api('intake', '/v1/incidents', officer, {
       method: 'POST',
       body: JSON.stringify({

@@ -165,7 +165,10 @@ export function webhookSecrets(
  * Seeds `departments` (default both) through the services on `ports` ({ intake, triage, referral,
  * conference, followup }). `receiverUrl` is the base of the local Standard Webhooks receiver
  * (http://127.0.0.1:<port>); without it no webhook endpoints are registered. `incidents: true`
- * also imports the demo department's call history. `log` prints each line. Returns what it did.
+ * also imports the demo department's call history. `prefix` seeds `<prefix><department>` instead
+ * (tests and benchmarks keep their events apart from the demo's on a shared broker); `directory:
+ * true` imports the HSDS directory of referral's seed through POST /v1/directory/hsds when the
+ * department has none (referral's seed entry point only seeds the platform's department). `log` prints each line. Returns what it did.
  */
 export async function seedDemo(
   env,
@@ -174,6 +177,8 @@ export async function seedDemo(
     departments = DEMO_DEPARTMENTS,
     receiverUrl,
     incidents = false,
+    prefix = '',
+    directory = false,
     stateDir = path.join(LOCAL, 'demo'),
     log = (line) => console.log(`[seed] ${line}`),
     agencyTimeoutMs = 60_000,
@@ -183,37 +188,47 @@ export async function seedDemo(
   const base = (svc) => `http://127.0.0.1:${ports[svc]}`;
   const result = { departments: {}, partnerCredentials: [], webhook: null };
 
-  for (const dept of departments) {
-    if (!PROGRAMS[dept]) throw new Error(`unknown demo department ${dept} (known: ${DEMO_DEPARTMENTS.join(', ')})`);
-    const admin = () => sign({ roles: ['admin'], department: dept, subject: STAFF[dept].at(-1).subject });
+  for (const kind of departments) {
+    if (!PROGRAMS[kind]) throw new Error(`unknown demo department ${kind} (known: ${DEMO_DEPARTMENTS.join(', ')})`);
+    const dept = `${prefix}${kind}`;
+    const admin = () => sign({ roles: ['admin'], department: dept, subject: STAFF[kind].at(-1).subject });
     const api = (svc) => client(base(svc), admin);
     const done = { created: [], unchanged: [] };
     const note = (changed, what) => (changed ? done.created : done.unchanged).push(what);
-    log(`${dept}: ${DEPARTMENT_NAMES[dept]}`);
+    log(`${dept}: ${DEPARTMENT_NAMES[kind]}`);
 
     // Triage: program settings and staff.
     const program = (await api('triage').get('/v1/program')).body;
-    const wantProgram = PROGRAMS[dept];
+    const wantProgram = PROGRAMS[kind];
     if (program.isDefault || !sameJson(pick(program, Object.keys(wantProgram)), wantProgram)) {
       await api('triage').put('/v1/program', { ...wantProgram, expectedVersion: program.version ?? 0 });
       note(true, `triage program (${wantProgram.model})`);
     } else note(false, 'triage program');
     const staffList = (await api('triage').get('/v1/staff')).body;
     const known = new Set((staffList.items ?? staffList).map((s) => s.subject));
-    const newStaff = STAFF[dept].filter((s) => !known.has(s.subject));
+    const newStaff = STAFF[kind].filter((s) => !known.has(s.subject));
     for (const s of newStaff) await api('triage').post('/v1/staff', s);
-    note(newStaff.length > 0, `staff ${newStaff.length} added, ${STAFF[dept].length - newStaff.length} already there`);
+    note(newStaff.length > 0, `staff ${newStaff.length} added, ${STAFF[kind].length - newStaff.length} already there`);
+
+    if (directory && (MOUS[kind] ?? []).length) {
+      const have = (await api('referral').get('/v1/directory/hsds')).body;
+      if (!have.organizations?.length) {
+        const { demoDirectoryDocument } = require(path.join(ROOT, 'services/referral/dist/seed-directory.js'));
+        await api('referral').post('/v1/directory/hsds', demoDirectoryDocument());
+      }
+      note(!have.organizations?.length, 'partner directory (HSDS 3.1)');
+    }
 
     // Referral: settings, then MOUs through the API so mou-changed reaches conference and followup.
     const settings = (await api('referral').get('/v1/referral-settings')).body;
-    const wantSettings = REFERRAL_SETTINGS[dept];
+    const wantSettings = REFERRAL_SETTINGS[kind];
     if (!sameJson(pick(settings, Object.keys(wantSettings)), wantSettings)) {
       await api('referral').put('/v1/referral-settings', wantSettings);
       note(true, 'referral settings');
     } else note(false, 'referral settings');
 
     const today = localDate(wantSettings.timezone);
-    const mous = MOUS[dept] ?? [];
+    const mous = MOUS[kind] ?? [];
     if (mous.length) {
       const existing = (await api('referral').get('/v1/mous')).body;
       const byId = new Map((existing.items ?? existing).map((m) => [m.id, m]));
@@ -292,8 +307,8 @@ export async function seedDemo(
     }
 
     // Conference: settings, then the series once conference knows their member agencies.
-    if (CONFERENCE_SETTINGS[dept]) {
-      const want = CONFERENCE_SETTINGS[dept];
+    if (CONFERENCE_SETTINGS[kind]) {
+      const want = CONFERENCE_SETTINGS[kind];
       const got = await api('conference').get('/v1/settings', { allow: [404] });
       if (got.status === 404 || !sameJson(pick(got.body, Object.keys(want)), want)) {
         await api('conference').put('/v1/settings', {
@@ -302,7 +317,7 @@ export async function seedDemo(
         });
         note(true, 'conference settings');
       } else note(false, 'conference settings');
-      const series = SERIES[dept] ?? [];
+      const series = SERIES[kind] ?? [];
       const members = [...new Set(series.flatMap((s) => s.members.map((m) => m.agencyId)))];
       await waitForAgencies(api('conference'), members, agencyTimeoutMs);
       const have = new Set(((await api('conference').get('/v1/series')).body.items ?? []).map((s) => s.title));
@@ -318,7 +333,7 @@ export async function seedDemo(
 
     // Followup: settings and a webhook notification endpoint for the partner's reminders.
     const fs_ = (await api('followup').get('/v1/settings/followup')).body;
-    const wantFollowup = FOLLOWUP_SETTINGS[dept];
+    const wantFollowup = FOLLOWUP_SETTINGS[kind];
     if (!sameJson(pick(fs_, Object.keys(wantFollowup)), wantFollowup)) {
       await api('followup').put('/v1/settings/followup', wantFollowup);
       note(true, 'followup settings');
@@ -344,7 +359,7 @@ export async function seedDemo(
     result.departments[dept] = done;
   }
 
-  if (incidents && departments.includes(DEMO)) {
+  if (incidents && departments.includes(DEMO) && !prefix) {
     const { seedDemoIncidents } = await import('./demo.mjs');
     await seedDemoIncidents(env, ports.intake);
   }
