@@ -89,7 +89,9 @@ export async function startPlatform(): Promise<Platform> {
           CONSUMER_GROUP: `cit.${s}.e2e-${run}`,
           // A fresh group needs none of the stream's history: the scenarios' events come after it joined.
           CONSUMER_FROM_BEGINNING: 'false',
-          CONSUMER_SESSION_TIMEOUT_MS: '6000',
+          // Production's session timeout: on a loaded machine a shorter one expires between heartbeats
+          // and the groups rebalance over and over (no scenario restarts a consumer).
+          CONSUMER_SESSION_TIMEOUT_MS: '30000',
           // Five services booting at once on a loaded machine: a connection may take longer than production's 3 s.
           DATABASE_CONNECT_TIMEOUT_MS: '30000',
           LOG_LEVEL: process.env.LOG_LEVEL_E2E ?? 'warn',
@@ -151,8 +153,8 @@ export async function startPlatform(): Promise<Platform> {
       const messages: CollectedMessage[] = [];
       const consumer = kafka.consumer({
         groupId: `e2e-${run}-observer-${consumers.length}`,
-        sessionTimeout: 6000,
-        heartbeatInterval: 600,
+        sessionTimeout: 30000,
+        heartbeatInterval: 3000,
       });
       consumers.push(consumer);
       await consumer.connect();
