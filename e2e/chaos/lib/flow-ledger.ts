@@ -84,8 +84,12 @@ export async function readLedger(
     owner.set(r.request_id, incident);
     bump(incident, 'referral.referral');
   }
-  for (const r of await platform.sql<{ referral_id: string }>('referral', 'SELECT referral_id FROM webhook_delivery'))
-    bump(owner.get(r.referral_id), 'referral.webhook-delivery');
+  // By status: a delivery still pending or failed when the counts settle is a partner not told.
+  for (const r of await platform.sql<{ referral_id: string; status: string }>(
+    'referral',
+    'SELECT referral_id, status FROM webhook_delivery',
+  ))
+    bump(owner.get(r.referral_id), `referral.webhook-delivery ${r.status}`);
   for (const r of await platform.sql<{ kind: string; referral_id: string | null; case_id: string | null }>(
     'followup',
     'SELECT kind, referral_id, case_id FROM reminder',
