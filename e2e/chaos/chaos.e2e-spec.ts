@@ -175,7 +175,10 @@ describe('chaos: the whole flow under faults, nothing lost and nothing applied t
           const texts = new Set([...ledger.values()].map(signatureText));
           const sig = [...ledger.values()][0];
           return (
-            texts.size === 1 && (sig['followup.reminder referral-sla'] ?? 0) > 0 && !sig['intake.outbox unpublished']
+            texts.size === 1 &&
+            (sig['followup.reminder referral-sla'] ?? 0) > 0 &&
+            !sig['intake.outbox unpublished'] &&
+            !sig['referral.webhook-delivery pending']
           );
         },
         { timeoutMs: SETTLE_MS, intervalMs: 3000 },
