@@ -114,20 +114,28 @@ async function groupLag(admin, groups, topics) {
   return lag;
 }
 
-/** An open loop at `rate` per second that runs until stop(); take() returns and resets the window's figures. */
+/**
+ * An open loop at `rate` per second that runs until stop(). take() returns the window since
+ * the last take: requests answered in it (201s, other statuses) and latencies, counting each
+ * request still unanswered at its current age (a lower bound), so slow answers are not
+ * left out of the window they slowed. totals() covers the whole run once stop() resolved.
+ */
 function openLoop(port, next) {
-  let window = { sent: 0, statuses: new Map(), latencies: [] };
+  const fresh = () => ({ sent: 0, ok: 0, failed: 0, latencies: [] });
+  let window = fresh();
+  const statuses = new Map();
+  const latencies = [];
+  const pending = new Set();
   let stopped = false;
-  let inFlight = 0;
   const start = Date.now();
   const done = (async () => {
     for (let i = 0; !stopped; i++) {
       const due = start + (i * 1000) / rate;
       const wait = due - Date.now();
       if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-      const w = window;
-      w.sent++;
-      inFlight++;
+      window.sent++;
+      const request = { due };
+      pending.add(request);
       const { path, init } = next();
       fetch(`http://127.0.0.1:${port}${path}`, { ...init, signal: AbortSignal.timeout(30_000) })
         .then(async (res) => {
@@ -136,25 +144,35 @@ function openLoop(port, next) {
         })
         .catch(() => 0)
         .then((status) => {
-          inFlight--;
+          pending.delete(request);
           // Latency from the scheduled time, so queueing shows.
-          w.latencies.push(Date.now() - due);
-          w.statuses.set(status, (w.statuses.get(status) ?? 0) + 1);
+          const ms = Date.now() - due;
+          latencies.push(ms);
+          statuses.set(status, (statuses.get(status) ?? 0) + 1);
+          window.latencies.push(ms);
+          if (status === 201) window.ok++;
+          else window.failed++;
         });
     }
   })();
   return {
     take() {
       const w = window;
-      window = { sent: 0, statuses: new Map(), latencies: [] };
+      window = fresh();
+      const now = Date.now();
+      w.inFlight = pending.size;
+      for (const r of pending) w.latencies.push(now - r.due);
       w.latencies.sort((a, b) => a - b);
       return w;
+    },
+    totals() {
+      return { statuses, latencies: [...latencies].sort((a, b) => a - b), unanswered: pending.size };
     },
     async stop() {
       stopped = true;
       await done;
-      const until = Date.now() + 30_000;
-      while (inFlight > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+      const until = Date.now() + 35_000;
+      while (pending.size > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
     },
   };
 }
@@ -244,19 +262,19 @@ async function main() {
       }
       const lag = await groupLag(admin, groups, topics).catch(() => ({}));
       const logErrors = names.reduce((n, name) => n + errorLinesSince(logState, join(logDir, `${name}.log`)), 0);
-      const ok = w ? (w.statuses.get(201) ?? 0) : 0;
-      const failed = w ? w.sent - ok : 0;
+      const ok = w ? w.ok : 0;
+      const failed = w ? w.failed : 0;
       return { elapsedS, rss, heap, backlog, oldest, lag, dlq, setAside, logErrors, ok, failed, w };
     };
 
     const samples = [];
     const header =
-      `  ${'t'.padStart(6)} ${'201/s'.padStart(6)} ${'p99 ms'.padStart(7)} ${'fail'.padStart(5)} ${'log err'.padStart(7)}` +
+      `  ${'t'.padStart(6)} ${'201/s'.padStart(6)} ${'p99 ms'.padStart(7)} ${'fail'.padStart(5)} ${'unansw'.padStart(6)} ${'log err'.padStart(7)}` +
       `  RSS MB ${names.map((n) => pad(n.slice(0, 6), 7)).join('')}` +
       `  lag ${groups.map(([n]) => pad(n.slice(0, 6), 7)).join('')}` +
       `  outbox ${names.map((n) => pad(n.slice(0, 6), 7)).join('')}`;
     const row = (s) =>
-      `  ${pad(`${Math.round(s.elapsedS)}s`, 6)} ${pad(s.w ? (s.ok / intervalS).toFixed(1) : '-', 6)} ${pad(s.w && s.w.latencies.length ? pct(s.w.latencies, 99).toFixed(0) : '-', 7)} ${pad(s.failed, 5)} ${pad(s.logErrors, 7)}` +
+      `  ${pad(`${Math.round(s.elapsedS)}s`, 6)} ${pad(s.w ? (s.ok / intervalS).toFixed(1) : '-', 6)} ${pad(s.w && s.w.latencies.length ? pct(s.w.latencies, 99).toFixed(0) : '-', 7)} ${pad(s.failed, 5)} ${pad(s.w ? s.w.inFlight : '-', 6)} ${pad(s.logErrors, 7)}` +
       `         ${names.map((n) => pad(mb(s.rss[n]), 7)).join('')}` +
       `      ${groups.map(([n]) => pad(s.lag[n] ?? '?', 7)).join('')}` +
       `         ${names.map((n) => pad(s.backlog[n], 7)).join('')}`;
@@ -276,7 +294,7 @@ async function main() {
       console.log(row(s));
     }
     await loop.stop();
-    const tail = loop.take();
+    const answered = loop.totals();
     loop = undefined;
 
     // Catch-up: how long until every group has read everything and every outbox is empty.
@@ -294,16 +312,12 @@ async function main() {
     const catchUpS = (Date.now() - loadEnd) / 1000;
 
     const loaded = samples.slice(1);
-    const totals = loaded.reduce(
-      (t, s) => ({ ok: t.ok + s.ok, failed: t.failed + s.failed, logErrors: t.logErrors + s.logErrors }),
-      { ok: tail.statuses.get(201) ?? 0, failed: tail.sent - (tail.statuses.get(201) ?? 0), logErrors: drainLogErrors },
-    );
-    const statuses = new Map();
-    for (const s of [...loaded.map((x) => x.w), tail])
-      for (const [k, v] of s.statuses) statuses.set(k, (statuses.get(k) ?? 0) + v);
-    const allLat = loaded.flatMap((s) => s.w.latencies).sort((a, b) => a - b);
+    const ok = answered.statuses.get(201) ?? 0;
+    const sent = [...answered.statuses.values()].reduce((x, y) => x + y, 0) + answered.unanswered;
+    const totals = { ok, failed: sent - ok, logErrors: loaded.reduce((n, x) => n + x.logErrors, drainLogErrors) };
+    const allLat = answered.latencies;
     console.log(
-      `  incidents accepted ${fmt(totals.ok)} of ${fmt(totals.ok + totals.failed)} sent (${(totals.ok / (minutes * 60)).toFixed(1)}/s); statuses ${JSON.stringify(Object.fromEntries(statuses))}; latency p50 ${pct(allLat, 50).toFixed(0)} p99 ${pct(allLat, 99).toFixed(0)} max ${(allLat.at(-1) ?? NaN).toFixed(0)} ms`,
+      `  incidents accepted ${fmt(ok)} of ${fmt(sent)} sent (${(ok / (minutes * 60)).toFixed(1)}/s); statuses ${JSON.stringify(Object.fromEntries(answered.statuses))}${answered.unanswered ? `, ${answered.unanswered} unanswered` : ''}; latency p50 ${pct(allLat, 50).toFixed(0)} p99 ${pct(allLat, 99).toFixed(0)} max ${(allLat.at(-1) ?? NaN).toFixed(0)} ms`,
     );
     const lagLeft = Object.values(drained.lag).reduce((a, b) => a + b, 0);
     const backlogLeft = Object.values(drained.backlog).reduce((a, b) => a + b, 0);
