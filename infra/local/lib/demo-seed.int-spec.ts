@@ -80,7 +80,8 @@ describe('demo seed through the APIs', () => {
       encoding: 'utf8',
     });
     if (seed.status !== 0) throw new Error(`referral seed: ${seed.stderr}`);
-    services.push(...(await Promise.all(NAMES.map((n) => startServiceProcess(n, ports[n], envOf(n), 120_000)))));
+    // One after the other: five boots at once on a loaded machine time out their first database connections.
+    for (const n of NAMES) services.push(await startServiceProcess(n, ports[n], envOf(n), 120_000));
     receiver = await startWebhookReceiver({
       secretsFor: (source) => {
         if (source !== 'referrals') return [];
@@ -162,6 +163,8 @@ describe('demo seed through the APIs', () => {
       method: 'POST',
       body: JSON.stringify({
         ...createIncidentExample,
+        // Imminent risk: routed at once to the mobile crisis team, the agency whose webhook the seed registered.
+        callType: 'suicide-threat',
         occurredAt: new Date().toISOString(),
         externalIds: { cadCallNumber: `SEED-${run}` },
       }),
@@ -177,6 +180,11 @@ describe('demo seed through the APIs', () => {
       },
       { timeoutMs: 90_000, intervalMs: 500 },
     );
-    expect(deliveries[0]).toMatchObject({ type: 'cit.referral.requested.v1', agencyId: 'metro-mobile-crisis' });
+    expect(deliveries[0]).toMatchObject({
+      type: 'cit.referral.requested.v1',
+      agencyId: 'metro-mobile-crisis',
+      urgency: 'emergent',
+      legalBasis: 'hipaa-164.512(j)-serious-imminent-threat',
+    });
   });
 });
