@@ -305,6 +305,10 @@ describe('scenario 2: an imminent-risk call after hours', () => {
         ),
       480_000,
     );
+    // The next team acknowledges at once (its own one-minute SLA runs from now).
+    const secondId = second.event.subject as string;
+    await setStatus(esp, secondId, { status: 'received' });
+    await setStatus(esp, secondId, { status: 'accepted' });
     expect(second.verified).toBe(true);
     expect(second.event.data).toMatchObject({
       caseId,
@@ -318,13 +322,10 @@ describe('scenario 2: an imminent-risk call after hours', () => {
     // The first team learns it was withdrawn, on its own channels.
     await until('the withdrawal on the first team topic', async () =>
       topics[mobileCrisis]!.events().find(
-        (e) => e.subject === firstId && e.type === 'cit.referral.status-changed.v1' && e.data.status === 'cancelled',
+        (e) => e.subject === firstId && e.type === 'cit.referral.status-changed.v1' && e.data.to === 'cancelled',
       ),
     );
-    // The next team acknowledges in time: no further re-route.
-    const secondId = second.event.subject as string;
-    await setStatus(esp, secondId, { status: 'received' });
-    await setStatus(esp, secondId, { status: 'accepted' });
+    // Acknowledged in time: no further re-route.
     const accepted = await p.api('referral', 'GET', `/v1/referrals/${secondId}`, demo.tokens.coordinator);
     expect(accepted.body).toMatchObject({ status: 'accepted', agencyId: esp });
   });
