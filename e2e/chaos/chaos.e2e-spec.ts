@@ -43,7 +43,7 @@ describe('chaos: the whole flow under faults, nothing lost and nothing applied t
   }, 600000);
 
   afterAll(async () => {
-    await observer?.stop().catch(() => undefined);
+    await Promise.race([observer?.stop().catch(() => undefined), sleep(10000)]);
     await platform?.stop();
   }, 120000);
 

@@ -42,8 +42,11 @@ const dbName = (name: ServiceName) => `cit_chaos_${name}`;
 /** Starts the private infrastructure, migrates and seeds every service, then starts them all. */
 export async function startChaosPlatform(extraEnv: Record<string, string> = {}): Promise<ChaosPlatform> {
   const stoppers: (() => Promise<void>)[] = [];
+  // Each step has 15 s: one that hangs on a loaded machine must not keep the PostgreSQL cluster
+  // (started by pg_ctl, so not a child of the suite) running past the suite's end.
   const stopAll = async () => {
-    for (const stop of stoppers.reverse()) await stop().catch(() => undefined);
+    for (const stop of stoppers.reverse())
+      await Promise.race([stop().catch(() => undefined), new Promise((r) => setTimeout(r, 15000).unref())]);
     stoppers.length = 0;
   };
   try {
