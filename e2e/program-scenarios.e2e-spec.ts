@@ -396,7 +396,7 @@ describe('scenario 4: a person with three incidents in thirty days', () => {
       return r.body.items?.[0];
     });
     expect(nomination).toMatchObject({ source: 'triage', status: 'open' });
-    const nominationId = nomination.id as string;
+    const nominationId = nomination.nominationId as string;
     const sessions = await p.api(
       'conference',
       'GET',
@@ -552,7 +552,9 @@ describe('scenario 5: an agency rejects', () => {
       ),
     );
     expect(second.verified).toBe(true);
-    expect(second.event.data).toMatchObject({ caseId, attempt: 2 });
+    // Attempt 2 at the housing program; its MOU shares identity only with consent, so no case id either.
+    expect(second.event.data).toMatchObject({ attempt: 2, agencyId: housing });
+    expect(second.event.data.caseId).toBeUndefined();
     const secondId = second.event.subject as string;
     expect((await partnerReferrals(housing)).map((r) => r.referralId)).toContain(secondId);
     expect((await partnerReferrals(shelter)).map((r) => r.referralId)).not.toContain(secondId);
