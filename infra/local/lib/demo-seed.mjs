@@ -27,7 +27,6 @@ import { FILES, LOCAL, ROOT, SERVICES } from './paths.mjs';
 
 const require = createRequire(import.meta.url);
 const { expandTopics } = require('../../../libs/contracts/src/topic-expansion.cjs');
-const { startWebhookReceiver } = require('./webhook-receiver.cjs');
 const { addDays, addMonths, firstOccurrence, localDate } = require('./demo-dates.cjs');
 
 /** The departments `seedDemo` knows. */
@@ -408,6 +407,9 @@ async function ensurePartnerTopics(env, agencyIds, log) {
  */
 export function startDemoReceiver(env, ports = DEFAULT_PORTS, { port = DEFAULT_RECEIVER_PORT, stateDir } = {}) {
   const secrets = webhookSecrets(env, { referralPort: ports.referral, stateDir });
+  // Loaded here, not at the top: `npm test` on a fresh clone imports this module before npm ci
+  // has installed standardwebhooks.
+  const { startWebhookReceiver } = require('./webhook-receiver.cjs');
   return startWebhookReceiver({ port, secretsFor: (source) => secrets[source]?.() ?? [] });
 }
 
