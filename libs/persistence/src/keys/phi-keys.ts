@@ -47,15 +47,6 @@ async function columnPresent(em: EntityManager, table: string, columns: readonly
   return rows[0]!.n === new Set(columns).size;
 }
 
-function specColumns(spec: PhiColumnSpec): string[] {
-  return [
-    'department_id',
-    spec.column,
-    ...spec.keyColumns,
-    ...(spec.binding.kind === 'foreign' ? [spec.binding.rowIdColumn] : []),
-  ];
-}
-
 /**
  * Departments with rows in the given columns. Only a role that bypasses row-level security
  * (superuser or BYPASSRLS) can see them all: for any other, undefined (the caller names them).
