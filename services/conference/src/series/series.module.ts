@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
 import { AgendaModule } from '../agenda/agenda.module';
-import { ListAgenciesController, ListAgenciesService } from '../agencies/list-agencies/list-agencies.http.controller';
+import { ListAgenciesController } from '../agencies/list-agencies/list-agencies.http.controller';
+import { ListAgenciesService } from '../agencies/list-agencies/list-agencies.service';
 import { MouChangedHandler } from '../agencies/mou-changed/mou-changed.handler';
-import { GetSettingsController, GetSettingsService } from '../settings/get-settings/get-settings.http.controller';
+import { GetSettingsController } from '../settings/get-settings/get-settings.http.controller';
+import { GetSettingsService } from '../settings/get-settings/get-settings.service';
 import { PutSettingsController } from '../settings/put-settings/put-settings.http.controller';
 import { PutSettingsService } from '../settings/put-settings/put-settings.service';
 import { CreateSeriesService } from './create-series/create-series.service';
