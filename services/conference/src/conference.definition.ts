@@ -32,4 +32,7 @@ export const conferenceService: ServiceDefinition = {
   ],
   // The PHI access audit: the runtime role may read and append, never change or delete.
   appendOnlyTables: ['audit_log'],
+  // Keeping up under load (issue 13's soak): up to 100 consecutive events of a partition in one inbox
+  // transaction, 2 partitions at once; a batch that fails is applied again one event at a time.
+  consumer: { batch: { maxEvents: 100 }, partitionsConsumedConcurrently: 2 },
 };

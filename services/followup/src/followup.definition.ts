@@ -22,4 +22,8 @@ export const followupService: ServiceDefinition = {
     FollowupInitial1765100000500,
   ],
   appendOnlyTables: ['notification_attempt', 'dlq_replay'],
+  // Keeping up under load (issue 13's soak): up to 100 consecutive events of a partition in one inbox
+  // transaction, 2 partitions at once. A batch that fails is applied again one event at a time; a
+  // BullMQ job it added for a reminder row it rolled back finds no row and is skipped.
+  consumer: { batch: { maxEvents: 100 }, partitionsConsumedConcurrently: 2 },
 };
