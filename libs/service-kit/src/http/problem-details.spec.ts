@@ -1,7 +1,7 @@
 import { NotFoundException, type ArgumentsHost } from '@nestjs/common';
 import { setRootLogger } from '@cit/observability';
 import pino from 'pino';
-import { QueryFailedError } from 'typeorm';
+import { QueryFailedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
 import { z } from 'zod';
 import { clientErrorProblem } from './client-error';
 import {
@@ -106,6 +106,13 @@ describe('database errors', () => {
     const wrapped = new QueryFailedError('SELECT * FROM person WHERE name = $1', ['Jane Doe'], new Error(message));
     expect(toProblem(wrapped)).toMatchObject({ status: 503, type: ProblemType.unavailable });
     expect(JSON.stringify(toProblem(wrapped))).not.toMatch(/Jane|SELECT/);
+  });
+
+  it('answers a transaction whose connection the server closed (TypeORM released its query runner) with 503', () => {
+    expect(toProblem(new QueryRunnerProviderAlreadyReleasedError())).toMatchObject({
+      status: 503,
+      type: ProblemType.unavailable,
+    });
   });
 
   it('asks the client to come back later (Retry-After) on a 503 only', () => {

@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, HttpException, HttpStatus, type ExceptionFilter }
 import { createLogger, currentContext } from '@cit/observability';
 import { problemType } from '@cit/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { QueryFailedError } from 'typeorm';
+import { QueryFailedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
 import { requestContextOf } from './request-context.middleware';
 
 /** One invalid field of a request. */
@@ -121,6 +121,9 @@ const DRIVER_UNAVAILABLE = 'driver-unavailable';
  * driver's message can quote values and the query's parameters are request data.
  */
 export function databaseErrorCode(error: unknown): string | undefined {
+  // TypeORM releases a query runner whose connection the server closed (pg_terminate_backend,
+  // a restart); the transaction's next statement then fails with this: the connection was lost.
+  if (error instanceof QueryRunnerProviderAlreadyReleasedError) return DRIVER_UNAVAILABLE;
   const candidate = error instanceof QueryFailedError ? (error.driverError as unknown) : error;
   if (!candidate || typeof candidate !== 'object') return undefined;
   if (UNAVAILABLE_DRIVER_MESSAGES.has(messageOf(candidate) ?? '')) return DRIVER_UNAVAILABLE;
