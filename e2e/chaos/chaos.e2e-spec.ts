@@ -57,11 +57,12 @@ describe('chaos: the whole flow under faults, nothing lost and nothing applied t
   };
 
   /** The ops health detail's checks (open without METRICS_TOKEN, as here): which dependency is failing, and why. */
-  const detail = async (name: ServiceName) => {
-    const res = await fetch(`${platform.service(name).url}/health/detail`, { signal: AbortSignal.timeout(10000) });
+  const detailAt = async (url: string) => {
+    const res = await fetch(`${url}/health/detail`, { signal: AbortSignal.timeout(10000) });
     const body = (await res.json()) as { checks: Record<string, { ok: boolean; reason?: string }> };
     return body.checks;
   };
+  const detail = (name: ServiceName) => detailAt(platform.service(name).url);
 
   /** Every service's detail shows `check` passing again (the outage cleared). */
   const expectDetailCleared = (check: string) =>
@@ -232,9 +233,12 @@ describe('chaos: the whole flow under faults, nothing lost and nothing applied t
     async () => {
       const { control } = platform.kafka;
       await streamThrough('brokers', async () => {
-        // Longer than the consumers' 6 s session timeout: every group loses its members and rejoins.
+        // 30 s, five times the consumers' 6 s session timeout: every group loses its members and
+        // rejoins, the producers' retries run out and the relays fall back to their own backoff.
+        const outageMs = 30000;
         await control.brokersDown('all');
-        log('brokers: all 3 brokers down for 12 s');
+        const downAt = Date.now();
+        log(`brokers: all 3 brokers down for ${outageMs / 1000} s`);
         await sleep(6000);
         await expectAllLive();
         const intakeReady = await health('intake', 'ready');
@@ -250,8 +254,9 @@ describe('chaos: the whole flow under faults, nothing lost and nothing applied t
         log(`brokers: intake's health detail shows the outage: broker ${JSON.stringify(during)}`);
         // Intake can still serve: every POST goes into its outbox, so it stays in the load balancer.
         expect(intakeReady.status).toBe(200);
-        await sleep(6000);
+        await sleep(Math.max(0, outageMs - (Date.now() - downAt)));
         await control.brokersUp('all');
+        log(`brokers: all 3 brokers up again after ${Math.round((Date.now() - downAt) / 1000)} s`);
         for (const broker of [1, 2, 3]) {
           await control.brokersDown(broker);
           log(`brokers: broker ${broker} down for 3 s`);
@@ -351,8 +356,11 @@ describe('chaos: the whole flow under faults, nothing lost and nothing applied t
       await streamThrough('rebalance', async () => {
         const extras = [];
         for (const name of ['triage', 'referral', 'followup'] as const) {
-          extras.push(await platform.startExtra(name));
-          log(`rebalance: a second ${name} instance joined its consumer group`);
+          const extra = await platform.startExtra(name);
+          extras.push(extra);
+          // Ready is not the same as consuming: whether its consumer joined, or crashed while joining.
+          const consumer = (await detailAt(extra.url)).consumer;
+          log(`rebalance: a second ${name} instance is ready; its consumer check: ${JSON.stringify(consumer)}`);
         }
         await sleep(6000);
         for (const extra of extras) {

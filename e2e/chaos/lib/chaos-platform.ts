@@ -50,12 +50,16 @@ export async function startChaosPlatform(extraEnv: Record<string, string> = {}):
     stoppers.length = 0;
   };
   try {
-    const [pg, redis, kafka] = await Promise.all([startPrivatePostgres(), startPrivateRedis(), startPrivateKafka(3)]);
-    stoppers.push(
-      () => pg.stop(),
-      () => redis.stop(),
-      () => kafka.stop(),
-    );
+    // Each one that started is stopped at the end, also when another of the three failed to start.
+    const started = await Promise.allSettled([startPrivatePostgres(), startPrivateRedis(), startPrivateKafka(3)]);
+    for (const s of started) if (s.status === 'fulfilled') stoppers.push(() => s.value.stop());
+    const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) throw failed.reason;
+    const [pg, redis, kafka] = started.map((s) => (s as PromiseFulfilledResult<unknown>).value) as [
+      PrivatePostgres,
+      PrivateRedis,
+      PrivateKafka,
+    ];
     const envOf = (name: ServiceName): Record<string, string> => ({
       DATABASE_URL: pg.url,
       DATABASE_NAME: dbName(name),
