@@ -184,6 +184,9 @@ export class EventConsumer {
   private producerConnected = false;
   private abort = new AbortController();
   private stopping = false;
+  /** Pending rejoin after kafkajs gave up on the consumer, and how many in a row so far. */
+  private recovery: NodeJS.Timeout | null = null;
+  private recoveries = 0;
   private state: ConsumerStatus = { connected: false, running: false, startedAt: null, lastProgressAt: null, lag: {} };
 
   constructor(private readonly options: EventConsumerOptions) {
@@ -223,6 +226,7 @@ export class EventConsumer {
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, () => {
       this.state.connected = true;
+      this.recoveries = 0;
       delete this.state.crashed;
     });
     consumer.on(consumer.events.DISCONNECT, () => {
@@ -237,6 +241,7 @@ export class EventConsumer {
         this.state.crashed = errorFields(payload.error).err;
         this.state.running = false;
         this.state.connected = false;
+        this.scheduleRecovery();
       }
     });
     try {
@@ -268,9 +273,11 @@ export class EventConsumer {
    * disconnects. Close the DataSource and Redis only after this resolves.
    */
   async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.recovery) clearTimeout(this.recovery);
+    this.recovery = null;
     const consumer = this.consumer;
     if (!consumer) return;
-    this.stopping = true;
     // Backoff sleeps end early; a message still being retried is left uncommitted for the next owner.
     this.abort.abort();
     await consumer.stop();
@@ -283,6 +290,36 @@ export class EventConsumer {
       this.producerConnected = false;
     }
     this.log.info({ group: this.options.groupId }, 'consumer stopped');
+  }
+
+  /**
+   * kafkajs gives a consumer up for good after an error it does not retry (a coordinator
+   * answering INVALID_REQUEST to a SyncGroup, say): the instance would keep serving with no
+   * consumer. Rejoin the group with a new one after a backoff, again until it joins; what the
+   * dead one applied but had not committed is delivered again, and the inbox skips it.
+   */
+  private scheduleRecovery(): void {
+    if (this.stopping || this.recovery) return;
+    const attempt = ++this.recoveries;
+    const delayMs = backoffDelay(attempt, { baseMs: 1_000, maxMs: 30_000, jitter: 0.2 });
+    this.log.warn({ group: this.options.groupId, attempt, delayMs }, 'consumer given up by kafkajs; rejoining');
+    this.recovery = setTimeout(() => void this.recover(), delayMs);
+    this.recovery.unref();
+  }
+
+  private async recover(): Promise<void> {
+    this.recovery = null;
+    if (this.stopping) return;
+    const crashed = this.consumer;
+    this.consumer = null;
+    await crashed?.disconnect().catch(() => undefined);
+    if (this.stopping) return;
+    try {
+      await this.start();
+    } catch (err) {
+      this.log.error({ group: this.options.groupId, ...errorFields(err) }, 'consumer rejoin failed');
+      this.scheduleRecovery();
+    }
   }
 
   /** The topics this consumer subscribes to. */
