@@ -8,9 +8,11 @@ import {
   collectTopic,
   createTestTopic,
   destroyKafkaSockets,
+  effectCount,
   messagingTestDatabase,
   quietLogger,
   randomSuffix,
+  recordTestEffect,
   testKafka,
   waitFor,
   writeEvents,
@@ -70,13 +72,7 @@ describe('all brokers down for 5 seconds', () => {
       logger: quietLogger(),
       registry,
       handlers: {
-        [TEST_CREATED]: async (event, ctx) => {
-          await ctx.manager.query('INSERT INTO test_effect (event_id, subject, n) VALUES ($1, $2, $3)', [
-            event.id,
-            event.subject,
-            event.data.n,
-          ]);
-        },
+        [TEST_CREATED]: recordTestEffect,
       },
     });
     relay.start();
@@ -188,8 +184,3 @@ describe('all brokers down for 5 seconds', () => {
     expect(logger.lines.filter((l) => l.msg === 'outbox row failed to publish; will retry')).toHaveLength(1);
   });
 });
-
-async function effectCount(db: TestDatabase): Promise<number> {
-  const rows: { n: string }[] = await db.ownerDataSource.query('SELECT count(*) AS n FROM test_effect');
-  return Number(rows[0]!.n);
-}

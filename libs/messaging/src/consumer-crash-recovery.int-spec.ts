@@ -6,10 +6,12 @@ import type { KafkaClient } from './kafka-client';
 import {
   createTestTopic,
   destroyKafkaSockets,
+  effectCount,
   messagingTestDatabase,
   produceRaw,
   quietLogger,
   randomSuffix,
+  recordTestEffect,
   testKafka,
   waitFor,
 } from './__fixtures__/messaging-harness';
@@ -58,13 +60,7 @@ describe('a consumer kafkajs gives up on (an error it does not retry)', () => {
       logger,
       registry: new Registry(),
       handlers: {
-        [TEST_CREATED]: async (event, ctx) => {
-          await ctx.manager.query('INSERT INTO test_effect (event_id, subject, n) VALUES ($1, $2, $3)', [
-            event.id,
-            event.subject,
-            event.data.n,
-          ]);
-        },
+        [TEST_CREATED]: recordTestEffect,
       },
     });
     await consumer.start();
@@ -94,8 +90,3 @@ describe('a consumer kafkajs gives up on (an error it does not retry)', () => {
     expect(logger.lines.some((l) => l.msg === 'consumer given up by kafkajs; rejoining')).toBe(true);
   });
 });
-
-async function effectCount(db: TestDatabase): Promise<number> {
-  const rows: { n: string }[] = await db.ownerDataSource.query('SELECT count(*) AS n FROM test_effect');
-  return Number(rows[0]!.n);
-}

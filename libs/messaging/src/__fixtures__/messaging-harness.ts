@@ -147,6 +147,24 @@ export async function writeEvents(dataSource: DataSource, topic: string, events:
   }
 }
 
+/** The test handler's effect: one test_effect row per applied event, in the inbox transaction. */
+export async function recordTestEffect(
+  event: CloudEvent<{ n: number }>,
+  ctx: { manager: { query(sql: string, params: unknown[]): Promise<unknown> } },
+): Promise<void> {
+  await ctx.manager.query('INSERT INTO test_effect (event_id, subject, n) VALUES ($1, $2, $3)', [
+    event.id,
+    event.subject,
+    event.data.n,
+  ]);
+}
+
+/** How many test_effect rows there are (read as the owner, across departments). */
+export async function effectCount(db: TestDatabase): Promise<number> {
+  const rows: { n: string }[] = await db.ownerDataSource.query('SELECT count(*) AS n FROM test_effect');
+  return Number(rows[0]!.n);
+}
+
 export interface CollectedMessage {
   partition: number;
   offset: string;
